@@ -1,0 +1,1 @@
+//! structream-derive (work in progress).

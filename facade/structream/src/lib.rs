@@ -1,0 +1,1 @@
+//! structream (work in progress).

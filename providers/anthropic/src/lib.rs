@@ -1,0 +1,1 @@
+//! structream-anthropic (work in progress).

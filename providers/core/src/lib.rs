@@ -1,0 +1,1 @@
+//! structream-provider (work in progress).

@@ -1,0 +1,1 @@
+//! structream-gemini (work in progress).

@@ -1,0 +1,1 @@
+//! structream-openai (work in progress).

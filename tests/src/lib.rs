@@ -1,0 +1,1 @@
+//! structream-tests (work in progress).
