@@ -24,9 +24,10 @@ impl Source {
     fn open(&self) -> io::Result<Box<dyn Read>> {
         Ok(match self {
             Source::Stdin => Box::new(io::stdin().lock()),
-            Source::File(p) => Box::new(File::open(p).map_err(|e| {
-                io::Error::new(e.kind(), format!("{}: {e}", p.display()))
-            })?),
+            Source::File(p) => Box::new(
+                File::open(p)
+                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?,
+            ),
         })
     }
 }
@@ -55,7 +56,9 @@ pub(crate) fn for_each_chunk<E>(
 ) -> Result<(), ChunkError<E>> {
     let mut reader = source.open().map_err(ChunkError::Io)?;
     let mut buf = vec![0u8; 64 * 1024];
-    let mut cycle = sizes.filter(|s| !s.is_empty()).map(|s| s.iter().copied().cycle());
+    let mut cycle = sizes
+        .filter(|s| !s.is_empty())
+        .map(|s| s.iter().copied().cycle());
     // Bytes read but not yet handed on (only when re-cutting).
     let mut pending: Vec<u8> = Vec::new();
     let mut want = cycle.as_mut().and_then(Iterator::next);

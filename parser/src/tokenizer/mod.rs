@@ -1,0 +1,968 @@
+//! The resumable push tokenizer.
+//!
+//! # Design
+//!
+//! The tokenizer is a state machine over bytes that never looks back: the
+//! caller feeds chunks of any size, split anywhere, and between calls the
+//! machine keeps only its [`State`] (which token it is in and how far), the
+//! stack of open containers (one byte a level) and, for a number split
+//! between chunks, that number's bytes so far (bounded by
+//! [`Config::max_number_len`]). A partial UTF-8 character, escape or literal
+//! lives inside the state itself. Every byte is consumed exactly once.
+//!
+//! A [`Feed`] walks one chunk: each [`Feed::next_event`] call runs the
+//! machine until it has an event, an error, or no more input. Events borrow
+//! from the chunk, or from the tokenizer for a number that crossed a chunk
+//! boundary; that is why `Feed` is a lending cursor rather than an
+//! `Iterator`.
+//!
+//! When adding a state, update together: the [`State`] enum, its arm in
+//! `Feed::step`, and `Feed::at_end` (what end of input means there).
+
+mod number;
+mod scan;
+
+use crate::config::{Config, LoneSurrogates};
+use crate::error::{Error, ErrorKind};
+use crate::event::{Event, Number, Str};
+use number::{NumState, Step};
+
+/// Which kind of container is open at a level of the stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Container {
+    Array,
+    Object,
+}
+
+/// A literal being matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Literal {
+    True,
+    False,
+    Null,
+}
+
+impl Literal {
+    fn text(self) -> &'static [u8] {
+        match self {
+            Literal::True => b"true",
+            Literal::False => b"false",
+            Literal::Null => b"null",
+        }
+    }
+
+    fn event(self) -> Event<'static> {
+        match self {
+            Literal::True => Event::Bool(true),
+            Literal::False => Event::Bool(false),
+            Literal::Null => Event::Null,
+        }
+    }
+}
+
+/// Inside a string or key: what comes next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StrPart {
+    /// Plain characters.
+    Run,
+    /// After a backslash.
+    Escape,
+    /// In `\uXXXX`: `digits` hex digits read so far, giving `code`.
+    Hex { digits: u8, code: u16 },
+    /// A decoded UTF-16 code unit to be turned into a character.
+    Unit(u16),
+    /// After a high surrogate: a `\` must follow.
+    LowBackslash { high: u16 },
+    /// After a high surrogate and `\`: a `u` must follow.
+    LowU { high: u16 },
+    /// In the low surrogate's hex digits.
+    LowHex { high: u16, digits: u8, code: u16 },
+    /// A UTF-8 character cut by the end of a chunk: `have` of `need` bytes.
+    Utf8 { bytes: [u8; 4], have: u8, need: u8 },
+}
+
+/// A string or key being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StrState {
+    key: bool,
+    /// Whether a fragment marked first has been handed out.
+    started: bool,
+    part: StrPart,
+}
+
+/// Where the machine stands between bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// A value is expected: the top level, or after `:`.
+    Value,
+    /// Just after `[`: a value or `]`.
+    FirstItem,
+    /// After `,` in an array: a value.
+    NextItem,
+    /// Just after `{`: a key or `}`.
+    FirstKey,
+    /// After `,` in an object: a key.
+    NextKey,
+    /// After a key: `:`.
+    Colon,
+    /// After a value inside a container: `,` or the closing bracket.
+    AfterValue,
+    /// After a top-level value. `needs_ws`: the value was a number or
+    /// literal, so a following value must be separated by whitespace.
+    End { needs_ws: bool },
+    /// Inside a string or key.
+    Str(StrState),
+    /// Inside a number that crossed a chunk boundary (bytes in `scratch`).
+    Number(NumState),
+    /// Inside a literal: `matched` bytes of it read.
+    Literal { literal: Literal, matched: u8 },
+    /// End of input was accepted.
+    Finished,
+    /// An error was returned; it is returned again on every call.
+    Failed(Error),
+}
+
+/// A resumable, zero-copy push tokenizer for JSON.
+///
+/// Feed it chunks with [`Tokenizer::feed`] and drain each with
+/// [`Feed::next_event`]; then call [`Tokenizer::finish`] and drain that too.
+/// Running out of input inside a token is not an error: the token resumes
+/// with the next chunk. An empty chunk changes nothing.
+///
+/// ```
+/// use structream_parser::{Event, Tokenizer};
+///
+/// let mut tok = Tokenizer::new();
+/// let mut text = String::new();
+/// // A string split inside an escape and inside a UTF-8 character.
+/// for chunk in [&b"{\"msg\": \"caf\xC3"[..], b"\xA9 \\", b"u00e9\"}"] {
+///     let mut feed = tok.feed(chunk);
+///     while let Some(event) = feed.next_event()? {
+///         if let Event::String(fragment) = event {
+///             text.push_str(fragment.as_str());
+///         }
+///     }
+/// }
+/// let mut end = tok.finish();
+/// assert_eq!(end.next_event()?, None);
+/// assert_eq!(text, "café é");
+/// # Ok::<(), structream_parser::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Tokenizer {
+    config: Config,
+    state: State,
+    stack: Vec<Container>,
+    /// Bytes consumed so far (the absolute offset of the next byte).
+    consumed: u64,
+    /// Current line (1-based) and the offset where it starts.
+    line: u64,
+    line_start: u64,
+    /// Bytes of the current string or key so far (for the limit).
+    str_len: usize,
+    /// The bytes of a number that crossed a chunk boundary.
+    scratch: Vec<u8>,
+}
+
+impl Default for Tokenizer {
+    fn default() -> Self {
+        Tokenizer::new()
+    }
+}
+
+impl Tokenizer {
+    /// A tokenizer with the default [`Config`].
+    pub fn new() -> Self {
+        Tokenizer::with_config(Config::default())
+    }
+
+    /// A tokenizer with the given limits and options.
+    pub fn with_config(config: Config) -> Self {
+        let state = if config.multiple_values {
+            State::End { needs_ws: false }
+        } else {
+            State::Value
+        };
+        Tokenizer {
+            config,
+            state,
+            stack: Vec::new(),
+            consumed: 0,
+            line: 1,
+            line_start: 0,
+            str_len: 0,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Starts walking `chunk`. Drain the returned [`Feed`] to get its events;
+    /// a `Feed` dropped early leaves the tokenizer after the last byte it
+    /// consumed (see [`Feed::consumed`]), so the rest can be fed again later.
+    pub fn feed<'t, 'a>(&'t mut self, chunk: &'a [u8]) -> Feed<'t, 'a> {
+        Feed::new(self, chunk, false)
+    }
+
+    /// Signals the end of input. Drain the returned [`Feed`]: it hands out a
+    /// number that the end completes, then `Ok(None)`, or an error if the
+    /// input ended inside a value.
+    pub fn finish(&mut self) -> Feed<'_, 'static> {
+        Feed::new(self, &[], true)
+    }
+
+    /// Bytes consumed so far: the absolute offset of the next byte.
+    pub fn offset(&self) -> u64 {
+        self.consumed
+    }
+
+    /// How many arrays and objects are open.
+    pub fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// Whether the machine is between top-level values: the last value is
+    /// complete (or none has begun yet in [`Config::multiple_values`] mode)
+    /// and no token has begun since.
+    pub fn is_between_values(&self) -> bool {
+        matches!(self.state, State::End { .. } | State::Finished)
+    }
+
+    /// Whether [`Tokenizer::finish`] has accepted the end of input.
+    pub fn is_finished(&self) -> bool {
+        self.state == State::Finished
+    }
+
+    /// The error this tokenizer stopped at, if any.
+    pub fn error(&self) -> Option<Error> {
+        match self.state {
+            State::Failed(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A cursor over one chunk fed to a [`Tokenizer`]; see [`Feed::next_event`].
+#[derive(Debug)]
+pub struct Feed<'t, 'a> {
+    tok: &'t mut Tokenizer,
+    input: &'a [u8],
+    pos: usize,
+    /// Absolute offset of `input[0]`.
+    base: u64,
+    /// This is the end of input.
+    eof: bool,
+    /// `input` was cut short by [`Config::max_input_len`].
+    over_limit: bool,
+}
+
+impl Drop for Feed<'_, '_> {
+    fn drop(&mut self) {
+        self.tok.consumed = self.base + self.pos as u64;
+    }
+}
+
+impl<'t, 'a> Feed<'t, 'a> {
+    fn new(tok: &'t mut Tokenizer, chunk: &'a [u8], eof: bool) -> Self {
+        let base = tok.consumed;
+        let mut input = chunk;
+        let mut over_limit = false;
+        if let Some(max) = tok.config.max_input_len {
+            let room = max.saturating_sub(base);
+            if (chunk.len() as u64) > room {
+                input = &chunk[..room as usize];
+                over_limit = true;
+            }
+        }
+        if !eof && !chunk.is_empty() && tok.state == State::Finished {
+            tok.state = State::Failed(Error::new(
+                ErrorKind::TrailingCharacters,
+                base,
+                tok.line,
+                tok.line_start,
+            ));
+        }
+        Feed {
+            tok,
+            input,
+            pos: 0,
+            base,
+            eof,
+            over_limit,
+        }
+    }
+
+    /// Bytes of this chunk consumed so far.
+    pub fn consumed(&self) -> usize {
+        self.pos
+    }
+
+    /// The absolute offset of the next byte (everything consumed so far).
+    pub fn offset(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    /// The tokenizer being fed.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        self.tok
+    }
+
+    /// The next event of this chunk: `Ok(None)` when the chunk is used up
+    /// (or, after [`Tokenizer::finish`], when the input is complete).
+    /// After an error every call returns the same error.
+    #[inline]
+    pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
+        self.step()
+    }
+
+    fn error(&mut self, kind: ErrorKind, at: usize) -> Error {
+        self.pos = at;
+        self.error_at(kind, self.base + at as u64)
+    }
+
+    /// An error at an absolute offset, possibly in an earlier chunk.
+    fn error_at(&mut self, kind: ErrorKind, offset: u64) -> Error {
+        let err = Error::new(kind, offset, self.tok.line, self.tok.line_start);
+        self.tok.state = State::Failed(err);
+        err
+    }
+
+    /// The error for a byte that cannot continue a number, at `i`; a number
+    /// already over the length limit there reports the limit, where a split
+    /// input would have found it first.
+    fn number_error(&mut self, i: usize, len: usize, start: u64) -> Error {
+        match self.tok.config.max_number_len {
+            Some(max) if len > max => self.error_at(ErrorKind::NumberTooLong, start + max as u64),
+            _ => self.error(ErrorKind::InvalidNumber, i),
+        }
+    }
+
+    /// Skips whitespace; the next byte, if any, without consuming it.
+    #[inline(always)]
+    fn skip_ws(&mut self) -> Option<u8> {
+        while let Some(&b) = self.input.get(self.pos) {
+            if !scan::is_ws(b) {
+                return Some(b);
+            }
+            if b == b'\n' {
+                self.tok.line += 1;
+                self.tok.line_start = self.base + self.pos as u64 + 1;
+            }
+            self.pos += 1;
+        }
+        None
+    }
+
+    /// The state after a complete value.
+    #[inline(always)]
+    fn value_done(&mut self, needs_ws: bool) {
+        self.tok.state = if self.tok.stack.is_empty() {
+            State::End { needs_ws }
+        } else {
+            State::AfterValue
+        };
+    }
+
+    /// The chunk is used up in the current state.
+    #[cold]
+    fn at_end(&mut self) -> Result<Option<Event<'static>>, Error> {
+        let at = self.input.len();
+        if self.over_limit {
+            return Err(self.error(ErrorKind::InputTooLong, at));
+        }
+        if !self.eof {
+            return Ok(None);
+        }
+        let in_container = |stack: &[Container]| match stack.last() {
+            Some(Container::Object) => ErrorKind::EofWhileParsingObject,
+            Some(Container::Array) => ErrorKind::EofWhileParsingList,
+            None => ErrorKind::EofWhileParsingValue,
+        };
+        let kind = match self.tok.state {
+            State::End { .. } | State::Finished => {
+                self.tok.state = State::Finished;
+                return Ok(None);
+            }
+            State::Failed(e) => return Err(e),
+            State::Value | State::NextItem | State::Literal { .. } | State::Number(_) => {
+                ErrorKind::EofWhileParsingValue
+            }
+            State::FirstItem
+            | State::FirstKey
+            | State::NextKey
+            | State::Colon
+            | State::AfterValue => in_container(&self.tok.stack),
+            State::Str(_) => ErrorKind::EofWhileParsingString,
+        };
+        Err(self.error(kind, at))
+    }
+
+    fn open(&mut self, container: Container) -> Result<Option<Event<'a>>, Error> {
+        if let Some(max) = self.tok.config.max_depth {
+            if self.tok.stack.len() >= max {
+                return Err(self.error(ErrorKind::RecursionLimitExceeded, self.pos));
+            }
+        }
+        self.tok.stack.push(container);
+        self.pos += 1;
+        Ok(Some(match container {
+            Container::Array => {
+                self.tok.state = State::FirstItem;
+                Event::ArrayStart
+            }
+            Container::Object => {
+                self.tok.state = State::FirstKey;
+                Event::ObjectStart
+            }
+        }))
+    }
+
+    fn close(&mut self, container: Container) -> Event<'a> {
+        self.tok.stack.pop();
+        self.pos += 1;
+        self.value_done(false);
+        match container {
+            Container::Array => Event::ArrayEnd,
+            Container::Object => Event::ObjectEnd,
+        }
+    }
+
+    /// Starts the value whose first byte is `b` (not consumed yet).
+    /// `Ok(None)` means "keep stepping" (a string, number or literal began).
+    #[inline(always)]
+    fn begin_value(&mut self, b: u8) -> Result<Option<Event<'a>>, Error> {
+        match b {
+            b'"' => {
+                self.pos += 1;
+                self.tok.str_len = 0;
+                self.tok.state = State::Str(StrState {
+                    key: false,
+                    started: false,
+                    part: StrPart::Run,
+                });
+                Ok(None)
+            }
+            b'{' => self.open(Container::Object),
+            b'[' => self.open(Container::Array),
+            b't' | b'f' | b'n' => {
+                let literal = match b {
+                    b't' => Literal::True,
+                    b'f' => Literal::False,
+                    _ => Literal::Null,
+                };
+                self.pos += 1;
+                self.tok.state = State::Literal {
+                    literal,
+                    matched: 1,
+                };
+                Ok(None)
+            }
+            _ => match NumState::start(b) {
+                Some(_) => Ok(None),
+                None => Err(self.error(ErrorKind::ExpectedSomeValue, self.pos)),
+            },
+        }
+    }
+
+    fn begin_key(&mut self) {
+        self.pos += 1;
+        self.tok.str_len = 0;
+        self.tok.state = State::Str(StrState {
+            key: true,
+            started: false,
+            part: StrPart::Run,
+        });
+    }
+
+    /// The machine. Each arm either returns or changes state and loops.
+    fn step(&mut self) -> Result<Option<Event<'_>>, Error> {
+        loop {
+            match self.tok.state {
+                State::Value | State::FirstItem | State::NextItem => {
+                    let Some(b) = self.skip_ws() else {
+                        return self.at_end();
+                    };
+                    if b == b']' && self.tok.state != State::Value {
+                        if self.tok.state == State::NextItem {
+                            return Err(self.error(ErrorKind::TrailingComma, self.pos));
+                        }
+                        return Ok(Some(self.close(Container::Array)));
+                    }
+                    if let Some(ev) = self.begin_value(b)? {
+                        return Ok(Some(ev));
+                    }
+                    if let Some(start) = NumState::start(b) {
+                        return self.number(start);
+                    }
+                }
+                State::FirstKey | State::NextKey => {
+                    let Some(b) = self.skip_ws() else {
+                        return self.at_end();
+                    };
+                    match b {
+                        b'"' => self.begin_key(),
+                        b'}' if self.tok.state == State::FirstKey => {
+                            return Ok(Some(self.close(Container::Object)));
+                        }
+                        b'}' => return Err(self.error(ErrorKind::TrailingComma, self.pos)),
+                        _ => return Err(self.error(ErrorKind::KeyMustBeAString, self.pos)),
+                    }
+                }
+                State::Colon => {
+                    let Some(b) = self.skip_ws() else {
+                        return self.at_end();
+                    };
+                    if b != b':' {
+                        return Err(self.error(ErrorKind::ExpectedColon, self.pos));
+                    }
+                    self.pos += 1;
+                    self.tok.state = State::Value;
+                }
+                State::AfterValue => {
+                    let Some(b) = self.skip_ws() else {
+                        return self.at_end();
+                    };
+                    let top = self.tok.stack.last().copied();
+                    match (b, top) {
+                        (b',', Some(Container::Array)) => {
+                            self.pos += 1;
+                            self.tok.state = State::NextItem;
+                        }
+                        (b',', _) => {
+                            self.pos += 1;
+                            self.tok.state = State::NextKey;
+                        }
+                        (b']', Some(Container::Array)) => {
+                            return Ok(Some(self.close(Container::Array)));
+                        }
+                        (b'}', Some(Container::Object)) => {
+                            return Ok(Some(self.close(Container::Object)));
+                        }
+                        (_, Some(Container::Array)) => {
+                            return Err(self.error(ErrorKind::ExpectedListCommaOrEnd, self.pos));
+                        }
+                        _ => {
+                            return Err(self.error(ErrorKind::ExpectedObjectCommaOrEnd, self.pos));
+                        }
+                    }
+                }
+                State::End { needs_ws } => {
+                    if needs_ws {
+                        match self.input.get(self.pos) {
+                            None => return self.at_end(),
+                            Some(&b) if scan::is_ws(b) => {
+                                self.tok.state = State::End { needs_ws: false };
+                            }
+                            Some(_) => {
+                                return Err(self.error(ErrorKind::TrailingCharacters, self.pos));
+                            }
+                        }
+                    }
+                    let Some(_) = self.skip_ws() else {
+                        return self.at_end();
+                    };
+                    if !self.tok.config.multiple_values {
+                        return Err(self.error(ErrorKind::TrailingCharacters, self.pos));
+                    }
+                    self.tok.state = State::Value;
+                }
+                State::Str(s) => {
+                    if let Some(ev) = self.string(s)? {
+                        return Ok(Some(ev));
+                    }
+                    // Out of input, unless a decoded unit waits to be emitted.
+                    if self.pos == self.input.len()
+                        && matches!(self.tok.state, State::Str(s) if !matches!(s.part, StrPart::Unit(_)))
+                    {
+                        return self.at_end();
+                    }
+                }
+                State::Number(n) => return self.resume_number(n),
+                State::Literal { literal, matched } => {
+                    let text = literal.text();
+                    let mut matched = matched as usize;
+                    while matched < text.len() {
+                        let Some(&b) = self.input.get(self.pos) else {
+                            self.tok.state = State::Literal {
+                                literal,
+                                matched: matched as u8,
+                            };
+                            return self.at_end();
+                        };
+                        if b != text[matched] {
+                            return Err(self.error(ErrorKind::ExpectedSomeIdent, self.pos));
+                        }
+                        matched += 1;
+                        self.pos += 1;
+                    }
+                    self.value_done(true);
+                    return Ok(Some(literal.event()));
+                }
+                State::Finished => return self.at_end(),
+                State::Failed(e) => return Err(e),
+            }
+        }
+    }
+
+    /// A number starting at `self.pos`, first byte already classified.
+    #[inline(always)]
+    fn number(&mut self, mut state: NumState) -> Result<Option<Event<'_>>, Error> {
+        let start = self.pos;
+        let input = self.input;
+        let mut i = start + 1;
+        while let Some(&b) = input.get(i) {
+            match state.step(b) {
+                Step::Next(s) => state = s,
+                Step::End => break,
+                Step::Invalid => {
+                    return Err(self.number_error(i, i - start, self.base + start as u64));
+                }
+            }
+            i += 1;
+        }
+        if let Some(max) = self.tok.config.max_number_len {
+            if i - start > max {
+                return Err(self.error(ErrorKind::NumberTooLong, start + max));
+            }
+        }
+        if i == input.len() && !self.eof {
+            // The chunk ends inside the number: keep its bytes for later.
+            self.tok.scratch.clear();
+            self.tok.scratch.extend_from_slice(&input[start..]);
+            self.pos = i;
+            self.tok.state = State::Number(state);
+            return self.at_end().map(|_| None);
+        }
+        if !state.is_terminal() {
+            let kind = if i == input.len() {
+                ErrorKind::EofWhileParsingValue
+            } else {
+                ErrorKind::InvalidNumber
+            };
+            return Err(self.error(kind, i));
+        }
+        self.pos = i;
+        self.value_done(true);
+        Ok(Some(Event::Number(Number::new(ascii(&input[start..i])))))
+    }
+
+    /// Continues a number whose first bytes are in `scratch`.
+    fn resume_number(&mut self, mut state: NumState) -> Result<Option<Event<'_>>, Error> {
+        let input = self.input;
+        let start = self.pos;
+        let mut i = start;
+        while let Some(&b) = input.get(i) {
+            match state.step(b) {
+                Step::Next(s) => state = s,
+                Step::End => break,
+                Step::Invalid => {
+                    let len = self.tok.scratch.len() + (i - start);
+                    let number_start = self.base + start as u64 - self.tok.scratch.len() as u64;
+                    return Err(self.number_error(i, len, number_start));
+                }
+            }
+            i += 1;
+        }
+        if let Some(max) = self.tok.config.max_number_len {
+            let len = self.tok.scratch.len() + (i - start);
+            if len > max {
+                let at = (max - self.tok.scratch.len().min(max)) + start;
+                return Err(self.error(ErrorKind::NumberTooLong, at));
+            }
+        }
+        self.tok.scratch.extend_from_slice(&input[start..i]);
+        self.pos = i;
+        if i == input.len() && !self.eof {
+            self.tok.state = State::Number(state);
+            return self.at_end().map(|_| None);
+        }
+        if !state.is_terminal() {
+            let kind = if i == input.len() {
+                ErrorKind::EofWhileParsingValue
+            } else {
+                ErrorKind::InvalidNumber
+            };
+            return Err(self.error(kind, i));
+        }
+        self.value_done(true);
+        Ok(Some(Event::Number(Number::new(ascii(&self.tok.scratch)))))
+    }
+
+    /// Steps inside a string or key. Returns an event, or `None` when the
+    /// state changed without one (the caller loops) or the chunk ran out.
+    #[inline(always)]
+    fn string(&mut self, mut s: StrState) -> Result<Option<Event<'a>>, Error> {
+        let input = self.input;
+        match s.part {
+            StrPart::Run => {
+                let start = self.pos;
+                let end = scan::string_run_end(input, start);
+                self.count_string_bytes(end - start, start)?;
+                let run = &input[start..end];
+                let (text, tail) = match std::str::from_utf8(run) {
+                    Ok(text) => (text, &[][..]),
+                    Err(e) if e.error_len().is_none() && end == input.len() && !self.eof => {
+                        let valid = e.valid_up_to();
+                        (ascii_prefix(run, valid), &run[valid..])
+                    }
+                    Err(e) => {
+                        return Err(self.error(ErrorKind::InvalidUtf8, start + e.valid_up_to()));
+                    }
+                };
+                let Some(&stop) = input.get(end) else {
+                    // The chunk ends inside the string.
+                    self.pos = end;
+                    if !tail.is_empty() {
+                        let mut bytes = [0; 4];
+                        bytes[..tail.len()].copy_from_slice(tail);
+                        s.part = StrPart::Utf8 {
+                            bytes,
+                            have: tail.len() as u8,
+                            need: utf8_len(tail[0]),
+                        };
+                    }
+                    let emit = !text.is_empty() || !s.started;
+                    let first = !s.started;
+                    s.started = true;
+                    self.tok.state = State::Str(s);
+                    return Ok(emit.then(|| fragment(s.key, Str::borrowed(text, first, false))));
+                };
+                match stop {
+                    b'"' => {
+                        self.pos = end + 1;
+                        if s.key {
+                            self.tok.state = State::Colon;
+                        } else {
+                            self.value_done(false);
+                        }
+                        Ok(Some(fragment(s.key, Str::borrowed(text, !s.started, true))))
+                    }
+                    b'\\' => {
+                        self.pos = end + 1;
+                        let first = !s.started;
+                        s.part = StrPart::Escape;
+                        if text.is_empty() {
+                            self.tok.state = State::Str(s);
+                            return Ok(None);
+                        }
+                        s.started = true;
+                        self.tok.state = State::Str(s);
+                        Ok(Some(fragment(s.key, Str::borrowed(text, first, false))))
+                    }
+                    _ => Err(self.error(ErrorKind::ControlCharacterWhileParsingString, end)),
+                }
+            }
+            StrPart::Escape => {
+                let Some(&b) = input.get(self.pos) else {
+                    return Ok(None);
+                };
+                self.count_string_bytes(1, self.pos)?;
+                let c = match b {
+                    b'"' => '"',
+                    b'\\' => '\\',
+                    b'/' => '/',
+                    b'b' => '\u{8}',
+                    b'f' => '\u{c}',
+                    b'n' => '\n',
+                    b'r' => '\r',
+                    b't' => '\t',
+                    b'u' => {
+                        self.pos += 1;
+                        s.part = StrPart::Hex { digits: 0, code: 0 };
+                        self.tok.state = State::Str(s);
+                        return Ok(None);
+                    }
+                    _ => return Err(self.error(ErrorKind::InvalidEscape, self.pos)),
+                };
+                self.pos += 1;
+                Ok(Some(self.emit_char(s, c)))
+            }
+            StrPart::Hex { digits, code } | StrPart::LowHex { digits, code, .. } => {
+                let (digits, code) = self.hex_digits(digits, code)?;
+                s.part = match (s.part, digits) {
+                    (StrPart::Hex { .. }, 4) => StrPart::Unit(code),
+                    (StrPart::Hex { .. }, _) => StrPart::Hex { digits, code },
+                    (StrPart::LowHex { high, .. }, 4) => {
+                        if (0xDC00..=0xDFFF).contains(&code) {
+                            let c = 0x10000
+                                + ((u32::from(high) - 0xD800) << 10)
+                                + (u32::from(code) - 0xDC00);
+                            let c = char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER);
+                            return Ok(Some(self.emit_char(s, c)));
+                        }
+                        if self.tok.config.lone_surrogates == LoneSurrogates::Reject {
+                            let kind = ErrorKind::LoneLeadingSurrogateInHexEscape;
+                            return Err(self.error(kind, self.pos - 1));
+                        }
+                        // The high surrogate was lone; the new unit comes next.
+                        s.part = StrPart::Unit(code);
+                        return Ok(Some(self.emit_replacement(s)));
+                    }
+                    (StrPart::LowHex { high, .. }, _) => StrPart::LowHex { high, digits, code },
+                    _ => s.part,
+                };
+                self.tok.state = State::Str(s);
+                Ok(None)
+            }
+            StrPart::Unit(code) => match code {
+                0xD800..=0xDBFF => {
+                    s.part = StrPart::LowBackslash { high: code };
+                    self.tok.state = State::Str(s);
+                    Ok(None)
+                }
+                0xDC00..=0xDFFF => {
+                    if self.tok.config.lone_surrogates == LoneSurrogates::Reject {
+                        let kind = ErrorKind::LoneLeadingSurrogateInHexEscape;
+                        return Err(self.error(kind, self.pos));
+                    }
+                    Ok(Some(self.emit_char(s, char::REPLACEMENT_CHARACTER)))
+                }
+                _ => {
+                    let c = char::from_u32(u32::from(code)).unwrap_or(char::REPLACEMENT_CHARACTER);
+                    Ok(Some(self.emit_char(s, c)))
+                }
+            },
+            StrPart::LowBackslash { high } | StrPart::LowU { high } => {
+                let Some(&b) = input.get(self.pos) else {
+                    return Ok(None);
+                };
+                let want = if matches!(s.part, StrPart::LowBackslash { .. }) {
+                    b'\\'
+                } else {
+                    b'u'
+                };
+                if b == want {
+                    self.count_string_bytes(1, self.pos)?;
+                    self.pos += 1;
+                    s.part = if want == b'\\' {
+                        StrPart::LowU { high }
+                    } else {
+                        StrPart::LowHex {
+                            high,
+                            digits: 0,
+                            code: 0,
+                        }
+                    };
+                    self.tok.state = State::Str(s);
+                    return Ok(None);
+                }
+                if self.tok.config.lone_surrogates == LoneSurrogates::Reject {
+                    return Err(self.error(ErrorKind::UnexpectedEndOfHexEscape, self.pos));
+                }
+                // Lone high surrogate: replace it and read on from this byte,
+                // which follows a backslash in the `LowU` case.
+                s.part = if want == b'\\' {
+                    StrPart::Run
+                } else {
+                    StrPart::Escape
+                };
+                Ok(Some(self.emit_replacement(s)))
+            }
+            StrPart::Utf8 {
+                mut bytes,
+                mut have,
+                need,
+            } => {
+                while have < need {
+                    let Some(&b) = input.get(self.pos) else {
+                        s.part = StrPart::Utf8 { bytes, have, need };
+                        self.tok.state = State::Str(s);
+                        return Ok(None);
+                    };
+                    if b & 0xC0 != 0x80 {
+                        let lead = self.base + self.pos as u64 - u64::from(have);
+                        self.pos += 1;
+                        return Err(self.error_at(ErrorKind::InvalidUtf8, lead));
+                    }
+                    self.count_string_bytes(1, self.pos)?;
+                    bytes[have as usize] = b;
+                    have += 1;
+                    self.pos += 1;
+                }
+                match std::str::from_utf8(&bytes[..need as usize]) {
+                    Ok(text) => {
+                        let c = text.chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+                        Ok(Some(self.emit_char(s, c)))
+                    }
+                    Err(_) => {
+                        let lead = self.base + self.pos as u64 - u64::from(need);
+                        Err(self.error_at(ErrorKind::InvalidUtf8, lead))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads hex digits of a `\u` escape up to four in all.
+    fn hex_digits(&mut self, mut digits: u8, mut code: u16) -> Result<(u8, u16), Error> {
+        while digits < 4 {
+            let Some(&b) = self.input.get(self.pos) else {
+                break;
+            };
+            let Some(d) = (b as char).to_digit(16) else {
+                return Err(self.error(ErrorKind::InvalidEscape, self.pos));
+            };
+            self.count_string_bytes(1, self.pos)?;
+            code = (code << 4) | d as u16;
+            digits += 1;
+            self.pos += 1;
+        }
+        Ok((digits, code))
+    }
+
+    fn emit_char(&mut self, mut s: StrState, c: char) -> Event<'a> {
+        let first = !s.started;
+        s.started = true;
+        s.part = StrPart::Run;
+        self.tok.state = State::Str(s);
+        fragment(s.key, Str::char(c, first))
+    }
+
+    /// Emits U+FFFD for a lone surrogate, keeping `s.part` as set by the caller.
+    fn emit_replacement(&mut self, mut s: StrState) -> Event<'a> {
+        let first = !s.started;
+        s.started = true;
+        self.tok.state = State::Str(s);
+        fragment(s.key, Str::char(char::REPLACEMENT_CHARACTER, first))
+    }
+
+    /// Adds `n` raw bytes to the current string's length and checks the limit.
+    #[inline(always)]
+    fn count_string_bytes(&mut self, n: usize, at: usize) -> Result<(), Error> {
+        if let Some(max) = self.tok.config.max_string_len {
+            let len = self.tok.str_len + n;
+            if len > max {
+                let over = at + (max - self.tok.str_len.min(max));
+                return Err(self.error(ErrorKind::StringTooLong, over));
+            }
+            self.tok.str_len = len;
+        }
+        Ok(())
+    }
+}
+
+fn fragment(key: bool, s: Str<'_>) -> Event<'_> {
+    if key { Event::Key(s) } else { Event::String(s) }
+}
+
+/// The number of bytes of the UTF-8 sequence led by `lead`.
+fn utf8_len(lead: u8) -> u8 {
+    match lead {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        _ => 2,
+    }
+}
+
+/// `bytes[..len]`, already known to be valid UTF-8, as a `str`.
+fn ascii_prefix(bytes: &[u8], len: usize) -> &str {
+    std::str::from_utf8(&bytes[..len]).unwrap_or("")
+}
+
+/// Number bytes (ASCII by construction) as a `str`.
+fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or("")
+}

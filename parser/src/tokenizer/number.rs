@@ -1,0 +1,139 @@
+//! The number grammar as a resumable state machine, one byte a step:
+//! `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+
+/// Where a number's scan stands after the bytes seen so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NumState {
+    /// After `-`.
+    Minus,
+    /// After a leading `0` (optionally signed).
+    Zero,
+    /// In the integer digits.
+    Int,
+    /// After `.`.
+    Dot,
+    /// In the fraction digits.
+    Frac,
+    /// After `e` or `E`.
+    Exp,
+    /// After the exponent's sign.
+    ExpSign,
+    /// In the exponent digits.
+    ExpDigits,
+}
+
+/// The outcome of one byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Step {
+    /// The byte belongs to the number.
+    Next(NumState),
+    /// The byte does not belong to the number, which ended before it
+    /// (only possible from a [terminal](NumState::is_terminal) state).
+    End,
+    /// The byte makes the number invalid.
+    Invalid,
+}
+
+impl NumState {
+    /// The state after a number's first byte, or `None` if it cannot start one.
+    #[inline]
+    pub(super) fn start(b: u8) -> Option<NumState> {
+        match b {
+            b'-' => Some(NumState::Minus),
+            b'0' => Some(NumState::Zero),
+            b'1'..=b'9' => Some(NumState::Int),
+            _ => None,
+        }
+    }
+
+    /// Whether the bytes so far form a complete number.
+    #[inline]
+    pub(super) fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            NumState::Zero | NumState::Int | NumState::Frac | NumState::ExpDigits
+        )
+    }
+
+    /// Feeds one byte.
+    #[inline]
+    pub(super) fn step(self, b: u8) -> Step {
+        use NumState::*;
+        let digit = b.is_ascii_digit();
+        match self {
+            Minus => match b {
+                b'0' => Step::Next(Zero),
+                b'1'..=b'9' => Step::Next(Int),
+                _ => Step::Invalid,
+            },
+            Zero | Int | Frac if b == b'e' || b == b'E' => Step::Next(Exp),
+            Zero | Int if b == b'.' => Step::Next(Dot),
+            Zero if digit => Step::Invalid,
+            Int if digit => Step::Next(Int),
+            Frac if digit => Step::Next(Frac),
+            ExpDigits if digit => Step::Next(ExpDigits),
+            Zero | Int | Frac | ExpDigits => {
+                // A letter, `.`, `+` or `-` glued to a complete number can
+                // never be valid JSON; anything else is for the next state.
+                if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-') {
+                    Step::Invalid
+                } else {
+                    Step::End
+                }
+            }
+            Dot if digit => Step::Next(Frac),
+            Exp if b == b'+' || b == b'-' => Step::Next(ExpSign),
+            Exp | ExpSign if digit => Step::Next(ExpDigits),
+            Dot | Exp | ExpSign => Step::Invalid,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepts(text: &str) -> bool {
+        let mut bytes = text.bytes();
+        let Some(mut state) = bytes.next().and_then(NumState::start) else {
+            return false;
+        };
+        for b in bytes {
+            match state.step(b) {
+                Step::Next(s) => state = s,
+                Step::End | Step::Invalid => return false,
+            }
+        }
+        state.is_terminal()
+    }
+
+    #[test]
+    fn grammar() {
+        for ok in [
+            "0", "-0", "1", "10", "-12", "0.5", "1.25", "1e5", "1E+5", "1e-05", "-0.0e0",
+        ] {
+            assert!(accepts(ok), "{ok}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(ok).is_ok(),
+                "{ok}"
+            );
+        }
+        for bad in [
+            "-", "01", "-01", "1.", ".5", "1e", "1e+", "+1", "1.e5", "--1", "1.2.3", "1e5e5",
+            "0x10", "1a",
+        ] {
+            assert!(!accepts(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn delimiters_end_a_number() {
+        for b in [
+            b',', b']', b'}', b' ', b'\n', b'\t', b'\r', b'"', b'[', b'{', b':',
+        ] {
+            assert_eq!(NumState::Int.step(b), Step::End);
+        }
+        assert_eq!(NumState::Int.step(b'x'), Step::Invalid);
+        assert_eq!(NumState::Zero.step(b'1'), Step::Invalid);
+    }
+}

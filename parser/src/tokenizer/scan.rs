@@ -1,0 +1,92 @@
+//! Byte scanning for the hot loops: word-at-a-time search for the end of a
+//! plain string run, and whitespace skipping.
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in every byte of `word` equal to `byte`. Bits above the
+/// lowest true match may be false positives (borrows propagate upwards);
+/// callers only look at the lowest set bit.
+#[inline(always)]
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let x = word ^ (LO * u64::from(byte));
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// High bit set in every byte of `word` below `n` (`n <= 128`), with the
+/// same caveat as [`bytes_equal`].
+#[inline(always)]
+fn bytes_below(word: u64, n: u8) -> u64 {
+    word.wrapping_sub(LO * u64::from(n)) & !word & HI
+}
+
+/// Index of the first byte at or after `from` that ends a plain string run:
+/// `"`, `\` or a control character; `bytes.len()` if there is none.
+/// Bytes of 0x80 and above are part of the run (UTF-8 is checked apart).
+#[inline]
+pub(super) fn string_run_end(bytes: &[u8], from: usize) -> usize {
+    let rest = &bytes[from..];
+    let mut words = rest.chunks_exact(8);
+    let mut at = from;
+    for word in &mut words {
+        let mut le = [0u8; 8];
+        le.copy_from_slice(word);
+        let w = u64::from_le_bytes(le);
+        let hits = bytes_equal(w, b'"') | bytes_equal(w, b'\\') | bytes_below(w, 0x20);
+        if hits != 0 {
+            return at + (hits.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    for &b in words.remainder() {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return at;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// Whether `b` is JSON whitespace.
+#[inline(always)]
+pub(super) fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slow(bytes: &[u8], from: usize) -> usize {
+        bytes[from..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .map_or(bytes.len(), |p| from + p)
+    }
+
+    #[test]
+    fn run_end_matches_the_byte_loop_at_every_position_and_byte() {
+        // Every byte value at every position of a 20-byte buffer, each start.
+        for special in 0u8..=255 {
+            for pos in 0..20 {
+                let mut buf = [b'a'; 20];
+                buf[pos] = special;
+                for from in 0..=buf.len() {
+                    assert_eq!(
+                        string_run_end(&buf, from),
+                        slow(&buf, from),
+                        "{special} {pos} {from}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn run_end_finds_the_first_of_several() {
+        let buf = b"abc\x01\"\\defghijklmnop\"";
+        assert_eq!(string_run_end(buf, 0), 3);
+        assert_eq!(string_run_end(buf, 4), 4);
+        assert_eq!(string_run_end(buf, 6), 19);
+    }
+}
