@@ -700,7 +700,7 @@ impl<'t, 'a> Feed<'t, 'a> {
             StrPart::Run => {
                 let start = self.pos;
                 let end = scan::string_run_end(input, start);
-                self.count_string_bytes(end - start, start)?;
+                self.count_string_bytes(end - start, start as u64)?;
                 let run = &input[start..end];
                 let (text, tail) = match std::str::from_utf8(run) {
                     Ok(text) => (text, &[][..]),
@@ -759,7 +759,9 @@ impl<'t, 'a> Feed<'t, 'a> {
                 let Some(&b) = input.get(self.pos) else {
                     return Ok(None);
                 };
-                self.count_string_bytes(1, self.pos)?;
+                // The backslash (possibly at the end of the last chunk) and this byte.
+                let backslash = (self.pos as u64).wrapping_sub(1);
+                self.count_string_bytes(2, backslash)?;
                 let c = match b {
                     b'"' => '"',
                     b'\\' => '\\',
@@ -835,7 +837,7 @@ impl<'t, 'a> Feed<'t, 'a> {
                     b'u'
                 };
                 if b == want {
-                    self.count_string_bytes(1, self.pos)?;
+                    self.count_string_bytes(1, self.pos as u64)?;
                     self.pos += 1;
                     s.part = if want == b'\\' {
                         StrPart::LowU { high }
@@ -877,7 +879,7 @@ impl<'t, 'a> Feed<'t, 'a> {
                         self.pos += 1;
                         return Err(self.error_at(ErrorKind::InvalidUtf8, lead));
                     }
-                    self.count_string_bytes(1, self.pos)?;
+                    self.count_string_bytes(1, self.pos as u64)?;
                     bytes[have as usize] = b;
                     have += 1;
                     self.pos += 1;
@@ -905,7 +907,7 @@ impl<'t, 'a> Feed<'t, 'a> {
             let Some(d) = (b as char).to_digit(16) else {
                 return Err(self.error(ErrorKind::InvalidEscape, self.pos));
             };
-            self.count_string_bytes(1, self.pos)?;
+            self.count_string_bytes(1, self.pos as u64)?;
             code = (code << 4) | d as u16;
             digits += 1;
             self.pos += 1;
@@ -929,14 +931,17 @@ impl<'t, 'a> Feed<'t, 'a> {
         fragment(s.key, Str::char(char::REPLACEMENT_CHARACTER, first))
     }
 
-    /// Adds `n` raw bytes to the current string's length and checks the limit.
+    /// Adds `n` raw bytes, the first at `at` (relative to this chunk; the
+    /// escape's backslash may lie before it), to the current string's length
+    /// and checks the limit.
     #[inline(always)]
-    fn count_string_bytes(&mut self, n: usize, at: usize) -> Result<(), Error> {
+    fn count_string_bytes(&mut self, n: usize, at: u64) -> Result<(), Error> {
         if let Some(max) = self.tok.config.max_string_len {
             let len = self.tok.str_len + n;
             if len > max {
-                let over = at + (max - self.tok.str_len.min(max));
-                return Err(self.error(ErrorKind::StringTooLong, over));
+                let over = self.base.wrapping_add(at) + (max - self.tok.str_len.min(max)) as u64;
+                let err = self.error_at(ErrorKind::StringTooLong, over);
+                return Err(err);
             }
             self.tok.str_len = len;
         }

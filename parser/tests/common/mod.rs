@@ -109,11 +109,30 @@ impl Collector {
 
 /// Runs the tokenizer over `input` cut as `chunking` says.
 pub fn run(input: &[u8], config: &Config, chunking: Chunking) -> Run {
+    let resume = matches!(chunking, Chunking::Resume(_));
+    run_pieces(&pieces(input, chunking), config, resume)
+}
+
+/// Cuts `input` at the given offsets (any order, duplicates allowed).
+pub fn cut_at<'a>(input: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
+    let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(input.len())).collect();
+    cuts.sort_unstable();
+    let mut out = Vec::new();
+    let mut prev = 0;
+    for c in cuts.into_iter().chain([input.len()]) {
+        out.push(&input[prev..c]);
+        prev = c;
+    }
+    out
+}
+
+/// Runs the tokenizer over the given chunks, dropping and re-feeding the
+/// rest after every event if `resume`.
+pub fn run_pieces(pieces: &[&[u8]], config: &Config, resume: bool) -> Run {
     let mut tok = Tokenizer::with_config(config.clone());
     let mut c = Collector::default();
-    let resume = matches!(chunking, Chunking::Resume(_));
     let result = (|| {
-        for piece in pieces(input, chunking) {
+        for &piece in pieces {
             let mut rest = piece;
             loop {
                 let mut feed = tok.feed(rest);
