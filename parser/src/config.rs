@@ -6,6 +6,7 @@
 /// Such a string has no UTF-8 representation. RFC 8259 leaves the behaviour
 /// open; serde_json rejects it, and so does this crate by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub enum LoneSurrogates {
     /// Reject with [`ErrorKind::LoneLeadingSurrogateInHexEscape`] or
@@ -35,6 +36,7 @@ pub enum LoneSurrogates {
 /// assert_eq!(config.max_depth, Some(64));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct Config {
     /// Deepest nesting of arrays and objects accepted; `None` for no limit.

@@ -17,8 +17,11 @@ enum J {
     Num(String),
     Str(Vec<(char, Esc)>),
     Arr(Vec<(String, J)>, String),
-    Obj(Vec<(String, Vec<(char, Esc)>, String, String, J)>, String),
+    Obj(Vec<Member>, String),
 }
+
+/// An object member: whitespace, key, whitespace, whitespace, value.
+type Member = (String, Vec<(char, Esc)>, String, String, J);
 
 /// How a character is written.
 #[derive(Debug, Clone, Copy)]

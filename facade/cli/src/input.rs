@@ -32,6 +32,18 @@ impl Source {
     }
 }
 
+/// The sizes of `--chunk-sizes`, a clap value of its own (a plain `Vec`
+/// would be taken by clap as a repeated argument).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ChunkSizes(pub(crate) Vec<usize>);
+
+impl ChunkSizes {
+    /// The clap value parser for `--chunk-sizes`.
+    pub(crate) fn parse(text: &str) -> Result<ChunkSizes, String> {
+        parse_chunk_sizes(text).map(ChunkSizes)
+    }
+}
+
 /// Parses `--chunk-sizes 1,2,7`: positive integers separated by commas.
 pub(crate) fn parse_chunk_sizes(text: &str) -> Result<Vec<usize>, String> {
     let sizes: Result<Vec<usize>, String> = text
@@ -51,14 +63,14 @@ pub(crate) fn parse_chunk_sizes(text: &str) -> Result<Vec<usize>, String> {
 /// list, a chunk being handed on as soon as its bytes have arrived.
 pub(crate) fn for_each_chunk<E>(
     source: &Source,
-    sizes: Option<&[usize]>,
+    sizes: Option<&ChunkSizes>,
     mut sink: impl FnMut(&[u8]) -> Result<(), E>,
 ) -> Result<(), ChunkError<E>> {
     let mut reader = source.open().map_err(ChunkError::Io)?;
     let mut buf = vec![0u8; 64 * 1024];
     let mut cycle = sizes
-        .filter(|s| !s.is_empty())
-        .map(|s| s.iter().copied().cycle());
+        .filter(|s| !s.0.is_empty())
+        .map(|s| s.0.iter().copied().cycle());
     // Bytes read but not yet handed on (only when re-cutting).
     let mut pending: Vec<u8> = Vec::new();
     let mut want = cycle.as_mut().and_then(Iterator::next);

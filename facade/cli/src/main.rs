@@ -7,10 +7,14 @@ use clap::{Parser, Subcommand};
 
 mod input;
 mod parse;
+mod report;
 
 /// Streams JSON and LLM provider output into values, snapshots, deltas and items.
 #[derive(Debug, Parser)]
 #[command(name = "structream", version, about, long_about = None)]
+#[command(after_help = "Examples:
+  structream parse tests/corpora/json-bench/twitter.json
+  curl -N ... | structream parse --chunk-sizes 4")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

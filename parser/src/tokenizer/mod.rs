@@ -214,6 +214,41 @@ impl Tokenizer {
         Feed::new(self, &[], true)
     }
 
+    /// Feeds a whole chunk, calling `on_event` with each of its events.
+    ///
+    /// ```
+    /// # use structream_parser::{Event, Tokenizer};
+    /// let mut tok = Tokenizer::new();
+    /// let mut count = 0;
+    /// tok.feed_with(b"[1, [true], \"x\"", |_event| count += 1)?;
+    /// tok.feed_with(b"]", |_event| count += 1)?;
+    /// tok.finish_with(|_event| count += 1)?;
+    /// assert_eq!(count, 7);
+    /// # Ok::<(), structream_parser::Error>(())
+    /// ```
+    pub fn feed_with(
+        &mut self,
+        chunk: &[u8],
+        mut on_event: impl FnMut(Event<'_>),
+    ) -> Result<(), Error> {
+        let mut feed = self.feed(chunk);
+        while let Some(event) = feed.next_event()? {
+            on_event(event);
+        }
+        Ok(())
+    }
+
+    /// Signals the end of input, calling `on_event` with the events it
+    /// completes (a top-level number); an error if the input ended inside a
+    /// value.
+    pub fn finish_with(&mut self, mut on_event: impl FnMut(Event<'_>)) -> Result<(), Error> {
+        let mut feed = self.finish();
+        while let Some(event) = feed.next_event()? {
+            on_event(event);
+        }
+        Ok(())
+    }
+
     /// Bytes consumed so far: the absolute offset of the next byte.
     pub fn offset(&self) -> u64 {
         self.consumed

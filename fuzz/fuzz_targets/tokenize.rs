@@ -1,0 +1,36 @@
+//! Arbitrary bytes, chunking and configuration: the tokenizer never panics,
+//! never loops, and its error (if any) lies within the input.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use structream_parser::{Config, Tokenizer};
+
+#[derive(Debug, arbitrary::Arbitrary)]
+struct Input {
+    config: Config,
+    chunk_sizes: Vec<u8>,
+    bytes: Vec<u8>,
+}
+
+fuzz_target!(|input: Input| {
+    let mut tok = Tokenizer::with_config(input.config);
+    let mut rest = &input.bytes[..];
+    let mut sizes = input.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    let mut events = 0usize;
+    let result = (|| {
+        while !rest.is_empty() {
+            let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
+            let (chunk, tail) = rest.split_at(n);
+            tok.feed_with(chunk, |_| events += 1)?;
+            rest = tail;
+        }
+        tok.finish_with(|_| events += 1)
+    })();
+    // Every event consumes at least one byte, except the empty string
+    // fragment a chunk boundary can hand out.
+    assert!(events <= 2 * input.bytes.len() + 1);
+    if let Err(e) = result {
+        assert!(e.offset() <= input.bytes.len() as u64);
+        assert!(e.line() >= 1 && e.column() >= 1);
+    }
+});
