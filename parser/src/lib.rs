@@ -37,8 +37,10 @@
 #![deny(missing_docs)]
 
 mod config;
+pub mod document;
 mod error;
 mod event;
+pub mod lenient;
 mod tokenizer;
 pub mod value;
 

@@ -271,6 +271,17 @@ impl Tokenizer {
         self.state == State::Finished
     }
 
+    /// Accounts for bytes the caller consumed outside the tokenizer, such as
+    /// prose around embedded JSON, so that offsets, lines and columns stay
+    /// those of the whole input. Only meaningful between tokens.
+    pub fn skip(&mut self, bytes: &[u8]) {
+        if let Some(last) = bytes.iter().rposition(|&b| b == b'\n') {
+            self.line += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+            self.line_start = self.consumed + last as u64 + 1;
+        }
+        self.consumed += bytes.len() as u64;
+    }
+
     /// The error this tokenizer stopped at, if any.
     pub fn error(&self) -> Option<Error> {
         match self.state {

@@ -16,6 +16,7 @@ mod write;
 
 pub use builder::ValueBuilder;
 pub use number::RawNumber;
+pub(crate) use write::escape_into;
 pub use write::write_json_string;
 
 use crate::{Config, Error, Tokenizer};

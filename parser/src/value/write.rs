@@ -7,6 +7,12 @@ use super::Value;
 /// escapes, everything else (non-ASCII included) as is.
 pub fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
+    escape_into(s, out);
+    out.push('"');
+}
+
+/// Appends `s` JSON-escaped (as inside a string literal, without quotes).
+pub(crate) fn escape_into(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -33,7 +39,6 @@ pub fn write_json_string(s: &str, out: &mut String) {
         start = i + 1;
     }
     out.push_str(&s[start..]);
-    out.push('"');
 }
 
 /// Appends the compact JSON text of `value` to `out`.

@@ -2,6 +2,8 @@
 //! under different chunkings and comparing with serde_json.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod partial;
+
 use std::path::PathBuf;
 
 use structream_parser::{Config, Error, Event, Tokenizer, Value, value::ValueBuilder};

@@ -1,0 +1,176 @@
+//! JSON Pointers (RFC 6901): building the path of the current node, and
+//! patterns with a `*` wildcard that select nodes as they open.
+
+use std::fmt;
+
+/// Appends `segment` to `out` as a JSON Pointer reference token
+/// (`~` as `~0`, `/` as `~1`), with its leading `/`.
+pub(crate) fn push_segment(out: &mut String, segment: &str) {
+    out.push('/');
+    if !segment.contains(['~', '/']) {
+        out.push_str(segment);
+        return;
+    }
+    for c in segment.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Appends an array index to `out` as a pointer segment.
+pub(crate) fn push_index(out: &mut String, index: usize) {
+    use fmt::Write;
+    let _ = write!(out, "/{index}");
+}
+
+/// One segment of a [`Pattern`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    /// `*`: any array index or object member.
+    Any,
+    /// A member name, or an array index when it is a canonical number.
+    Name { name: String, index: Option<usize> },
+}
+
+/// A JSON Pointer with `*` wildcards, selecting nodes by their path.
+///
+/// `""` is the root, `/users` the member `users` of the root object,
+/// `/sections/*/bullets` the member `bullets` of every item (or member) of
+/// `sections`, `/rows/0` the first item only. `~0` and `~1` escape `~` and
+/// `/` as in RFC 6901; a segment that is exactly `*` is always the wildcard.
+///
+/// ```
+/// use structream_parser::document::Pattern;
+///
+/// let p: Pattern = "/sections/*/bullets".parse()?;
+/// assert_eq!(p.to_string(), "/sections/*/bullets");
+/// assert!("users".parse::<Pattern>().is_err()); // must start with `/`
+/// # Ok::<(), structream_parser::document::PatternError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    segments: Vec<Segment>,
+    text: String,
+}
+
+/// A string that is not a valid [`Pattern`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError {
+    text: String,
+}
+
+impl fmt::Display for PatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid JSON Pointer pattern {:?}: it must be empty or start with '/', and '~' must be followed by 0 or 1",
+            self.text
+        )
+    }
+}
+
+impl std::error::Error for PatternError {}
+
+impl std::str::FromStr for Pattern {
+    type Err = PatternError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let err = || PatternError {
+            text: text.to_owned(),
+        };
+        if text.is_empty() {
+            return Ok(Pattern {
+                segments: Vec::new(),
+                text: String::new(),
+            });
+        }
+        let rest = text.strip_prefix('/').ok_or_else(err)?;
+        let mut segments = Vec::new();
+        for raw in rest.split('/') {
+            if raw == "*" {
+                segments.push(Segment::Any);
+                continue;
+            }
+            let mut name = String::with_capacity(raw.len());
+            let mut chars = raw.chars();
+            while let Some(c) = chars.next() {
+                if c == '~' {
+                    match chars.next() {
+                        Some('0') => name.push('~'),
+                        Some('1') => name.push('/'),
+                        _ => return Err(err()),
+                    }
+                } else {
+                    name.push(c);
+                }
+            }
+            let canonical = name == "0" || (!name.starts_with('0') && !name.is_empty());
+            let index = if canonical && name.bytes().all(|b| b.is_ascii_digit()) {
+                name.parse().ok()
+            } else {
+                None
+            };
+            segments.push(Segment::Name { name, index });
+        }
+        Ok(Pattern {
+            segments,
+            text: text.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Where a node sits in its parent: what a pattern segment is matched with.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Step<'a> {
+    Index(usize),
+    Key(&'a str),
+}
+
+impl Pattern {
+    /// Number of segments.
+    pub(crate) fn len(&self) -> usize {
+        self.segments.len()
+    }
+
+    /// Whether segment `at` matches `step`.
+    pub(crate) fn matches(&self, at: usize, step: Step<'_>) -> bool {
+        match (&self.segments[at], step) {
+            (Segment::Any, _) => true,
+            (Segment::Name { index, .. }, Step::Index(i)) => *index == Some(i),
+            (Segment::Name { name, .. }, Step::Key(k)) => name == k,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_escaped_and_unescaped() {
+        let mut out = String::new();
+        push_segment(&mut out, "a/b~c");
+        push_index(&mut out, 12);
+        assert_eq!(out, "/a~1b~0c/12");
+        let p: Pattern = "/a~1b~0c/*/0".parse().unwrap();
+        assert!(p.matches(0, Step::Key("a/b~c")));
+        assert!(p.matches(1, Step::Index(3)) && p.matches(1, Step::Key("x")));
+        assert!(p.matches(2, Step::Index(0)) && p.matches(2, Step::Key("0")));
+        assert!(!p.matches(2, Step::Index(1)));
+        for bad in ["x", "/~2", "/a~"] {
+            assert!(bad.parse::<Pattern>().is_err(), "{bad}");
+        }
+        let leading_zero: Pattern = "/01".parse().unwrap();
+        assert!(!leading_zero.matches(0, Step::Index(1)));
+        assert!(leading_zero.matches(0, Step::Key("01")));
+    }
+}

@@ -1,0 +1,228 @@
+//! Lenient input: JSON embedded in what a model writes around it.
+//!
+//! One pass, streaming: prose before the value is skipped, as are markdown
+//! code fences (```` ```json ```` or bare ```` ``` ````) and reasoning blocks
+//! (`<think>…</think>`, `<thinking>`, `<reasoning>`); the value's first
+//! bytes go to the tokenizer as soon as they arrive (nothing waits for a
+//! closing fence), and everything after the value is ignored.
+//!
+//! A value starts at a `{` followed (after whitespace) by `"` or `}`, or at
+//! a `[` followed by the start of a value or `]`: so `{name}` or
+//! `[see below]` in prose is not mistaken for JSON. Braces inside strings
+//! never confuse it, because once the value has started the tokenizer, not
+//! this scanner, decides where it ends.
+
+use crate::Tokenizer;
+
+/// Reasoning blocks skipped before the value.
+const THINK_TAGS: [&str; 3] = ["think", "thinking", "reasoning"];
+
+/// Most whitespace held between a candidate `{` or `[` and the byte that
+/// decides whether it starts the value.
+const MAX_CARRIED: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Prose; `ticks` backticks in a row so far.
+    Prose { ticks: u8 },
+    /// After ```` ``` ````: the fence's info string, up to the line end.
+    FenceInfo,
+    /// After `<`: up to 16 bytes of a tag name in `tag`.
+    Tag,
+    /// Inside a reasoning block; `matched` bytes of its closing tag seen.
+    Think { tag: usize, matched: usize },
+    /// A `{` or `[` and whitespace held in `carried`, undecided.
+    Candidate,
+    /// The value is being tokenized.
+    Json,
+    /// The value ended; the rest is ignored.
+    Done,
+}
+
+/// Finds the JSON value in lenient input; see the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct Lenient {
+    phase: Phase,
+    tag: [u8; 16],
+    tag_len: usize,
+    carried: [u8; MAX_CARRIED],
+    carried_len: usize,
+}
+
+impl Default for Lenient {
+    fn default() -> Self {
+        Lenient::new()
+    }
+}
+
+/// Where the value starts, as found by [`Lenient::find`].
+#[derive(Debug, Clone, Copy)]
+pub struct Found {
+    carried: [u8; MAX_CARRIED],
+    carried_len: usize,
+    /// Offset in the scanned chunk of the first byte after [`Found::carried`].
+    pub at: usize,
+}
+
+impl Found {
+    /// The value's first bytes (its `{` or `[` and any whitespace after it),
+    /// possibly from earlier chunks: feed these, then the chunk from `at`.
+    pub fn carried(&self) -> &[u8] {
+        &self.carried[..self.carried_len]
+    }
+}
+
+impl Lenient {
+    /// A scanner at the start of the input.
+    pub fn new() -> Self {
+        Lenient {
+            phase: Phase::Prose { ticks: 0 },
+            tag: [0; 16],
+            tag_len: 0,
+            carried: [0; MAX_CARRIED],
+            carried_len: 0,
+        }
+    }
+
+    /// Whether the value has started (and not ended).
+    pub fn in_value(&self) -> bool {
+        self.phase == Phase::Json
+    }
+
+    /// Whether the value has ended: all further input is ignored.
+    pub fn is_done(&self) -> bool {
+        self.phase == Phase::Done
+    }
+
+    /// Marks the end of the value.
+    pub fn end_value(&mut self) {
+        self.phase = Phase::Done;
+    }
+
+    /// Scans `chunk` for the start of the value, telling `tok` about the
+    /// skipped bytes (so its positions stay those of the whole input).
+    /// `None`: the chunk was all prose. Once found, the caller feeds the
+    /// value to the tokenizer and calls [`Lenient::end_value`] when it ends.
+    pub fn find(&mut self, chunk: &[u8], tok: &mut Tokenizer) -> Option<Found> {
+        let mut i = 0;
+        // Bytes of `chunk` before `skipped_to` have been reported to `tok`.
+        let mut skipped_to = 0;
+        while i < chunk.len() {
+            let b = chunk[i];
+            match self.phase {
+                Phase::Prose { ticks } => {
+                    match b {
+                        b'`' if ticks == 2 => self.phase = Phase::FenceInfo,
+                        b'`' => self.phase = Phase::Prose { ticks: ticks + 1 },
+                        b'{' | b'[' => {
+                            tok.skip(&chunk[skipped_to..i]);
+                            skipped_to = i + 1;
+                            self.carried[0] = b;
+                            self.carried_len = 1;
+                            self.phase = Phase::Candidate;
+                        }
+                        b'<' => {
+                            self.tag_len = 0;
+                            self.phase = Phase::Tag;
+                        }
+                        _ => self.phase = Phase::Prose { ticks: 0 },
+                    }
+                    i += 1;
+                }
+                Phase::FenceInfo => {
+                    if b == b'\n' {
+                        self.phase = Phase::Prose { ticks: 0 };
+                    }
+                    i += 1;
+                }
+                Phase::Tag => {
+                    if b == b'>' {
+                        let name = &self.tag[..self.tag_len];
+                        self.phase = match THINK_TAGS.iter().position(|t| t.as_bytes() == name) {
+                            Some(tag) => Phase::Think { tag, matched: 0 },
+                            None => Phase::Prose { ticks: 0 },
+                        };
+                        i += 1;
+                    } else if b.is_ascii_alphabetic() && self.tag_len < self.tag.len() {
+                        self.tag[self.tag_len] = b.to_ascii_lowercase();
+                        self.tag_len += 1;
+                        i += 1;
+                    } else {
+                        // Not a tag after all: look at this byte as prose.
+                        self.phase = Phase::Prose { ticks: 0 };
+                    }
+                }
+                Phase::Think { tag, matched } => {
+                    let close = THINK_TAGS[tag].as_bytes();
+                    // The closing tag is `</` + name + `>`.
+                    let want = match matched {
+                        0 => b'<',
+                        1 => b'/',
+                        m if m - 2 < close.len() => close[m - 2],
+                        _ => b'>',
+                    };
+                    let matched = if b.to_ascii_lowercase() == want {
+                        matched + 1
+                    } else if b == b'<' {
+                        1
+                    } else {
+                        0
+                    };
+                    self.phase = if matched == close.len() + 3 {
+                        Phase::Prose { ticks: 0 }
+                    } else {
+                        Phase::Think { tag, matched }
+                    };
+                    i += 1;
+                }
+                Phase::Candidate => {
+                    if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                        if self.carried_len == MAX_CARRIED {
+                            // Too far apart to be one value: prose, this byte too.
+                            self.reject_candidate(tok);
+                            skipped_to = i;
+                            continue;
+                        }
+                        self.carried[self.carried_len] = b;
+                        self.carried_len += 1;
+                        i += 1;
+                        skipped_to = i;
+                        continue;
+                    }
+                    let starts = match self.carried[0] {
+                        b'{' => matches!(b, b'"' | b'}'),
+                        _ => matches!(
+                            b,
+                            b'{' | b'[' | b'"' | b']' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+                        ),
+                    };
+                    if starts {
+                        self.phase = Phase::Json;
+                        return Some(Found {
+                            carried: self.carried,
+                            carried_len: self.carried_len,
+                            at: i,
+                        });
+                    }
+                    // Prose after all; this byte is looked at again as prose.
+                    self.reject_candidate(tok);
+                    skipped_to = i;
+                }
+                Phase::Json | Phase::Done => {
+                    tok.skip(&chunk[skipped_to..i]);
+                    return None;
+                }
+            }
+        }
+        if self.phase != Phase::Candidate {
+            tok.skip(&chunk[skipped_to..]);
+        }
+        None
+    }
+
+    fn reject_candidate(&mut self, tok: &mut Tokenizer) {
+        tok.skip(&self.carried[..self.carried_len]);
+        self.carried_len = 0;
+        self.phase = Phase::Prose { ticks: 0 };
+    }
+}
