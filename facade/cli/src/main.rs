@@ -5,16 +5,21 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod deltas;
 mod input;
+mod items;
 mod parse;
+mod partial;
 mod report;
+mod stream;
 
 /// Streams JSON and LLM provider output into values, snapshots, deltas and items.
 #[derive(Debug, Parser)]
 #[command(name = "structream", version, about, long_about = None)]
 #[command(after_help = "Examples:
   structream parse tests/corpora/json-bench/twitter.json
-  curl -N ... | structream parse --chunk-sizes 4")]
+  printf '{\"a\": [1, \"xy\"]}' | structream partial --chunk-sizes 2
+  structream items --path /statuses tests/corpora/json-bench/twitter.json | head -1")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -24,11 +29,20 @@ struct Cli {
 enum Command {
     /// Parse JSON fed in chunks and print the value as compact JSON.
     Parse(parse::Args),
+    /// Print a snapshot of the partial value each time it visibly changes.
+    Partial(partial::Args),
+    /// Print the changes to the partial value as JSON Patch-style deltas.
+    Deltas(deltas::Args),
+    /// Print each item of the selected arrays the moment it closes.
+    Items(items::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Parse(args) => parse::run(args),
+        Command::Partial(args) => partial::run(args),
+        Command::Deltas(args) => deltas::run(args),
+        Command::Items(args) => items::run(args),
     }
 }

@@ -620,10 +620,17 @@ impl<'t, 'a> Feed<'t, 'a> {
                         return Ok(Some(ev));
                     }
                     // Out of input, unless a decoded unit waits to be emitted.
-                    if self.pos == self.input.len()
-                        && matches!(self.tok.state, State::Str(s) if !matches!(s.part, StrPart::Unit(_)))
-                    {
-                        return self.at_end();
+                    if let State::Str(mut s) = self.tok.state {
+                        if self.pos == self.input.len() && !matches!(s.part, StrPart::Unit(_)) {
+                            if !s.started && !self.eof {
+                                // The string shows from its opening quote, even
+                                // when the chunk ends inside its first escape.
+                                s.started = true;
+                                self.tok.state = State::Str(s);
+                                return Ok(Some(fragment(s.key, Str::borrowed("", true, false))));
+                            }
+                            return self.at_end();
+                        }
                     }
                 }
                 State::Number(n) => return self.resume_number(n),
@@ -682,17 +689,28 @@ impl<'t, 'a> Feed<'t, 'a> {
             self.tok.state = State::Number(state);
             return self.at_end().map(|_| None);
         }
-        if !state.is_terminal() {
-            let kind = if i == input.len() {
-                ErrorKind::EofWhileParsingValue
-            } else {
-                ErrorKind::InvalidNumber
-            };
-            return Err(self.error(kind, i));
+        if !state.is_terminal() || (i == input.len() && !self.tok.stack.is_empty()) {
+            return Err(self.number_end_error(state, i));
         }
         self.pos = i;
         self.value_done(true);
         Ok(Some(Event::Number(Number::new(ascii(&input[start..i])))))
+    }
+
+    /// The error of a number that cannot end at `i`: the end of input inside
+    /// a container (a number cut there may have been cut short, so it does
+    /// not count as complete; only a top-level number ends at the end of
+    /// input), or a byte that cannot follow an unfinished number.
+    #[cold]
+    fn number_end_error(&mut self, state: NumState, i: usize) -> Error {
+        let at_end = i == self.input.len();
+        let kind = match (at_end, state.is_terminal(), self.tok.stack.last()) {
+            (false, _, _) => ErrorKind::InvalidNumber,
+            (true, true, Some(Container::Array)) => ErrorKind::EofWhileParsingList,
+            (true, true, Some(Container::Object)) => ErrorKind::EofWhileParsingObject,
+            (true, _, _) => ErrorKind::EofWhileParsingValue,
+        };
+        self.error(kind, i)
     }
 
     /// Continues a number whose first bytes are in `scratch`.
@@ -725,13 +743,8 @@ impl<'t, 'a> Feed<'t, 'a> {
             self.tok.state = State::Number(state);
             return self.at_end().map(|_| None);
         }
-        if !state.is_terminal() {
-            let kind = if i == input.len() {
-                ErrorKind::EofWhileParsingValue
-            } else {
-                ErrorKind::InvalidNumber
-            };
-            return Err(self.error(kind, i));
+        if !state.is_terminal() || (i == input.len() && !self.tok.stack.is_empty()) {
+            return Err(self.number_end_error(state, i));
         }
         self.value_done(true);
         Ok(Some(Event::Number(Number::new(ascii(&self.tok.scratch)))))

@@ -1,0 +1,76 @@
+//! The driver that `partial`, `deltas` and `items` share: input chunks into
+//! a [`Document`], each feed's changes to a printer, flushed per chunk so a
+//! pipe sees them as they happen.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use structream_parser::document::{Changes, Document, Options, Outcome};
+
+use crate::input::{self, ChunkError, ChunkSizes, Source};
+use crate::report;
+
+/// Options every document subcommand takes.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Common {
+    /// Feed the input in chunks whose sizes cycle through this list
+    /// (default: each read of the file or pipe is one chunk).
+    #[arg(long, value_name = "N[,N...]", value_parser = ChunkSizes::parse)]
+    pub(crate) chunk_sizes: Option<ChunkSizes>,
+    /// Find the JSON in prose, markdown code fences and <think> blocks, and
+    /// ignore text after it.
+    #[arg(long)]
+    pub(crate) lenient: bool,
+    /// Input file; `-` or nothing reads standard input.
+    #[arg(value_name = "FILE|-")]
+    pub(crate) file: Option<std::path::PathBuf>,
+}
+
+/// Why the stream stopped early.
+enum Stop {
+    Json(structream_parser::Error),
+    Io(io::Error),
+}
+
+/// Streams the input through a document built with `options`, handing each
+/// feed's changes to `print`. Exit 0 when the value is complete; 1 with one
+/// `error:` line for invalid or incomplete input (after printing what the
+/// input gave up to there).
+pub(crate) fn run(
+    common: &Common,
+    options: Options,
+    mut print: impl FnMut(&Changes<'_>, &mut dyn Write) -> io::Result<()>,
+) -> ExitCode {
+    let source = Source::from_arg(common.file.as_ref());
+    let mut doc = Document::with_options(options.lenient(common.lenient));
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let fed = input::for_each_chunk(&source, common.chunk_sizes.as_ref(), |chunk| {
+        let changes = doc.feed(chunk).map_err(Stop::Json)?;
+        print(&changes, &mut out)
+            .and_then(|()| out.flush())
+            .map_err(Stop::Io)
+    });
+    let result = match fed {
+        Ok(()) => match doc.finish() {
+            Ok(changes) => {
+                let printed = print(&changes, &mut out).and_then(|()| out.flush());
+                match (printed, changes.outcome()) {
+                    (Err(e), _) => Err(Stop::Io(e)),
+                    (Ok(()), Some(Outcome::Incomplete(e))) => Err(Stop::Json(e)),
+                    (Ok(()), _) => Ok(()),
+                }
+            }
+            Err(e) => Err(Stop::Json(e)),
+        },
+        Err(ChunkError::Sink(stop)) => Err(stop),
+        Err(ChunkError::Io(e)) => Err(Stop::Io(e)),
+    };
+    drop(out);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Stop::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Stop::Io(e)) => report::io_error(&e),
+        Err(Stop::Json(e)) => report::parse_error(&e),
+    }
+}
