@@ -474,3 +474,31 @@ proptest! {
         prop_assert_eq!(streamed.started.len(), expected.len());
     }
 }
+
+#[test]
+fn memory_stays_within_twice_the_input() {
+    for path in [
+        "json-bench/twitter.json",
+        "json-bench/citm_catalog.json",
+        "json-bench/canada.json",
+        "partial-json/jiter-benches/medium_response.json",
+    ] {
+        let doc = load(path);
+        let mut document = Document::with_options(Options::default().items("/*".parse().unwrap()));
+        for chunk in doc.chunks(4) {
+            document.feed(chunk).unwrap();
+        }
+        document.finish().unwrap();
+        let held = document.heap_bytes();
+        eprintln!(
+            "{path}: {} input bytes, {held} held ({:.2}x)",
+            doc.len(),
+            held as f64 / doc.len() as f64
+        );
+        assert!(
+            held <= 2 * doc.len() + 4096,
+            "{path}: {held} bytes held for {} bytes of input",
+            doc.len()
+        );
+    }
+}

@@ -203,6 +203,37 @@ impl Core {
         }
     }
 
+    /// Heap bytes held (capacities, so what the allocator gave).
+    pub(super) fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let levels: usize = self
+            .levels
+            .iter()
+            .map(|l| {
+                let map = l.member_map.as_ref().map_or(0, |m| {
+                    m.capacity() * (size_of::<(String, usize)>() + 1)
+                        + m.keys().map(String::capacity).sum::<usize>()
+                });
+                l.key.capacity() + l.members.capacity() * size_of::<(usize, usize)>() + map
+            })
+            .sum();
+        let items: usize = self
+            .items
+            .iter()
+            .map(|i| i.path().len() + i.json().map_or(0, str::len))
+            .sum();
+        levels
+            + self.levels.capacity() * size_of::<Level>()
+            + self.buffers.iter().map(String::capacity).sum::<usize>()
+            + self.buffers.capacity() * size_of::<String>()
+            + self.path.capacity()
+            + self.alive.capacity() * size_of::<(usize, usize)>()
+            + self.deltas.heap_bytes()
+            + self.items.capacity() * size_of::<ItemEvent>()
+            + items
+            + self.scratch.capacity()
+    }
+
     /// The completion state of the node at `pointer`.
     pub(super) fn state_at(&self, pointer: &str) -> NodeState {
         for level in &self.levels[..self.depth] {

@@ -122,6 +122,11 @@ impl DeltaBuffer {
             .push((DeltaOp::Append, p..v, v..self.text.len()));
     }
 
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.entries.capacity() * std::mem::size_of::<(DeltaOp, Range<usize>, Range<usize>)>()
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }

@@ -310,6 +310,16 @@ impl Document {
         self.core.state_at(pointer)
     }
 
+    /// Heap bytes the document holds (its text, staging buffers, open-node
+    /// stack and this feed's deltas and items), for measuring memory.
+    ///
+    /// The visible text is the compact JSON of what showed, so for a complete
+    /// document this is at most about twice the input (a string's capacity
+    /// may be up to double its length), plus O(depth).
+    pub fn heap_bytes(&self) -> usize {
+        self.core.heap_bytes()
+    }
+
     /// Bytes consumed so far, prose of lenient input included.
     pub fn offset(&self) -> u64 {
         self.tok.offset()
