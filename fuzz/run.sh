@@ -13,7 +13,7 @@ corpora=../tests/corpora
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   case "$t" in
-    tokenize|split_equivalence|compare_to_serde)
+    tokenize|split_equivalence|compare_to_serde|document_prefix|deltas_replay|items|lenient)
       # Raw JSON is a fine seed for the byte-level targets.
       cp -n "$corpora"/jsontestsuite/*.json "$corpora"/json-bench/jsonchecker/*.json "corpus/$t/" 2>/dev/null || true ;;
   esac

@@ -26,6 +26,7 @@
 //! O(members after it), to splice.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
 use super::delta::{DeltaBuffer, DeltaOp};
 use super::items::ItemEvent;
@@ -91,8 +92,45 @@ struct Level {
     /// Objects: (start of the key, start of the value) of each member
     /// written, relative to `value_start`.
     members: Vec<(usize, usize)>,
-    /// Objects with many members: escaped key → member index.
-    member_map: Option<HashMap<String, usize>>,
+    /// Objects with many members: the key index (see [`KeyIndex`]).
+    member_map: Option<KeyIndex>,
+}
+
+/// The members of a large object by key hash: `last[hash]` is the last
+/// member with that hash, `prev[i]` the member before `i` with the same
+/// hash (`u32::MAX`: none). Keys are compared against the text itself, so
+/// the index costs about 20 bytes a member and no copy of the keys. The
+/// hash is SipHash with a random key, so hostile keys cannot force
+/// collisions.
+#[derive(Debug, Default)]
+struct KeyIndex {
+    hasher: RandomState,
+    last: HashMap<u64, u32>,
+    prev: Vec<u32>,
+}
+
+impl KeyIndex {
+    fn insert(&mut self, key: &str, member: usize) {
+        let h = self.hasher.hash_one(key);
+        let before = self.last.insert(h, member as u32).unwrap_or(u32::MAX);
+        self.prev.push(before);
+    }
+
+    /// The last member whose key (escaped, quoted) equals `key`.
+    fn find<'t>(&self, key: &str, key_of: impl Fn(usize) -> &'t str) -> Option<usize> {
+        let mut at = *self.last.get(&self.hasher.hash_one(key))?;
+        while at != u32::MAX {
+            if key_of(at as usize) == key {
+                return Some(at as usize);
+            }
+            at = self.prev[at as usize];
+        }
+        None
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.last.capacity() * (std::mem::size_of::<(u64, u32)>() + 1) + self.prev.capacity() * 4
+    }
 }
 
 impl Level {
@@ -210,10 +248,7 @@ impl Core {
             .levels
             .iter()
             .map(|l| {
-                let map = l.member_map.as_ref().map_or(0, |m| {
-                    m.capacity() * (size_of::<(String, usize)>() + 1)
-                        + m.keys().map(String::capacity).sum::<usize>()
-                });
+                let map = l.member_map.as_ref().map_or(0, KeyIndex::heap_bytes);
                 l.key.capacity() + l.members.capacity() * size_of::<(usize, usize)>() + map
             })
             .sum();
@@ -443,22 +478,24 @@ impl Core {
         self.scratch.clear();
         write_json_string(&level.key, &mut self.scratch);
         let text = &self.buffers[level.buf][level.value_start..];
-        let key_of = |&(k, v): &(usize, usize)| &text[k..v - 1];
-        if let Some(map) = &level.member_map {
-            return map.get(self.scratch.as_str()).copied();
+        let members = &level.members;
+        let key_of = |i: usize| {
+            let (k, v) = members[i];
+            &text[k..v - 1]
+        };
+        if members.len() <= MEMBER_SCAN || members.len() > u32::MAX as usize {
+            return (0..members.len())
+                .rev()
+                .find(|&i| key_of(i) == self.scratch);
         }
-        if level.members.len() <= MEMBER_SCAN {
-            return level.members.iter().position(|m| key_of(m) == self.scratch);
-        }
-        let map: HashMap<String, usize> = level
-            .members
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (key_of(m).to_owned(), i))
-            .collect();
-        let found = map.get(self.scratch.as_str()).copied();
-        level.member_map = Some(map);
-        found
+        let index = level.member_map.get_or_insert_with(|| {
+            let mut index = KeyIndex::default();
+            for i in 0..members.len() {
+                index.insert(key_of(i), i);
+            }
+            index
+        });
+        index.find(&self.scratch, key_of)
     }
 
     /// Opens a container or string.
@@ -535,12 +572,9 @@ impl Core {
             out.push(':');
             let value_start = out.len() - level.value_start;
             level.members.push((key_start, value_start));
-            if let Some(map) = &mut level.member_map {
-                map.insert(
-                    out[level.value_start + key_start..level.value_start + value_start - 1]
-                        .to_owned(),
-                    level.members.len() - 1,
-                );
+            if let Some(index) = &mut level.member_map {
+                let key = &out[level.value_start + key_start..level.value_start + value_start - 1];
+                index.insert(key, level.members.len() - 1);
             }
         }
         level.buf

@@ -1,0 +1,49 @@
+//! Replaying every delta from nothing reproduces every snapshot, for any
+//! input (invalid input included, up to its error), chunking and policy.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use structream_parser::document::{Document, Options, StringMode, apply};
+
+#[derive(Debug, arbitrary::Arbitrary)]
+struct Input {
+    complete_strings: bool,
+    hold: Option<String>,
+    require: Option<(String, String)>,
+    chunk_sizes: Vec<u8>,
+    bytes: Vec<u8>,
+}
+
+fuzz_target!(|input: Input| {
+    let strings = if input.complete_strings { StringMode::Complete } else { StringMode::Trailing };
+    let mut options = Options::default().strings(strings).deltas(true);
+    if let Some(p) = input.hold.as_deref().and_then(|p| p.parse().ok()) {
+        options = options.hold(p);
+    }
+    if let Some((p, key)) = input.require.as_ref().and_then(|(p, k)| Some((p.parse().ok()?, k.clone()))) {
+        options = options.require(p, key);
+    }
+    let mut doc = Document::with_options(options);
+    let mut replayed = None;
+    let mut rest = &input.bytes[..];
+    let mut sizes = input.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    loop {
+        let changes = if rest.is_empty() {
+            doc.finish()
+        } else {
+            let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
+            let (chunk, tail) = rest.split_at(n);
+            rest = tail;
+            doc.feed(chunk)
+        };
+        let Ok(changes) = changes else { return };
+        for delta in changes.deltas() {
+            apply(&mut replayed, &delta).expect("every delta applies");
+        }
+        let snapshot = changes.snapshot().map(|s| s.to_json());
+        assert_eq!(replayed.as_ref().map(|v| v.to_json()), snapshot);
+        if changes.outcome().is_some() {
+            return;
+        }
+    }
+});

@@ -1,0 +1,67 @@
+//! For valid JSON, the items reported for the root array (and the arrays in
+//! it) equal the final value's elements, in order, under any chunking.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use structream_parser::document::{Document, ItemEvent, Options};
+use structream_parser::{Value, parse};
+
+#[derive(Debug, arbitrary::Arbitrary)]
+struct Input {
+    chunk_sizes: Vec<u8>,
+    bytes: Vec<u8>,
+}
+
+fn dedup(v: &Value) -> Value {
+    // Items carry the last value of a repeated key, like the document.
+    match v {
+        Value::Array(items) => Value::Array(items.iter().map(dedup).collect()),
+        Value::Object(members) => {
+            let mut out: Vec<(String, Value)> = Vec::new();
+            for (k, v) in members {
+                match out.iter_mut().find(|(x, _)| x == k) {
+                    Some(slot) => slot.1 = dedup(v),
+                    None => out.push((k.clone(), dedup(v))),
+                }
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
+}
+
+fuzz_target!(|input: Input| {
+    let Ok(Value::Array(fin)) = parse(&input.bytes).map(|v| dedup(&v)) else { return };
+    let options = Options::default().items("".parse().unwrap());
+    let mut doc = Document::with_options(options);
+    let mut done = Vec::new();
+    let mut started = 0;
+    let mut rest = &input.bytes[..];
+    let mut sizes = input.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    loop {
+        let changes = if rest.is_empty() {
+            doc.finish().unwrap()
+        } else {
+            let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
+            let (chunk, tail) = rest.split_at(n);
+            rest = tail;
+            doc.feed(chunk).unwrap()
+        };
+        for item in changes.items() {
+            match item {
+                ItemEvent::Started { index, .. } => {
+                    assert_eq!(*index, started);
+                    started += 1;
+                }
+                ItemEvent::Done { index, json, .. } => {
+                    assert_eq!(*index, done.len());
+                    done.push(parse(json.as_bytes()).unwrap());
+                }
+            }
+        }
+        if rest.is_empty() && changes.outcome().is_some() {
+            break;
+        }
+    }
+    assert_eq!(done, fin);
+});

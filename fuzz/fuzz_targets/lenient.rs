@@ -1,0 +1,83 @@
+//! Lenient input: prose, code fences and think blocks around a JSON value.
+//! Never a panic; the value found equals the strict parse of the embedded
+//! JSON when the surroundings cannot be mistaken for it.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use structream_parser::document::{Document, Options, Outcome};
+use structream_parser::parse;
+
+#[derive(Debug, arbitrary::Arbitrary)]
+struct Input {
+    prose: String,
+    fence: bool,
+    think: Option<String>,
+    json: Vec<u8>,
+    after: String,
+    chunk_sizes: Vec<u8>,
+}
+
+fuzz_target!(|input: Input| {
+    let mut text = Vec::new();
+    if let Some(t) = &input.think {
+        // Without `<`, the block cannot end early.
+        let t: String = t.chars().filter(|&c| c != '<').collect();
+        text.extend_from_slice(format!("<think>{t}</think>").as_bytes());
+    }
+    // Prose without brackets, backticks or tags cannot start a value.
+    let prose: String = input.prose.chars().filter(|c| !"{[`<".contains(*c)).collect();
+    text.extend_from_slice(prose.as_bytes());
+    if input.fence {
+        text.extend_from_slice(b"\n```json\n");
+    }
+    text.extend_from_slice(&input.json);
+    text.extend_from_slice(input.after.as_bytes());
+
+    let mut doc = Document::with_options(Options::default().lenient(true));
+    let mut rest = &text[..];
+    let mut sizes = input.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    let mut failed = false;
+    while !rest.is_empty() {
+        let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
+        let (chunk, tail) = rest.split_at(n);
+        rest = tail;
+        if doc.feed(chunk).is_err() {
+            failed = true;
+            break;
+        }
+    }
+    let result = if failed { None } else { doc.finish().ok() };
+    // A valid object or array whose first bytes are `{"`/`{}` or `[` + a value
+    // start is found and equals the strict parse.
+    let Ok(strict) = parse(&input.json) else { return };
+    let lead: Vec<u8> = input.json.iter().copied().filter(|b| !b" \t\r\n".contains(b)).take(2).collect();
+    let findable = matches!(lead.as_slice(), [b'{', b'"' | b'}'] | [b'[', _]);
+    if !findable || input.json.first().is_some_and(|b| b" \t\r\n".contains(b)) {
+        return;
+    }
+    let end = result.expect("a findable value parses");
+    assert_eq!(end.outcome(), Some(Outcome::Complete));
+    let found = end.snapshot().unwrap().value();
+    let fin = parse(found.to_json().as_bytes()).unwrap();
+    assert_eq!(serde_json_eq(&fin), serde_json_eq(&strict));
+});
+
+/// Compares as serde_json does: the last of repeated keys wins.
+fn serde_json_eq(v: &structream_parser::Value) -> String {
+    let mut members: Vec<(String, String)> = Vec::new();
+    match v {
+        structream_parser::Value::Object(m) => {
+            for (k, v) in m {
+                let v = serde_json_eq(v);
+                match members.iter_mut().find(|(x, _)| x == k) {
+                    Some(slot) => slot.1 = v,
+                    None => members.push((k.clone(), v)),
+                }
+            }
+            members.sort();
+            format!("{members:?}")
+        }
+        structream_parser::Value::Array(items) => format!("{:?}", items.iter().map(serde_json_eq).collect::<Vec<_>>()),
+        other => other.to_json(),
+    }
+}
