@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 pub mod partial;
+pub mod schema;
 
 pub use partial::{Partial, PartialValue};
 pub use structream_derive::Partial;
