@@ -206,7 +206,6 @@ fn check(
         }
     }
     bounds(value, s, &mut fail);
-    drop(fail);
     match value {
         Value::Object(members) => check_object(members, s, root, path, out, depth),
         Value::Array(items) => {
