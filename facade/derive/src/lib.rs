@@ -19,6 +19,12 @@ mod case;
 /// value is complete; `#[structream(required)]` hides the whole object until
 /// that field has a value. serde's `rename`, `rename_all`, `alias` and
 /// `skip` are followed.
+///
+/// It also implements `structream::Validate`: by default accepting every
+/// value that deserializes; with the container attribute
+/// `#[structream(validate = "path::to::check")]`, calling
+/// `fn check(value: &Self) -> Result<(), String>` on the final value (an
+/// error message is sent back to the model when retries are allowed).
 #[proc_macro_derive(Partial, attributes(structream))]
 pub fn derive_partial(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -36,7 +42,8 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         ));
     }
     let serde = SerdeAttrs::of(&input.attrs)?;
-    match &input.data {
+    let validate = validate_impl(input)?;
+    let partial = match &input.data {
         Data::Struct(data) => match &data.fields {
             Fields::Named(fields) => expand_struct(input, &serde, fields),
             _ => Err(syn::Error::new_spanned(
@@ -55,7 +62,41 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             &input.ident,
             "unions are not supported",
         )),
+    }?;
+    Ok(quote! { #partial #validate })
+}
+
+/// `impl Validate`, calling the container's `#[structream(validate = "f")]`.
+fn validate_impl(input: &DeriveInput) -> syn::Result<Tokens> {
+    let mut check: Option<syn::Path> = None;
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("structream"))
+    {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("validate") {
+                let lit: LitStr = meta.value()?.parse()?;
+                check = Some(lit.parse()?);
+                Ok(())
+            } else {
+                Err(meta.error("expected `validate = \"path::to::fn\"`"))
+            }
+        })?;
     }
+    let name = &input.ident;
+    let body = check.map(|f| {
+        quote! {
+            fn validate(&self) -> ::core::result::Result<(), ::std::string::String> {
+                #f(self)
+            }
+        }
+    });
+    Ok(quote! {
+        impl ::structream::Validate for #name {
+            #body
+        }
+    })
 }
 
 /// The serde attributes that decide member names.

@@ -19,9 +19,17 @@ struct Ticket {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Partial)]
+#[structream(validate = "adult")]
 struct Person {
     name: String,
     age: Option<u8>,
+}
+
+fn adult(p: &Person) -> Result<(), String> {
+    match p.age {
+        Some(age) if age < 18 => Err(format!("{} is {age}, not an adult", p.name)),
+        _ => Ok(()),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Partial)]
@@ -129,4 +137,27 @@ fn creating_from_a_partial_object_keeps_what_fits() {
             .is_ok()
     );
     assert_eq!(p.age, Some(7));
+}
+
+#[test]
+fn the_validation_hook_is_called() {
+    use structream::Validate;
+    let kid = Person {
+        name: "Tim".into(),
+        age: Some(9),
+    };
+    assert_eq!(kid.validate(), Err("Tim is 9, not an adult".to_owned()));
+    assert_eq!(
+        Person {
+            name: "Al".into(),
+            age: None
+        }
+        .validate(),
+        Ok(())
+    );
+    let step = Step {
+        title: "t".into(),
+        detail: "d".into(),
+    };
+    assert_eq!(step.validate(), Ok(()));
 }
