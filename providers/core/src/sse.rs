@@ -265,7 +265,8 @@ impl SseDecoder {
             let Some(off) = memchr::memchr2(b'\n', b'\r', &input[i..]) else {
                 let rest = &input[i..];
                 if self.line.len() + rest.len() > self.config.max_line_len {
-                    return Err(self.line_too_long(self.pos + i as u64));
+                    let start = self.pos + i as u64 - self.line.len() as u64;
+                    return Err(self.line_too_long(start));
                 }
                 if self.line.is_empty() {
                     self.line.reserve(rest.len().max(64));
