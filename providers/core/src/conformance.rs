@@ -554,7 +554,7 @@ async fn serve_one(mut sock: TcpStream, plan: Plan, state: Arc<Mutex<ServerState
             cut_after,
         } => {
             let mut head = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n"
+                "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\nconnection: close\r\n"
             );
             for (k, v) in headers {
                 head.push_str(&format!("{k}: {v}\r\n"));
@@ -596,7 +596,7 @@ async fn serve_one(mut sock: TcpStream, plan: Plan, state: Arc<Mutex<ServerState
             }
         }
         Plan::Stall => {
-            let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
             let _ = sock.write_all(head.as_bytes()).await;
             let mut buf = [0u8; 64];
             // Returns when the client closes (read gives 0 or fails).
@@ -604,7 +604,7 @@ async fn serve_one(mut sock: TcpStream, plan: Plan, state: Arc<Mutex<ServerState
             true
         }
         Plan::Endless { every } => {
-            let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
             let mut closed = sock.write_all(head.as_bytes()).await.is_err();
             let frame = b": keep-alive\n\n";
             for _ in 0..2000 {
@@ -918,4 +918,65 @@ pub fn check_transport(
             assert!(!text.contains(api_key), "key leaked: {text}");
         }
     });
+}
+
+/// What [`run_fixture`] found.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FixtureRun {
+    /// The decoding of the body as recorded.
+    pub recorded: Decoded,
+    /// The decoding of the complete body ([`Fixture::completed_body`]):
+    /// the same as `recorded` unless the recording lost its last line end.
+    pub decoded: Decoded,
+    /// `decoded` folded.
+    pub transcript: Transcript,
+}
+
+/// The common part of every recorded-stream test: decodes the body whole,
+/// at every split below `every_split_below` bytes and in random chunkings
+/// ([`check_decoding`]); a recording that lost its final line end must
+/// report [`DecodeErrorKind::Truncated`](crate::DecodeErrorKind::Truncated)
+/// and is then checked with the line end restored; replays the complete
+/// body over HTTP ([`check_replay`], every two-chunk split below
+/// `http_every_split_below` bytes).
+pub fn run_fixture(
+    make_provider: &dyn Fn(&str) -> Box<dyn Provider>,
+    request: &StructuredRequest,
+    fixture: &Fixture,
+    every_split_below: usize,
+    http_every_split_below: usize,
+) -> FixtureRun {
+    let name = fixture.name.as_str();
+    let provider = make_provider("http://127.0.0.1:9");
+    let make = || provider.decoder();
+    let recorded = check_decoding(name, &make, &fixture.body, every_split_below);
+    let decoded = if fixture.ends_mid_line() {
+        assert!(
+            matches!(
+                recorded.end.as_ref().map_err(|e| e.kind()),
+                Err(crate::DecodeErrorKind::Truncated)
+            ) || fixture.format == Format::Ndjson,
+            "{name}: a recording cut mid-line must be reported as truncated: {:?}",
+            recorded.end
+        );
+        let body = fixture.completed_body();
+        check_decoding(name, &make, &body, every_split_below)
+    } else {
+        recorded.clone()
+    };
+    check_replay(
+        make_provider,
+        request,
+        name,
+        &fixture.completed_body(),
+        &decoded,
+        http_every_split_below,
+    );
+    let transcript = Transcript::new(&decoded.events);
+    FixtureRun {
+        recorded,
+        decoded,
+        transcript,
+    }
 }
