@@ -167,6 +167,13 @@ impl<H: FrameHandler> SseStreamDecoder<H> {
     }
 }
 
+impl<H: FrameHandler + Default> Default for SseStreamDecoder<H> {
+    /// A decoder with a default handler and the default limits.
+    fn default() -> Self {
+        SseStreamDecoder::new(H::default(), SseConfig::default())
+    }
+}
+
 impl<H: FrameHandler> StreamDecoder for SseStreamDecoder<H> {
     fn feed(&mut self, bytes: &[u8], sink: &mut Sink<'_>) -> Result<(), DecodeError> {
         if bytes.is_empty() {
@@ -239,6 +246,13 @@ impl<H: LineHandler> NdjsonStreamDecoder<H> {
             self.failed = Some(e.clone());
         }
         r
+    }
+}
+
+impl<H: LineHandler + Default> Default for NdjsonStreamDecoder<H> {
+    /// A decoder with a default handler and the default line limit.
+    fn default() -> Self {
+        NdjsonStreamDecoder::new(H::default(), SseConfig::default().max_line_len)
     }
 }
 

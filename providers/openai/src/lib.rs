@@ -22,7 +22,7 @@
 //!     env!("CARGO_MANIFEST_DIR"),
 //!     "/../../tests/corpora/sse/openai-chat/pydantic-ai/parallel_tool_calls_2.sse"
 //! ));
-//! let mut decoder = ChatDecoder::new();
+//! let mut decoder = ChatDecoder::default();
 //! let mut args = [String::new(), String::new()];
 //! let mut sink = |event: StreamEvent<'_>| match event {
 //!     StreamEvent::ToolArgsDelta { index, json, .. } => args[index as usize].push_str(&json),
@@ -47,7 +47,6 @@ pub mod error;
 pub mod request;
 
 use structream_provider::provider::{NdjsonStreamDecoder, SseStreamDecoder};
-use structream_provider::sse::SseConfig;
 use structream_provider::{Error, HttpRequest, Mode, Provider, ProviderExt, StreamDecoder,
     StructuredRequest};
 
@@ -63,35 +62,6 @@ pub type ChatDecoder = SseStreamDecoder<ChatHandler>;
 pub type ResponsesDecoder = SseStreamDecoder<ResponsesHandler>;
 /// Ollama's native NDJSON stream decoder.
 pub type OllamaDecoder = NdjsonStreamDecoder<OllamaHandler>;
-
-/// Constructors of the decoders.
-pub trait NewDecoder: Sized {
-    /// A decoder with the default limits.
-    fn new() -> Self {
-        Self::with_limits(SseConfig::default())
-    }
-
-    /// A decoder with the given limits.
-    fn with_limits(limits: SseConfig) -> Self;
-}
-
-impl NewDecoder for ChatDecoder {
-    fn with_limits(limits: SseConfig) -> Self {
-        SseStreamDecoder::new(ChatHandler::default(), limits)
-    }
-}
-
-impl NewDecoder for ResponsesDecoder {
-    fn with_limits(limits: SseConfig) -> Self {
-        SseStreamDecoder::new(ResponsesHandler::default(), limits)
-    }
-}
-
-impl NewDecoder for OllamaDecoder {
-    fn with_limits(limits: SseConfig) -> Self {
-        NdjsonStreamDecoder::new(OllamaHandler::default(), limits.max_line_len)
-    }
-}
 
 /// Chat Completions (`POST {base}/chat/completions`), for OpenAI and every
 /// OpenAI-compatible server.
@@ -133,7 +103,7 @@ impl Provider for OpenAiChat {
     }
 
     fn decoder(&self) -> Box<dyn StreamDecoder> {
-        Box::new(ChatDecoder::with_limits(self.config.sse))
+        Box::new(ChatDecoder::new(ChatHandler::default(), self.config.sse))
     }
 }
 
@@ -168,7 +138,7 @@ impl Provider for OpenAiResponses {
     }
 
     fn decoder(&self) -> Box<dyn StreamDecoder> {
-        Box::new(ResponsesDecoder::with_limits(self.config.sse))
+        Box::new(ResponsesDecoder::new(ResponsesHandler::default(), self.config.sse))
     }
 }
 
@@ -214,6 +184,6 @@ impl Provider for Ollama {
     }
 
     fn decoder(&self) -> Box<dyn StreamDecoder> {
-        Box::new(OllamaDecoder::with_limits(self.config.sse))
+        Box::new(OllamaDecoder::new(OllamaHandler::default(), self.config.sse.max_line_len))
     }
 }
