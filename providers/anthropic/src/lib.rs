@@ -11,7 +11,7 @@
 //! # Decoding a recorded stream
 //!
 //! ```
-//! //! use structream_anthropic::AnthropicDecoder;
+//! use structream_anthropic::AnthropicDecoder;
 //! use structream_provider::{StreamDecoder, StreamEvent};
 //!
 //! let body = include_bytes!(concat!(
