@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod input;
 mod parse;
+mod sse;
 
 /// Streams JSON and LLM provider output into values, snapshots, deltas and items.
 #[derive(Debug, Parser)]
@@ -20,11 +21,14 @@ struct Cli {
 enum Command {
     /// Parse JSON fed in chunks and print the value as compact JSON.
     Parse(parse::Args),
+    /// Decode a recorded or piped LLM provider stream into one JSON event per line.
+    Sse(sse::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Parse(args) => parse::run(args),
+        Command::Sse(args) => sse::run(args),
     }
 }
