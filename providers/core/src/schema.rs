@@ -83,13 +83,20 @@ fn strict_in_place(schema: &mut Value) {
             .collect(),
         _ => Vec::new(),
     };
+    // The originally required properties first, in their order, then the
+    // others.
     let mut all = Vec::new();
     if let Some(Value::Object(props)) = obj.get_mut("properties") {
+        for name in &required {
+            if props.contains_key(name) {
+                all.push(Value::String(name.clone()));
+            }
+        }
         for (name, prop) in props.iter_mut() {
             if !required.iter().any(|r| r == name) {
                 make_nullable(prop);
+                all.push(Value::String(name.clone()));
             }
-            all.push(Value::String(name.clone()));
         }
     }
     obj.insert("required".into(), Value::Array(all));
@@ -389,7 +396,7 @@ mod tests {
                     ]},
                     "note": {"type": ["string", "null"]}
                 },
-                "required": ["items", "tag", "either", "note"],
+                "required": ["items", "either", "note", "tag"],
                 "additionalProperties": false
             })
         );
