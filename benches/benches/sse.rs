@@ -99,9 +99,11 @@ fn bench(c: &mut Criterion) {
         ("4", 4),
         ("1", 1),
     ] {
-        g.bench_with_input(BenchmarkId::new("structream", label), &chunk, |b, &chunk| {
-            b.iter(|| assert_eq!(ours(&input, chunk), expected))
-        });
+        g.bench_with_input(
+            BenchmarkId::new("structream", label),
+            &chunk,
+            |b, &chunk| b.iter(|| assert_eq!(ours(&input, chunk), expected)),
+        );
         g.bench_with_input(
             BenchmarkId::new("eventsource-stream", label),
             &chunk,

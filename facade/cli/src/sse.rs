@@ -166,9 +166,9 @@ impl Line {
 /// The output line of an event.
 fn render(event: &StreamEvent<'_>) -> String {
     let line = match event {
-        StreamEvent::TextDelta { choice, text } => {
-            Line::new("text_delta").field("text", &**text).choice(*choice)
-        }
+        StreamEvent::TextDelta { choice, text } => Line::new("text_delta")
+            .field("text", &**text)
+            .choice(*choice),
         StreamEvent::ToolCallStart {
             choice,
             index,
@@ -324,7 +324,10 @@ mod tests {
             choice: 2,
             text: Cow::Borrowed("a\"b"),
         };
-        assert_eq!(render(&e), r#"{"type":"text_delta","text":"a\"b","choice":2}"#);
+        assert_eq!(
+            render(&e),
+            r#"{"type":"text_delta","text":"a\"b","choice":2}"#
+        );
         let e = StreamEvent::Finish {
             choice: 0,
             reason: FinishReason::Length,
@@ -359,7 +362,10 @@ mod tests {
             }
         }
         let mut c = Collect::default();
-        let tool = JsonChannel::ToolArguments { choice: 0, index: 3 };
+        let tool = JsonChannel::ToolArguments {
+            choice: 0,
+            index: 3,
+        };
         route_fragments(
             &StreamEvent::ToolArgsDelta {
                 choice: 0,
@@ -368,10 +374,13 @@ mod tests {
             },
             &mut c,
         );
-        route_fragments(&StreamEvent::ToolCallEnd { choice: 0, index: 3 }, &mut c);
-        assert_eq!(
-            c.0,
-            [(tool, Some("{\"a\"".to_string())), (tool, None)]
+        route_fragments(
+            &StreamEvent::ToolCallEnd {
+                choice: 0,
+                index: 3,
+            },
+            &mut c,
         );
+        assert_eq!(c.0, [(tool, Some("{\"a\"".to_string())), (tool, None)]);
     }
 }

@@ -250,7 +250,10 @@ impl FrameHandler for AnthropicHandler {
                     ));
                 };
                 let Some(delta) = ev.delta else {
-                    return Err(DecodeError::shape("content_block_delta without a delta", at));
+                    return Err(DecodeError::shape(
+                        "content_block_delta without a delta",
+                        at,
+                    ));
                 };
                 match (kind, delta.kind.as_deref()) {
                     (Kind::Text, Some("text_delta")) => {

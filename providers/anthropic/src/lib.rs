@@ -92,6 +92,9 @@ impl Provider for Anthropic {
     }
 
     fn decoder(&self) -> Box<dyn StreamDecoder> {
-        Box::new(AnthropicDecoder::new(AnthropicHandler::default(), self.config.sse))
+        Box::new(AnthropicDecoder::new(
+            AnthropicHandler::default(),
+            self.config.sse,
+        ))
     }
 }

@@ -60,7 +60,9 @@ pub fn messages_body(req: &StructuredRequest, default_max_tokens: u32) -> Result
             let schemas = req.some_schemas()?;
             body.insert("tools".into(), schemas.iter().map(tool).collect());
             let choice = match schemas {
-                [one] => json!({"type": "tool", "name": one.name, "disable_parallel_tool_use": true}),
+                [one] => {
+                    json!({"type": "tool", "name": one.name, "disable_parallel_tool_use": true})
+                }
                 _ => json!({"type": "any", "disable_parallel_tool_use": true}),
             };
             body.insert("tool_choice".into(), choice);

@@ -39,12 +39,23 @@ fn recordings() {
         if f.format == Format::Other {
             // The one JSON file is an HTTP error body: checked in
             // `error_body_and_transport`.
-            assert!(f.name.ends_with("rate_limit_error_response.json"), "{}", f.name);
+            assert!(
+                f.name.ends_with("rate_limit_error_response.json"),
+                "{}",
+                f.name
+            );
             continue;
         }
-        if f.name.ends_with("anthropic-spliced-message-start.chunks.txt") {
+        if f.name
+            .ends_with("anthropic-spliced-message-start.chunks.txt")
+        {
             // Hand-made: a message_start spliced in after a tool call began.
-            let d = conformance::check_decoding(&f.name, &|| provider("http://x").decoder(), &f.body, 6_000);
+            let d = conformance::check_decoding(
+                &f.name,
+                &|| provider("http://x").decoder(),
+                &f.body,
+                6_000,
+            );
             let e = d.end.unwrap_err();
             assert!(e.to_string().contains("message_start in the middle"), "{e}");
             continue;
@@ -112,8 +123,14 @@ fn check(
         let idx = p["index"].as_u64().unwrap_or(0);
         match p["type"].as_str().unwrap_or("") {
             "message_start" => {
-                input = p.pointer("/message/usage/input_tokens").and_then(Value::as_u64).or(input);
-                output = p.pointer("/message/usage/output_tokens").and_then(Value::as_u64).or(output);
+                input = p
+                    .pointer("/message/usage/input_tokens")
+                    .and_then(Value::as_u64)
+                    .or(input);
+                output = p
+                    .pointer("/message/usage/output_tokens")
+                    .and_then(Value::as_u64)
+                    .or(output);
             }
             "content_block_start" => {
                 let kind = p["content_block"]["type"].as_str().unwrap().to_string();
@@ -122,10 +139,15 @@ fn check(
                         // Input sent whole in the start block (programmatic
                         // tool calling) counts as the first piece.
                         let whole = match &p["content_block"]["input"] {
-                            Value::Object(o) if !o.is_empty() => Value::Object(o.clone()).to_string(),
+                            Value::Object(o) if !o.is_empty() => {
+                                Value::Object(o.clone()).to_string()
+                            }
                             _ => String::new(),
                         };
-                        tools.insert(idx as u32, (p["content_block"]["name"].as_str().unwrap().into(), whole));
+                        tools.insert(
+                            idx as u32,
+                            (p["content_block"]["name"].as_str().unwrap().into(), whole),
+                        );
                     }
                     "redacted_thinking" => redacted += 1,
                     "text" => text.push_str(p["content_block"]["text"].as_str().unwrap_or("")),
@@ -136,10 +158,14 @@ fn check(
             "content_block_delta" => {
                 let d = &p["delta"];
                 match (block_kind.get(&idx).map(String::as_str), d["type"].as_str()) {
-                    (Some("tool_use"), Some("input_json_delta")) => {
-                        tools.get_mut(&(idx as u32)).unwrap().1.push_str(d["partial_json"].as_str().unwrap())
+                    (Some("tool_use"), Some("input_json_delta")) => tools
+                        .get_mut(&(idx as u32))
+                        .unwrap()
+                        .1
+                        .push_str(d["partial_json"].as_str().unwrap()),
+                    (Some("text"), Some("text_delta")) => {
+                        text.push_str(d["text"].as_str().unwrap())
                     }
-                    (Some("text"), Some("text_delta")) => text.push_str(d["text"].as_str().unwrap()),
                     (Some("thinking"), Some("thinking_delta")) => {
                         thinking.push_str(d["thinking"].as_str().unwrap())
                     }
@@ -147,8 +173,14 @@ fn check(
                 }
             }
             "message_delta" => {
-                input = p.pointer("/usage/input_tokens").and_then(Value::as_u64).or(input);
-                output = p.pointer("/usage/output_tokens").and_then(Value::as_u64).or(output);
+                input = p
+                    .pointer("/usage/input_tokens")
+                    .and_then(Value::as_u64)
+                    .or(input);
+                output = p
+                    .pointer("/usage/output_tokens")
+                    .and_then(Value::as_u64)
+                    .or(output);
                 if let Some(s) = p.pointer("/delta/stop_reason").and_then(Value::as_str) {
                     stop = Some(s.to_string());
                 }
@@ -164,15 +196,27 @@ fn check(
     assert_eq!(got, tools, "{name}: tool calls");
     for ((_, i), c) in &t.tool_calls {
         assert!(c.ended, "{name}: call {i} not ended");
-        let parsed = serde_json::from_str::<Value>(if c.arguments.is_empty() { "{}" } else { &c.arguments });
+        let parsed = serde_json::from_str::<Value>(if c.arguments.is_empty() {
+            "{}"
+        } else {
+            &c.arguments
+        });
         if CUT_BY_MAX_TOKENS.contains(&name.as_str()) {
             assert!(parsed.is_err(), "{name}: the cut input should not parse");
         } else {
             parsed.unwrap_or_else(|e| panic!("{name}: input of block {i}: {e}"));
         }
     }
-    assert_eq!(t.text.get(&0).cloned().unwrap_or_default(), text, "{name}: text");
-    assert_eq!(t.reasoning.get(&0).cloned().unwrap_or_default(), thinking, "{name}: thinking");
+    assert_eq!(
+        t.text.get(&0).cloned().unwrap_or_default(),
+        text,
+        "{name}: text"
+    );
+    assert_eq!(
+        t.reasoning.get(&0).cloned().unwrap_or_default(),
+        thinking,
+        "{name}: thinking"
+    );
     assert_eq!(t.redacted, redacted, "{name}: redacted thinking");
     match stop {
         Some(s) => {
@@ -197,13 +241,20 @@ fn check(
 fn specific_recordings() {
     let load = |n: &str| {
         let f = Fixture::load(&conformance::corpus_dir().join("anthropic").join(n));
-        let d = conformance::decode_with_cuts(&mut *provider("http://x").decoder(), &f.completed_body(), &[]);
+        let d = conformance::decode_with_cuts(
+            &mut *provider("http://x").decoder(),
+            &f.completed_body(),
+            &[],
+        );
         (d.end, conformance::Transcript::new(&d.events))
     };
     let (_, t) = load("anthropic-sdk-python/incomplete_partial_json_response.sse");
     assert_eq!(t.finish[0].1, FinishReason::Length);
     assert_eq!(t.finish[0].2, "max_tokens");
-    assert_eq!((t.usage[0].input_tokens, t.usage[0].output_tokens), (450, 124));
+    assert_eq!(
+        (t.usage[0].input_tokens, t.usage[0].output_tokens),
+        (450, 124)
+    );
     let (_, t) = load("anthropic-sdk-python/tool_use_response.sse");
     assert_eq!(t.finish[0].1, FinishReason::ToolCalls);
     let (_, t) = load("pydantic-ai/thinking_part_redacted_stream.sse");
@@ -213,7 +264,9 @@ fn specific_recordings() {
     let (_, t) = load("anthropic-sdk-python/refusal_response.sse");
     assert_eq!(t.finish[0].1, FinishReason::Refusal);
     // The recording lost its last line end: the raw file is truncated.
-    let f = Fixture::load(&conformance::corpus_dir().join("anthropic/anthropic-sdk-python/basic_response.sse"));
+    let f = Fixture::load(
+        &conformance::corpus_dir().join("anthropic/anthropic-sdk-python/basic_response.sse"),
+    );
     let d = conformance::decode_with_cuts(&mut *provider("http://x").decoder(), &f.body, &[]);
     assert_eq!(d.end.unwrap_err().kind(), &DecodeErrorKind::Truncated);
 }
@@ -222,8 +275,14 @@ fn specific_recordings() {
 fn in_stream_error_event() {
     // No real recording has one (see the corpus README); this is the
     // documented shape, after real frames of a recording.
-    let f = Fixture::load(&conformance::corpus_dir().join("anthropic/pydantic-ai/simple_text_stream.sse"));
-    let cut = f.body.windows(21).position(|w| w == b"event: content_block_").unwrap();
+    let f = Fixture::load(
+        &conformance::corpus_dir().join("anthropic/pydantic-ai/simple_text_stream.sse"),
+    );
+    let cut = f
+        .body
+        .windows(21)
+        .position(|w| w == b"event: content_block_")
+        .unwrap();
     let mut body = f.body[..cut].to_vec();
     body.extend_from_slice(b"event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
     let d = conformance::check_decoding("error", &|| provider("http://x").decoder(), &body, 10_000);
@@ -233,20 +292,29 @@ fn in_stream_error_event() {
     assert_eq!(t.errors[0].message, "Overloaded");
     assert_eq!(t.errors[0].kind.as_deref(), Some("overloaded_error"));
     // Cut before message_stop without an error: incomplete.
-    let d = conformance::decode_with_cuts(&mut *provider("http://x").decoder(), &f.body[..cut], &[]);
+    let d =
+        conformance::decode_with_cuts(&mut *provider("http://x").decoder(), &f.body[..cut], &[]);
     assert_eq!(d.end.unwrap_err().kind(), &DecodeErrorKind::Incomplete);
 }
 
 #[test]
 fn error_body_and_transport() {
     let dir = conformance::corpus_dir().join("anthropic");
-    let error_body = std::fs::read(dir.join("anthropic-sdk-python/snapshot__rate_limit_error_response.json")).unwrap();
+    let error_body =
+        std::fs::read(dir.join("anthropic-sdk-python/snapshot__rate_limit_error_response.json"))
+            .unwrap();
     let v: Value = serde_json::from_slice(&error_body).unwrap();
-    let message = v.pointer("/error/message").and_then(Value::as_str).unwrap().to_string();
+    let message = v
+        .pointer("/error/message")
+        .and_then(Value::as_str)
+        .unwrap()
+        .to_string();
     let ok = std::fs::read(dir.join("pydantic-ai/native_tool_search_streaming.1.sse")).unwrap();
     let key = "sk-ant-planted-secret-42";
     let make = |base: &str| -> Box<dyn Provider> {
-        Box::new(Anthropic::new(AnthropicConfig::new().base_url(base).api_key(key)))
+        Box::new(Anthropic::new(
+            AnthropicConfig::new().base_url(base).api_key(key),
+        ))
     };
     conformance::check_transport(&make, &request(), &ok, &error_body, &message, key);
 }
@@ -281,14 +349,18 @@ fn requests_per_mode() {
     );
     let mut par = base.clone();
     par.mode = Mode::ParallelTools;
-    par.schemas.push(SchemaSpec::new("U", json!({"type": "object"})));
+    par.schemas
+        .push(SchemaSpec::new("U", json!({"type": "object"})));
     let r = p.build_request(&par).unwrap();
     assert_eq!(r.body["tool_choice"], json!({"type": "any"}));
     assert_eq!(r.body["tools"].as_array().unwrap().len(), 2);
     let mut js = base.clone();
     js.mode = Mode::JsonSchema;
     let r = p.build_request(&js).unwrap();
-    assert_eq!(r.body["output_format"]["schema"]["additionalProperties"], json!(false));
+    assert_eq!(
+        r.body["output_format"]["schema"]["additionalProperties"],
+        json!(false)
+    );
     assert!(r.header_value("anthropic-beta").is_some());
     let mut j = base.clone();
     j.mode = Mode::Json;
@@ -298,14 +370,19 @@ fn requests_per_mode() {
     // Errors: no schema for a tool mode, no message, no key.
     let mut none = base.clone();
     none.schemas.clear();
-    assert!(matches!(p.build_request(&none), Err(Error::InvalidRequest(_))));
+    assert!(matches!(
+        p.build_request(&none),
+        Err(Error::InvalidRequest(_))
+    ));
     assert!(p.supports(Mode::MarkdownJson));
     // SAFETY of the test: the variable name is only read here.
     let no_key = Anthropic::new(AnthropicConfig::new());
     if std::env::var("ANTHROPIC_API_KEY").is_err() {
         assert!(matches!(
             no_key.build_request(&base),
-            Err(Error::MissingApiKey { var: "ANTHROPIC_API_KEY" })
+            Err(Error::MissingApiKey {
+                var: "ANTHROPIC_API_KEY"
+            })
         ));
     }
 }

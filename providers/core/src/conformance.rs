@@ -33,7 +33,11 @@ use crate::request::StructuredRequest;
 
 /// The recorded streams folder, `tests/corpora/sse`.
 pub fn corpus_dir() -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpora/sse")).to_path_buf()
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/corpora/sse"
+    ))
+    .to_path_buf()
 }
 
 /// How a recorded file is stored.
@@ -151,8 +155,7 @@ impl Fixture {
 /// `SOURCE.md` files left out.
 pub fn fixtures(folder: &str) -> Vec<Fixture> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let entries =
-            std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         for entry in entries {
             let p = entry.unwrap().path();
             if p.is_dir() {
@@ -261,14 +264,20 @@ pub fn check_invariants(name: &str, decoded: &Decoded) {
         }
         match e {
             StreamEvent::ToolCallStart {
-                choice, index, name: tool, ..
+                choice,
+                index,
+                name: tool,
+                ..
             } => {
                 assert!(!tool.is_empty(), "{name}: tool call {index} without a name");
                 let prev = calls.insert((*choice, *index), State::Open);
                 assert!(prev.is_none(), "{name}: tool call {index} started twice");
             }
             StreamEvent::ToolArgsDelta {
-                choice, index, json, ..
+                choice,
+                index,
+                json,
+                ..
             } => {
                 assert!(!json.is_empty(), "{name}: empty arguments delta");
                 assert!(
@@ -589,8 +598,8 @@ async fn serve_one(mut sock: TcpStream, plan: Plan, state: Arc<Mutex<ServerState
                 if cut_after.is_none() && !failed {
                     // Let the client read the end before closing.
                     let mut buf = [0u8; 64];
-                    let _ = tokio::time::timeout(Duration::from_millis(50), sock.read(&mut buf))
-                        .await;
+                    let _ =
+                        tokio::time::timeout(Duration::from_millis(50), sock.read(&mut buf)).await;
                 }
                 failed
             }
@@ -806,7 +815,8 @@ pub fn check_transport(
         assert!(expected.end.is_ok());
 
         // An error status with the provider's body.
-        let server = TestServer::start(vec![Plan::status(400, "application/json", error_body)]).await;
+        let server =
+            TestServer::start(vec![Plan::status(400, "application/json", error_body)]).await;
         let provider = make_provider(&server.base_url());
         let err = client.stream_events(&*provider, request).await.unwrap_err();
         let pe = err.provider_error().unwrap_or_else(|| panic!("{err:?}"));
@@ -837,7 +847,10 @@ pub fn check_transport(
         let provider = make_provider(&server.base_url());
         let t0 = std::time::Instant::now();
         let stream = client.stream_events(&*provider, request).await.unwrap();
-        assert!(t0.elapsed() >= Duration::from_millis(200), "retry-after ignored");
+        assert!(
+            t0.elapsed() >= Duration::from_millis(200),
+            "retry-after ignored"
+        );
         let (events, err) = collect(stream).await;
         assert!(err.is_none(), "{err:?}");
         assert_eq!(events, expected.events);

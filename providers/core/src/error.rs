@@ -110,7 +110,9 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::Incomplete => {
                 f.write_str("stream ended before the provider's end of stream")?
             }
-            DecodeErrorKind::InvalidJson { detail } => write!(f, "invalid JSON in frame: {detail}")?,
+            DecodeErrorKind::InvalidJson { detail } => {
+                write!(f, "invalid JSON in frame: {detail}")?
+            }
             DecodeErrorKind::UnexpectedShape { detail } => {
                 write!(f, "unexpected stream content: {detail}")?
             }

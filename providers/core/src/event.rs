@@ -33,7 +33,10 @@ impl FinishReason {
             "stop" | "end_turn" | "stop_sequence" | "STOP" | "eos" | "eos_token" | "completed" => {
                 FinishReason::Stop
             }
-            "length" | "max_tokens" | "MAX_TOKENS" | "max_output_tokens"
+            "length"
+            | "max_tokens"
+            | "MAX_TOKENS"
+            | "max_output_tokens"
             | "model_context_window_exceeded" => FinishReason::Length,
             "tool_calls" | "tool_use" | "function_call" | "tool_call" => FinishReason::ToolCalls,
             "content_filter" | "SAFETY" | "RECITATION" | "BLOCKLIST" | "PROHIBITED_CONTENT"

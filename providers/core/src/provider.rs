@@ -130,12 +130,7 @@ impl<H: FrameHandler> SseStreamDecoder<H> {
         &self.handler
     }
 
-    fn run(
-        &mut self,
-        bytes: &[u8],
-        sink: &mut Sink<'_>,
-        end: bool,
-    ) -> Result<(), DecodeError> {
+    fn run(&mut self, bytes: &[u8], sink: &mut Sink<'_>, end: bool) -> Result<(), DecodeError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }

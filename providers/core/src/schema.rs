@@ -291,7 +291,8 @@ fn gemini_node(
                 let Value::Array(alts) = v else { continue };
                 let mut kept = Vec::new();
                 for alt in alts {
-                    if alt.get("type") == Some(&json!("null")) && alt.as_object().unwrap().len() == 1
+                    if alt.get("type") == Some(&json!("null"))
+                        && alt.as_object().unwrap().len() == 1
                     {
                         nullable = true;
                     } else {

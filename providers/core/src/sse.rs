@@ -419,7 +419,11 @@ where
     }
     let (name, value_at) = match memchr::memchr(b':', line) {
         Some(c) => {
-            let v = if line.get(c + 1) == Some(&b' ') { c + 2 } else { c + 1 };
+            let v = if line.get(c + 1) == Some(&b' ') {
+                c + 2
+            } else {
+                c + 1
+            };
             (&line[..c], v)
         }
         None => (line, line.len()),
@@ -455,21 +459,19 @@ where
             frame.event.extend_from_slice(value);
             frame.has_event = true;
         }
-        b"id" => {
-            if memchr::memchr(0, value).is_none() {
-                frame.id.clear();
-                frame.id.extend_from_slice(value);
-                frame.has_id = true;
-            }
+        // An id with a NUL is ignored.
+        b"id" if memchr::memchr(0, value).is_none() => {
+            frame.id.clear();
+            frame.id.extend_from_slice(value);
+            frame.has_id = true;
         }
-        b"retry" => {
-            if !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
-                // Saturate absurdly long digit runs instead of failing.
-                let ms = value.iter().fold(0u64, |acc, d| {
-                    acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
-                });
-                frame.retry = Some(ms);
-            }
+        // A retry that is not all digits is ignored.
+        b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+            // Saturate absurdly long digit runs instead of failing.
+            let ms = value.iter().fold(0u64, |acc, d| {
+                acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+            });
+            frame.retry = Some(ms);
         }
         _ => {}
     }

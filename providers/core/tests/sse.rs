@@ -31,7 +31,8 @@ fn decode_split(
     let mut prev = 0;
     for &c in cuts.iter().chain(std::iter::once(&input.len())) {
         // Empty feeds sprinkled in must change nothing.
-        dec.feed(&[], |_| panic!("event from an empty feed")).unwrap();
+        dec.feed(&[], |_| panic!("event from an empty feed"))
+            .unwrap();
         if let Err(e) = dec.feed(&input[prev..c], |e| out.push(e.to_owned_event())) {
             return (out, Err(e.kind().clone()));
         }
@@ -62,7 +63,11 @@ fn reference(input: &[u8]) -> (Vec<Ev>, Result<(), DecodeErrorKind>) {
             }
             b'\r' => {
                 lines.push(&input[start..i]);
-                i += if input.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                i += if input.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
                 start = i;
             }
             _ => i += 1,
@@ -162,7 +167,9 @@ fn frame_without_data_is_not_dispatched() {
 
 #[test]
 fn id_persists_and_nul_ids_are_ignored_retry_digits_only() {
-    let (evs, r) = decode(b"id: 7\ndata: a\n\ndata: b\n\nid: 8\0\nretry: 1500\ndata: c\n\nretry: 1x\ndata: d\n\n");
+    let (evs, r) = decode(
+        b"id: 7\ndata: a\n\ndata: b\n\nid: 8\0\nretry: 1500\ndata: c\n\nretry: 1x\ndata: d\n\n",
+    );
     r.unwrap();
     assert_eq!(
         evs,
@@ -195,7 +202,12 @@ fn bom_is_dropped_once_even_when_split() {
 
 #[test]
 fn last_frame_without_blank_line_is_dispatched_at_the_end() {
-    for input in [&b"data: a\n"[..], b"data: a\r", b"data: a\r\n", b"data: x\n\ndata: a\n"] {
+    for input in [
+        &b"data: a\n"[..],
+        b"data: a\r",
+        b"data: a\r\n",
+        b"data: x\n\ndata: a\n",
+    ] {
         let (evs, r) = decode(input);
         r.unwrap();
         assert_eq!(evs.last(), Some(&d(None, "a")), "{input:?}");
@@ -212,7 +224,10 @@ fn frame_cut_mid_line_is_truncated_with_its_offset() {
     assert_eq!(e.kind(), &DecodeErrorKind::Truncated);
     assert_eq!(e.offset(), 9);
     assert!(e.is_eof());
-    assert_eq!(e.to_string(), "stream cut in the middle of a line at byte 9");
+    assert_eq!(
+        e.to_string(),
+        "stream cut in the middle of a line at byte 9"
+    );
 }
 
 #[test]
@@ -344,7 +359,11 @@ proptest! {
 }
 
 fn corpus() -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpora/sse")).to_path_buf()
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/corpora/sse"
+    ))
+    .to_path_buf()
 }
 
 fn files_with(ext: &str) -> Vec<PathBuf> {
@@ -403,7 +422,11 @@ fn recorded_sse_files_are_split_invariant() {
         if input.len() < 20_000 {
             for cut in 1..input.len() {
                 let (split, r2) = decode_split(&input, &[cut], SseConfig::default());
-                assert!(split == whole && r2 == r, "{} split at {cut}", path.display());
+                assert!(
+                    split == whole && r2 == r,
+                    "{} split at {cut}",
+                    path.display()
+                );
             }
         }
         for seed in 1..=8u64 {

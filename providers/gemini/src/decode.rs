@@ -285,7 +285,10 @@ fn apply_partial(root: &mut Value, p: PartialArg) -> Result<(), String> {
                 if !node.is_object() {
                     *node = Value::Object(Default::default());
                 }
-                node.as_object_mut().unwrap().entry(k).or_insert(Value::Null)
+                node.as_object_mut()
+                    .unwrap()
+                    .entry(k)
+                    .or_insert(Value::Null)
             }
             Seg::Index(i) => {
                 if !node.is_array() {
@@ -369,7 +372,11 @@ impl FrameHandler for GeminiHandler {
                     // Gemini says STOP after function calls too: it stays
                     // `stop`, as the provider said.
                     let reason = FinishReason::from_raw(&raw);
-                    sink(StreamEvent::Finish { choice, reason, raw });
+                    sink(StreamEvent::Finish {
+                        choice,
+                        reason,
+                        raw,
+                    });
                 }
             }
         }

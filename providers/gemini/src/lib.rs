@@ -100,6 +100,9 @@ impl Provider for Gemini {
     }
 
     fn decoder(&self) -> Box<dyn StreamDecoder> {
-        Box::new(GeminiDecoder::new(GeminiHandler::default(), self.config.sse))
+        Box::new(GeminiDecoder::new(
+            GeminiHandler::default(),
+            self.config.sse,
+        ))
     }
 }

@@ -58,7 +58,10 @@ pub fn generate_body(req: &StructuredRequest) -> Result<Value, Error> {
     match req.mode {
         Mode::Tools | Mode::ParallelTools => {
             let schemas = req.some_schemas()?;
-            let decls = schemas.iter().map(declaration).collect::<Result<Vec<_>, _>>()?;
+            let decls = schemas
+                .iter()
+                .map(declaration)
+                .collect::<Result<Vec<_>, _>>()?;
             body.insert("tools".into(), json!([{"functionDeclarations": decls}]));
             let names: Vec<&str> = schemas.iter().map(|s| s.name.as_str()).collect();
             body.insert(

@@ -45,7 +45,11 @@ fn set_path(root: &mut Value, path: &str, value: Value) {
             if !node.is_object() {
                 *node = json!({});
             }
-            node = node.as_object_mut().unwrap().entry(&r[..end]).or_insert(Value::Null);
+            node = node
+                .as_object_mut()
+                .unwrap()
+                .entry(&r[..end])
+                .or_insert(Value::Null);
             rest = &r[end..];
         } else {
             let r = &rest[1..];
@@ -86,17 +90,29 @@ fn check(f: &Fixture, run: &conformance::FixtureRun) {
             ));
         }
         for c in p["candidates"].as_array().into_iter().flatten() {
-            for part in c.pointer("/content/parts").and_then(Value::as_array).into_iter().flatten() {
+            for part in c
+                .pointer("/content/parts")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(fc) = part.get("functionCall") {
                     if let Some(n) = fc["name"].as_str() {
-                        calls.push((n.to_string(), fc.get("args").cloned().unwrap_or(Value::Null)));
+                        calls.push((
+                            n.to_string(),
+                            fc.get("args").cloned().unwrap_or(Value::Null),
+                        ));
                     }
                     for pa in fc["partialArgs"].as_array().into_iter().flatten() {
                         let v = ["stringValue", "numberValue", "boolValue"]
                             .iter()
                             .find_map(|k| pa.get(*k).cloned())
                             .unwrap_or(Value::Null);
-                        set_path(&mut calls.last_mut().unwrap().1, pa["jsonPath"].as_str().unwrap(), v);
+                        set_path(
+                            &mut calls.last_mut().unwrap().1,
+                            pa["jsonPath"].as_str().unwrap(),
+                            v,
+                        );
                     }
                 }
                 if let Some(s) = part["text"].as_str() {
@@ -117,14 +133,26 @@ fn check(f: &Fixture, run: &conformance::FixtureRun) {
         .tool_calls
         .iter()
         .map(|(k, c)| {
-            let v = if c.arguments.is_empty() { Value::Null } else { args[k].clone() };
+            let v = if c.arguments.is_empty() {
+                Value::Null
+            } else {
+                args[k].clone()
+            };
             (c.name.clone(), v)
         })
         .collect();
     assert_eq!(got, calls, "{name}: calls");
     assert!(t.tool_calls.values().all(|c| c.ended), "{name}");
-    assert_eq!(t.text.get(&0).cloned().unwrap_or_default(), text, "{name}: text");
-    assert_eq!(t.reasoning.get(&0).cloned().unwrap_or_default(), thoughts, "{name}: thoughts");
+    assert_eq!(
+        t.text.get(&0).cloned().unwrap_or_default(),
+        text,
+        "{name}: text"
+    );
+    assert_eq!(
+        t.reasoning.get(&0).cloned().unwrap_or_default(),
+        thoughts,
+        "{name}: thoughts"
+    );
     let f0 = finish.unwrap_or_else(|| panic!("{name}: recording has no finish"));
     assert_eq!(t.finish.len(), 1, "{name}");
     assert_eq!(t.finish[0].2, f0);
@@ -170,10 +198,15 @@ fn specific_recordings() {
     end.unwrap();
     assert!(t.reasoning[&0].len() > 100);
     assert!(t.usage[0].reasoning_tokens.unwrap() > 0);
-    let (_, t) = load("vercel-ai/google-stream-tool-call-array-arguments-missing-terminal-function-call.chunks.txt");
+    let (_, t) = load(
+        "vercel-ai/google-stream-tool-call-array-arguments-missing-terminal-function-call.chunks.txt",
+    );
     let args = t.parsed_arguments("x");
     assert_eq!(args[&(0, 0)]["operations"][1]["price"], json!(0.3));
-    assert_eq!(args[&(0, 0)]["operations"][0]["description"], json!("Fresh red apple"));
+    assert_eq!(
+        args[&(0, 0)]["operations"][0]["description"],
+        json!("Fresh red apple")
+    );
     // A chunk that is an error object.
     let body = b"data: {\"error\": {\"code\": 503, \"message\": \"The model is overloaded.\", \"status\": \"UNAVAILABLE\"}}\r\n\r\n";
     let d = conformance::check_decoding("error", &|| provider("x").decoder(), body, 1000);
@@ -247,8 +280,14 @@ fn requests_per_mode() {
     js.mode = Mode::JsonSchema;
     let r = p.build_request(&js).unwrap();
     assert_eq!(r.body["generationConfig"]["responseSchema"], subset);
-    assert_eq!(r.body["generationConfig"]["responseMimeType"], json!("application/json"));
+    assert_eq!(
+        r.body["generationConfig"]["responseMimeType"],
+        json!("application/json")
+    );
     let mut rec = base.clone();
-    rec.schemas[0].schema = json!({"$defs": {"N": {"properties": {"n": {"$ref": "#/$defs/N"}}}}, "$ref": "#/$defs/N"});
-    assert!(matches!(p.build_request(&rec), Err(Error::InvalidRequest(m)) if m.contains("recursive")));
+    rec.schemas[0].schema =
+        json!({"$defs": {"N": {"properties": {"n": {"$ref": "#/$defs/N"}}}}, "$ref": "#/$defs/N"});
+    assert!(
+        matches!(p.build_request(&rec), Err(Error::InvalidRequest(m)) if m.contains("recursive"))
+    );
 }

@@ -80,7 +80,12 @@ impl Vendor {
     pub fn chat_modes(self) -> &'static [Mode] {
         match self {
             // DeepSeek has no json_schema response format.
-            Vendor::DeepSeek => &[Mode::Tools, Mode::ParallelTools, Mode::Json, Mode::MarkdownJson],
+            Vendor::DeepSeek => &[
+                Mode::Tools,
+                Mode::ParallelTools,
+                Mode::Json,
+                Mode::MarkdownJson,
+            ],
             _ => Mode::ALL,
         }
     }

@@ -200,7 +200,9 @@ impl RawUsage {
             self.prompt_tokens.unwrap_or(0),
             self.completion_tokens.unwrap_or(0),
         );
-        u.reasoning_tokens = self.completion_tokens_details.and_then(|d| d.reasoning_tokens);
+        u.reasoning_tokens = self
+            .completion_tokens_details
+            .and_then(|d| d.reasoning_tokens);
         u.cached_tokens = self.prompt_tokens_details.and_then(|d| d.cached_tokens);
         u
     }
@@ -426,7 +428,11 @@ fn emit_parts(choice: u32, parts: Vec<Part<'_>>, thinking: bool, sink: &mut Sink
                 }
             }
             Some("text") | None => {
-                let make = if thinking { reasoning_delta } else { text_delta };
+                let make = if thinking {
+                    reasoning_delta
+                } else {
+                    text_delta
+                };
                 text_event(choice, p.text, make, sink);
             }
             // Other part kinds (references, images) carry no text.

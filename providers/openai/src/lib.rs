@@ -47,8 +47,9 @@ pub mod error;
 pub mod request;
 
 use structream_provider::provider::{NdjsonStreamDecoder, SseStreamDecoder};
-use structream_provider::{Error, HttpRequest, Mode, Provider, ProviderExt, StreamDecoder,
-    StructuredRequest};
+use structream_provider::{
+    Error, HttpRequest, Mode, Provider, ProviderExt, StreamDecoder, StructuredRequest,
+};
 
 pub use config::{OpenAiConfig, Vendor};
 pub use decode::ChatHandler;
@@ -98,8 +99,10 @@ impl Provider for OpenAiChat {
     fn build_request(&self, request: &StructuredRequest) -> Result<HttpRequest, Error> {
         self.check_mode(request.mode)?;
         let body = request::chat_body(request, self.config.vendor)?;
-        self.config
-            .authorize(HttpRequest::post(self.config.url("/chat/completions"), body))
+        self.config.authorize(HttpRequest::post(
+            self.config.url("/chat/completions"),
+            body,
+        ))
     }
 
     fn decoder(&self) -> Box<dyn StreamDecoder> {
@@ -138,7 +141,10 @@ impl Provider for OpenAiResponses {
     }
 
     fn decoder(&self) -> Box<dyn StreamDecoder> {
-        Box::new(ResponsesDecoder::new(ResponsesHandler::default(), self.config.sse))
+        Box::new(ResponsesDecoder::new(
+            ResponsesHandler::default(),
+            self.config.sse,
+        ))
     }
 }
 
@@ -184,6 +190,9 @@ impl Provider for Ollama {
     }
 
     fn decoder(&self) -> Box<dyn StreamDecoder> {
-        Box::new(OllamaDecoder::new(OllamaHandler::default(), self.config.sse.max_line_len))
+        Box::new(OllamaDecoder::new(
+            OllamaHandler::default(),
+            self.config.sse.max_line_len,
+        ))
     }
 }

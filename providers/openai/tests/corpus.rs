@@ -44,7 +44,13 @@ fn ollama(base: &str) -> Box<dyn Provider> {
 }
 
 fn run(make: &dyn Fn(&str) -> Box<dyn Provider>, f: &Fixture) -> FixtureRun {
-    conformance::run_fixture(make, &request(), f, EVERY_SPLIT_BELOW, HTTP_EVERY_SPLIT_BELOW)
+    conformance::run_fixture(
+        make,
+        &request(),
+        f,
+        EVERY_SPLIT_BELOW,
+        HTTP_EVERY_SPLIT_BELOW,
+    )
 }
 
 /// The usage numbers of the last payload that has a `usage` object at
@@ -52,8 +58,8 @@ fn run(make: &dyn Fn(&str) -> Box<dyn Provider>, f: &Fixture) -> FixtureRun {
 fn last_usage(payloads: &[Value], pointer: &str) -> Option<(u64, u64)> {
     payloads
         .iter()
-        .filter_map(|p| p.pointer(pointer).filter(|u| u.is_object()))
-        .last()
+        .rev()
+        .find_map(|p| p.pointer(pointer).filter(|u| u.is_object()))
         .map(|u| {
             let get = |a: &str, b: &str| {
                 u.get(a)
@@ -86,7 +92,10 @@ fn chat_reference(payloads: &[Value]) -> ChatReference {
                 // Mistral's typed parts: the text ones are text.
                 Some(Value::Array(parts)) => {
                     for p in parts.iter().filter(|p| p["type"] == "text") {
-                        r.text.entry(i).or_default().push_str(p["text"].as_str().unwrap());
+                        r.text
+                            .entry(i)
+                            .or_default()
+                            .push_str(p["text"].as_str().unwrap());
                     }
                 }
                 _ => {}
@@ -145,7 +154,11 @@ fn check_chat(f: &Fixture, run: &FixtureRun) {
                 .unwrap_or_else(|e| panic!("{name}: arguments of {k:?}: {e}"));
         }
     }
-    let finish: Vec<(u32, String)> = t.finish.iter().map(|(c, _, raw)| (*c, raw.clone())).collect();
+    let finish: Vec<(u32, String)> = t
+        .finish
+        .iter()
+        .map(|(c, _, raw)| (*c, raw.clone()))
+        .collect();
     assert_eq!(finish, reference.finish, "{name}: finish reasons");
     for (_, reason, raw) in &t.finish {
         assert_eq!(*reason, FinishReason::from_raw(raw));
@@ -154,12 +167,18 @@ fn check_chat(f: &Fixture, run: &FixtureRun) {
     match usage {
         Some((i, o)) => {
             assert_eq!(t.usage.len(), 1, "{name}: usage");
-            assert_eq!((t.usage[0].input_tokens, t.usage[0].output_tokens), (i, o), "{name}");
+            assert_eq!(
+                (t.usage[0].input_tokens, t.usage[0].output_tokens),
+                (i, o),
+                "{name}"
+            );
         }
         None => assert!(t.usage.is_empty(), "{name}: usage from nowhere"),
     }
     // JSON content documents parse (unless cut by max_tokens).
-    if f.body.windows(14).any(|w| w == b"\"content\":\"{\\\"") && t.finish.iter().all(|f| f.1 == FinishReason::Stop) {
+    if f.body.windows(14).any(|w| w == b"\"content\":\"{\\\"")
+        && t.finish.iter().all(|f| f.1 == FinishReason::Stop)
+    {
         for text in t.text.values() {
             let trimmed = text.trim();
             if trimmed.starts_with('{') {
@@ -181,14 +200,21 @@ fn check_chat(f: &Fixture, run: &FixtureRun) {
 
 /// Recorded calls whose arguments are deliberately not JSON.
 const INVALID_ARGUMENTS: &[(&str, u32)] = &[
-    ("openai-chat/semantic-kernel/azure_async_filter_multiple_tool_calls.sse", 3),
-    ("openai-chat/semantic-kernel/multiple_tool_calls_whole_arguments_synthetic.sse", 3),
+    (
+        "openai-chat/semantic-kernel/azure_async_filter_multiple_tool_calls.sse",
+        3,
+    ),
+    (
+        "openai-chat/semantic-kernel/multiple_tool_calls_whole_arguments_synthetic.sse",
+        3,
+    ),
 ];
 
 /// Files filed under openai-responses that are chat.completion streams
 /// (an Azure DeepSeek deployment answering on the chat protocol): decoded
 /// and checked as chat.
-const CHAT_IN_RESPONSES: &[&str] = &["openai-responses/vercel-ai/azure-deepseek-reasoning.1.chunks.txt"];
+const CHAT_IN_RESPONSES: &[&str] =
+    &["openai-responses/vercel-ai/azure-deepseek-reasoning.1.chunks.txt"];
 
 /// Files of the chat protocols that are not chat.completion streams, with
 /// the reason, and the error they must give.
@@ -211,15 +237,26 @@ fn chat_recordings() {
             seen += 1;
             if let Some((_, why)) = NOT_CHAT.iter().find(|(n, _)| *n == f.name) {
                 let provider = chat("http://x");
-                let d = conformance::check_decoding(&f.name, &|| provider.decoder(), &f.body, EVERY_SPLIT_BELOW);
+                let d = conformance::check_decoding(
+                    &f.name,
+                    &|| provider.decoder(),
+                    &f.body,
+                    EVERY_SPLIT_BELOW,
+                );
                 let err = d.end.expect_err(why);
                 if f.name.contains("invalid_json") {
-                    assert!(matches!(err.kind(), DecodeErrorKind::InvalidJson { .. }), "{err}");
+                    assert!(
+                        matches!(err.kind(), DecodeErrorKind::InvalidJson { .. }),
+                        "{err}"
+                    );
                     // The offset of the second frame.
                     assert_eq!(err.offset(), 287, "{err}");
                     assert_eq!(d.events.len(), 1);
                 } else {
-                    assert!(matches!(err.kind(), DecodeErrorKind::UnexpectedShape { .. }), "{err}");
+                    assert!(
+                        matches!(err.kind(), DecodeErrorKind::UnexpectedShape { .. }),
+                        "{err}"
+                    );
                     assert_eq!(err.offset(), 0);
                 }
                 continue;
@@ -236,7 +273,11 @@ fn chat_recordings() {
 fn chat_quirks() {
     let by_name = |n: &str| {
         let f = Fixture::load(&conformance::corpus_dir().join(n));
-        let d = conformance::decode_with_cuts(&mut *chat("http://x").decoder(), &f.completed_body(), &[]);
+        let d = conformance::decode_with_cuts(
+            &mut *chat("http://x").decoder(),
+            &f.completed_body(),
+            &[],
+        );
         (d.end, conformance::Transcript::new(&d.events))
     };
     // Groq: `event: error` mid-stream, no [DONE].
@@ -244,7 +285,11 @@ fn chat_quirks() {
     end.unwrap();
     assert_eq!(t.errors.len(), 1);
     assert_eq!(t.errors[0].code.as_deref(), Some("tool_use_failed"));
-    assert!(t.errors[0].message.starts_with("Tool call validation failed"));
+    assert!(
+        t.errors[0]
+            .message
+            .starts_with("Tool call validation failed")
+    );
     assert!(!t.reasoning.is_empty(), "groq reasoning");
     // OpenRouter: error object inside a chunk, finish_reason "error".
     let (_, t) = by_name("openai-compatible/pydantic-ai/openrouter__stream_error_in_chunk.sse");
@@ -253,14 +298,21 @@ fn chat_quirks() {
     assert_eq!(t.finish[0].1, FinishReason::Length);
     assert_eq!(t.finish[0].2, "length");
     // DeepSeek reasoning_content.
-    let (_, t) = by_name("openai-compatible/pydantic-ai/deepseek__thinking_stream_reasoning_content.sse");
+    let (_, t) =
+        by_name("openai-compatible/pydantic-ai/deepseek__thinking_stream_reasoning_content.sse");
     assert!(t.reasoning[&0].len() > 100);
     assert!(!t.text[&0].is_empty());
     // Mistral thinking parts.
     let (_, t) = by_name("openai-compatible/pydantic-ai/mistral__thinking_part_iter.sse");
-    assert!(t.reasoning[&0].starts_with("Okay, the user"), "{:?}", t.reasoning);
+    assert!(
+        t.reasoning[&0].starts_with("Okay, the user"),
+        "{:?}",
+        t.reasoning
+    );
     // Mistral whole tool calls without index.
-    let (_, t) = by_name("openai-compatible/semantic-kernel/mistral__chat_stream_tool_call_single_chunk.sse");
+    let (_, t) = by_name(
+        "openai-compatible/semantic-kernel/mistral__chat_stream_tool_call_single_chunk.sse",
+    );
     let call = &t.tool_calls[&(0, 0)];
     assert_eq!(call.name, "WeatherPlugin-GetWeather");
     assert_eq!(call.id.as_deref(), Some("u2ef3Udel"));
@@ -269,7 +321,9 @@ fn chat_quirks() {
         json!({"location": "Paris", "unit": "celsius"})
     );
     // HF TGI: `data:` without a space.
-    let (end, t) = by_name("openai-compatible/semantic-kernel/hf-tgi__chat_completion_stream_no_space_after_colon.sse");
+    let (end, t) = by_name(
+        "openai-compatible/semantic-kernel/hf-tgi__chat_completion_stream_no_space_after_colon.sse",
+    );
     end.unwrap();
     assert!(t.text[&0].starts_with("Deep learning"));
     // Azure content filter chunks; finish reason.
@@ -277,7 +331,9 @@ fn chat_quirks() {
     assert_eq!(t.text[&0], "Kindness");
     assert_eq!(t.finish[0].1, FinishReason::Stop);
     // vLLM-style stop_reason and usage in every chunk: one usage, the last.
-    let (_, t) = by_name("openai-compatible/semantic-kernel/azure-ai-inference-vllm__phi3_stream_stop_reason.sse");
+    let (_, t) = by_name(
+        "openai-compatible/semantic-kernel/azure-ai-inference-vllm__phi3_stream_stop_reason.sse",
+    );
     assert_eq!(t.usage.len(), 1);
     assert_eq!(t.finish[0].1, FinishReason::Stop);
     // n=3 interleaved choices, each a JSON document.
@@ -296,10 +352,14 @@ fn chat_quirks() {
     assert_eq!(t.finish[0].1, FinishReason::Length);
     // Refusal.
     let (_, t) = by_name("openai-chat/openai-python/parse_pydantic_model_refusal.sse");
-    assert_eq!(t.refusal[&0], "I'm sorry, I can't assist with that request.");
+    assert_eq!(
+        t.refusal[&0],
+        "I'm sorry, I can't assist with that request."
+    );
     assert!(t.text.is_empty());
     // A tool call that starts at index 1 (Anthropic behind a compatible API).
-    let (_, t) = by_name("openai-compatible/vercel-ai/openai-compatible-anthropic-fallback-tool-call.sse");
+    let (_, t) =
+        by_name("openai-compatible/vercel-ai/openai-compatible-anthropic-fallback-tool-call.sse");
     assert!(t.tool_calls.contains_key(&(0, 1)));
 }
 
@@ -314,10 +374,14 @@ fn check_responses(f: &Fixture, run: &FixtureRun) {
         let idx = p["output_index"].as_u64().unwrap_or(0) as u32;
         match kind(p).as_str() {
             "response.function_call_arguments.done" => {
-                finals.insert(idx, serde_json::from_str(p["arguments"].as_str().unwrap()).unwrap());
+                finals.insert(
+                    idx,
+                    serde_json::from_str(p["arguments"].as_str().unwrap()).unwrap(),
+                );
             }
             "response.output_item.done" if p["item"]["type"] == "function_call" => {
-                let v: Value = serde_json::from_str(p["item"]["arguments"].as_str().unwrap()).unwrap();
+                let v: Value =
+                    serde_json::from_str(p["item"]["arguments"].as_str().unwrap()).unwrap();
                 if let Some(prev) = finals.insert(idx, v.clone()) {
                     assert_eq!(prev, v, "{name}: done events disagree");
                 }
@@ -348,10 +412,16 @@ fn check_responses(f: &Fixture, run: &FixtureRun) {
         .collect();
     let text = t.text.get(&0).cloned().unwrap_or_default();
     assert_eq!(text, delta_text, "{name}: text");
-    if f.payloads.iter().any(|p| kind(p) == "response.output_text.done") {
+    if f.payloads
+        .iter()
+        .any(|p| kind(p) == "response.output_text.done")
+    {
         let base = name.split(" (").next().unwrap();
         if TRIMMED_TEXT.contains(&base) {
-            assert_ne!(done_text, delta_text, "{name} is consistent: drop it from the list");
+            assert_ne!(
+                done_text, delta_text,
+                "{name} is consistent: drop it from the list"
+            );
         } else {
             assert_eq!(text, done_text, "{name}: text");
         }
@@ -435,7 +505,8 @@ fn responses_recordings() {
     let mut errors = 0;
     for f in &files {
         if CHAT_IN_RESPONSES.contains(&f.name.as_str()) {
-            let d = conformance::decode_with_cuts(&mut *responses("http://x").decoder(), &f.body, &[]);
+            let d =
+                conformance::decode_with_cuts(&mut *responses("http://x").decoder(), &f.body, &[]);
             assert!(d.end.is_err(), "{}: not a Responses stream", f.name);
             let r = run(&chat, f);
             check_chat(f, &r);
@@ -464,7 +535,12 @@ fn ollama_recordings() {
         let mut want_calls = Vec::new();
         let mut want_text = String::new();
         for p in &f.payloads {
-            for c in p.pointer("/message/tool_calls").and_then(Value::as_array).into_iter().flatten() {
+            for c in p
+                .pointer("/message/tool_calls")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 want_calls.push((
                     c["function"]["name"].as_str().unwrap().to_string(),
                     c["function"].get("arguments").cloned().unwrap_or(json!({})),
@@ -480,10 +556,18 @@ fn ollama_recordings() {
             .map(|(k, c)| (c.name.clone(), args[k].clone()))
             .collect();
         assert_eq!(got, want_calls, "{}", f.name);
-        assert_eq!(t.text.get(&0).cloned().unwrap_or_default(), want_text, "{}", f.name);
+        assert_eq!(
+            t.text.get(&0).cloned().unwrap_or_default(),
+            want_text,
+            "{}",
+            f.name
+        );
         let last = f.payloads.last().unwrap();
         assert_eq!(t.finish.len(), 1);
-        assert_eq!(t.finish[0].2, last["done_reason"].as_str().unwrap_or("stop"));
+        assert_eq!(
+            t.finish[0].2,
+            last["done_reason"].as_str().unwrap_or("stop")
+        );
         assert_eq!(
             (t.usage[0].input_tokens, t.usage[0].output_tokens),
             (
@@ -507,10 +591,18 @@ fn transport_conformance() {
             OpenAiConfig::new().base_url(base).api_key(key),
         ))
     };
-    conformance::check_transport(&make, &request(), &body, error_body, "Incorrect API key", key);
+    conformance::check_transport(
+        &make,
+        &request(),
+        &body,
+        error_body,
+        "Incorrect API key",
+        key,
+    );
 
     let body = std::fs::read(
-        conformance::corpus_dir().join("openai-responses/pydantic-ai/responses_stream.0.function_call.sse"),
+        conformance::corpus_dir()
+            .join("openai-responses/pydantic-ai/responses_stream.0.function_call.sse"),
     )
     .unwrap();
     let make = |base: &str| -> Box<dyn Provider> {
@@ -518,5 +610,12 @@ fn transport_conformance() {
             OpenAiConfig::new().base_url(base).api_key(key),
         ))
     };
-    conformance::check_transport(&make, &request(), &body, error_body, "Incorrect API key", key);
+    conformance::check_transport(
+        &make,
+        &request(),
+        &body,
+        error_body,
+        "Incorrect API key",
+        key,
+    );
 }

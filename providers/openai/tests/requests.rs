@@ -67,14 +67,18 @@ fn chat_tools_forces_the_tool_with_a_strict_schema() {
     );
     assert!(matches!(
         r.header_value("authorization"),
-        Some(HeaderValue::Secret { prefix: "Bearer ", .. })
+        Some(HeaderValue::Secret {
+            prefix: "Bearer ",
+            ..
+        })
     ));
 }
 
 #[test]
 fn chat_parallel_json_schema_json_and_markdown() {
     let mut p = req(Mode::ParallelTools);
-    p.schemas.push(SchemaSpec::new("Pet", json!({"type": "object"})));
+    p.schemas
+        .push(SchemaSpec::new("Pet", json!({"type": "object"})));
     let r = openai().build_request(&p).unwrap();
     assert_eq!(r.body["tool_choice"], json!("required"));
     assert_eq!(r.body["parallel_tool_calls"], json!(true));
@@ -92,11 +96,19 @@ fn chat_parallel_json_schema_json_and_markdown() {
     let r = openai().build_request(&req(Mode::Json)).unwrap();
     assert_eq!(r.body["response_format"], json!({"type": "json_object"}));
     let system = r.body["messages"][0]["content"].as_str().unwrap();
-    assert!(system.starts_with("sys\n\n") && system.contains("\"age\""), "{system}");
+    assert!(
+        system.starts_with("sys\n\n") && system.contains("\"age\""),
+        "{system}"
+    );
 
     let r = openai().build_request(&req(Mode::MarkdownJson)).unwrap();
     assert!(r.body.get("response_format").is_none());
-    assert!(r.body["messages"][0]["content"].as_str().unwrap().contains("```json"));
+    assert!(
+        r.body["messages"][0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("```json")
+    );
 }
 
 #[test]
@@ -104,14 +116,29 @@ fn mode_errors_are_errors_not_empty_streams() {
     let deepseek = OpenAiChat::new(OpenAiConfig::vendor(Vendor::DeepSeek).api_key("k"));
     assert!(!deepseek.supports(Mode::JsonSchema));
     let err = deepseek.build_request(&req(Mode::JsonSchema)).unwrap_err();
-    assert!(matches!(err, Error::UnsupportedMode { mode: Mode::JsonSchema, .. }));
-    assert_eq!(err.to_string(), "openai-chat does not support the JsonSchema mode");
+    assert!(matches!(
+        err,
+        Error::UnsupportedMode {
+            mode: Mode::JsonSchema,
+            ..
+        }
+    ));
+    assert_eq!(
+        err.to_string(),
+        "openai-chat does not support the JsonSchema mode"
+    );
     let mut none = req(Mode::Tools);
     none.schemas.clear();
-    assert!(matches!(openai().build_request(&none), Err(Error::InvalidRequest(_))));
+    assert!(matches!(
+        openai().build_request(&none),
+        Err(Error::InvalidRequest(_))
+    ));
     let mut two = req(Mode::JsonSchema);
     two.schemas.push(SchemaSpec::new("B", json!({})));
-    assert!(matches!(openai().build_request(&two), Err(Error::InvalidRequest(_))));
+    assert!(matches!(
+        openai().build_request(&two),
+        Err(Error::InvalidRequest(_))
+    ));
 }
 
 #[test]
@@ -144,14 +171,22 @@ fn vendors() {
         r.url,
         "https://res.openai.azure.com/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21"
     );
-    assert!(matches!(r.header_value("api-key"), Some(HeaderValue::Secret { prefix: "", .. })));
-    assert_eq!(r.body["response_format"]["json_schema"]["strict"], json!(true));
+    assert!(matches!(
+        r.header_value("api-key"),
+        Some(HeaderValue::Secret { prefix: "", .. })
+    ));
+    assert_eq!(
+        r.body["response_format"]["json_schema"]["strict"],
+        json!(true)
+    );
     // A key that is required and missing.
     if std::env::var("OPENROUTER_API_KEY").is_err() {
         let or = OpenAiChat::new(OpenAiConfig::vendor(Vendor::OpenRouter));
         assert!(matches!(
             or.build_request(&req(Mode::Tools)),
-            Err(Error::MissingApiKey { var: "OPENROUTER_API_KEY" })
+            Err(Error::MissingApiKey {
+                var: "OPENROUTER_API_KEY"
+            })
         ));
     }
 }
@@ -194,7 +229,10 @@ fn ollama_native_requests() {
     let r = p.build_request(&req(Mode::JsonSchema)).unwrap();
     assert_eq!(r.url, "http://localhost:11434/api/chat");
     assert_eq!(r.body["format"], schema());
-    assert_eq!(r.body["options"], json!({"num_predict": 200, "temperature": 0.0}));
+    assert_eq!(
+        r.body["options"],
+        json!({"num_predict": 200, "temperature": 0.0})
+    );
     let r = p.build_request(&req(Mode::Json)).unwrap();
     assert_eq!(r.body["format"], json!("json"));
     let r = p.build_request(&req(Mode::Tools)).unwrap();
