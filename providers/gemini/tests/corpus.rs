@@ -214,6 +214,16 @@ fn specific_recordings() {
     let t = conformance::Transcript::new(&d.events);
     assert_eq!(t.errors[0].message, "The model is overloaded.");
     assert_eq!(t.errors[0].kind.as_deref(), Some("UNAVAILABLE"));
+    // A blocked prompt: a content-filter finish with the block reason.
+    let body = b"data: {\"promptFeedback\": {\"blockReason\": \"SAFETY\"}, \"usageMetadata\": {\"promptTokenCount\": 7}}\r\n\r\n";
+    let d = conformance::check_decoding("blocked", &|| provider("x").decoder(), body, 1000);
+    d.end.unwrap();
+    let t = conformance::Transcript::new(&d.events);
+    assert_eq!(
+        t.finish,
+        [(0, FinishReason::ContentFilter, "SAFETY".to_string())]
+    );
+    assert_eq!(t.usage[0].input_tokens, 7);
     // A body cut between frames: incomplete.
     let f = Fixture::load(&conformance::corpus_dir().join("gemini/pydantic-ai/model_stream.sse"));
     let cut = f.body.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;

@@ -619,3 +619,93 @@ fn transport_conformance() {
         key,
     );
 }
+
+/// Variants derived from recordings for shapes no recording has.
+#[test]
+fn derived_variants() {
+    let dir = conformance::corpus_dir();
+    let decode = |make: &dyn Fn(&str) -> Box<dyn Provider>, body: &[u8]| {
+        let d = conformance::check_decoding("derived", &|| make("http://x").decoder(), body, 4_000);
+        (d.end, conformance::Transcript::new(&d.events))
+    };
+
+    // Parallel tool calls whose fragments interleave: the frames of index 1
+    // moved between those of index 0.
+    let f = Fixture::load(
+        &dir.join("openai-chat/openai-python/parse_multiple_pydantic_tools_parallel.sse"),
+    );
+    let frames: Vec<String> = String::from_utf8(f.body.clone())
+        .unwrap()
+        .split("\n\n")
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    let (zero, rest): (Vec<&String>, Vec<&String>) = frames
+        .iter()
+        .partition(|fr| fr.contains("\"tool_calls\":[{\"index\":0"));
+    let (one, tail): (Vec<&String>, Vec<&String>) = rest
+        .into_iter()
+        .partition(|fr| fr.contains("\"tool_calls\":[{\"index\":1"));
+    assert!(zero.len() > 3 && one.len() > 3);
+    let head: Vec<&String> = tail
+        .iter()
+        .copied()
+        .take_while(|fr| !fr.contains("finish_reason\":\""))
+        .collect();
+    let end: Vec<&String> = tail.iter().copied().skip(head.len()).collect();
+    let mut mixed: Vec<&String> = head.clone();
+    for i in 0..zero.len().max(one.len()) {
+        mixed.extend(zero.get(i));
+        mixed.extend(one.get(i));
+    }
+    mixed.extend(end);
+    let body: String = mixed.iter().map(|fr| format!("{fr}\n\n")).collect();
+    let (end, t) = decode(&chat, body.as_bytes());
+    end.unwrap();
+    let (_, straight) = decode(&chat, &f.body);
+    assert_eq!(t.tool_calls, straight.tool_calls);
+    assert_eq!(t.tool_calls.len(), 2);
+
+    // A content-filter finish (Azure).
+    let body = br#"data: {"choices":[{"delta":{"content":"Hel"},"finish_reason":null,"index":0}]}
+
+data: {"choices":[{"delta":{},"finish_reason":"content_filter","index":0,"content_filter_results":{"hate":{"filtered":true,"severity":"high"}}}]}
+
+data: [DONE]
+
+"#;
+    let (end, t) = decode(&chat, body);
+    end.unwrap();
+    assert_eq!(
+        t.finish,
+        [(0, FinishReason::ContentFilter, "content_filter".to_string())]
+    );
+
+    // A chat stream cut between frames, without [DONE] or a finish reason.
+    let f = Fixture::load(&dir.join("openai-chat/pydantic-ai/plain_text_stream.sse"));
+    let cut = f.body.windows(2).position(|w| w == b"\n\n").unwrap() + 2;
+    let (end, _) = decode(&chat, &f.body[..cut]);
+    assert_eq!(end.unwrap_err().kind(), &DecodeErrorKind::Incomplete);
+
+    // response.incomplete: the finish reason says why, usage comes along.
+    let f = Fixture::load(&dir.join("openai-responses/pydantic-ai/responses_stream.1.text.sse"));
+    let text = String::from_utf8(f.body.clone()).unwrap();
+    let text = text
+        .replace("event: response.completed", "event: response.incomplete")
+        .replace(
+            "\"type\":\"response.completed\"",
+            "\"type\":\"response.incomplete\"",
+        )
+        .replace(
+            "\"incomplete_details\":null",
+            "\"incomplete_details\":{\"reason\":\"max_output_tokens\"}",
+        );
+    assert!(text.contains("max_output_tokens"));
+    let (end, t) = decode(&responses, text.as_bytes());
+    end.unwrap();
+    assert_eq!(
+        t.finish,
+        [(0, FinishReason::Length, "max_output_tokens".to_string())]
+    );
+    assert_eq!(t.usage.len(), 1);
+}
