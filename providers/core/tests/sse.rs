@@ -465,3 +465,29 @@ fn recorded_ndjson_files_are_split_invariant() {
         }
     }
 }
+
+#[test]
+fn a_100_mb_line_hits_the_default_limit() {
+    let mut dec = SseDecoder::new();
+    let chunk = vec![b'a'; 1 << 20];
+    dec.feed(b"data: ", |_| {}).unwrap();
+    let mut fed = 6usize;
+    let err = loop {
+        match dec.feed(&chunk, |_| panic!("no event expected")) {
+            Ok(()) => fed += chunk.len(),
+            Err(e) => break e,
+        }
+        assert!(fed < 100 << 20, "a 100 MB line was buffered");
+    };
+    assert_eq!(
+        err.kind(),
+        &DecodeErrorKind::LineTooLong {
+            limit: SseConfig::default().max_line_len
+        }
+    );
+    assert_eq!(err.offset(), 0);
+    assert_eq!(
+        err.to_string(),
+        "line longer than the limit of 16777216 bytes at byte 0"
+    );
+}
