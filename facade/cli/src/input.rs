@@ -45,7 +45,7 @@ impl ChunkSizes {
 }
 
 /// Parses `--chunk-sizes 1,2,7`: positive integers separated by commas.
-pub(crate) fn parse_chunk_sizes(text: &str) -> Result<Vec<usize>, String> {
+fn parse_chunk_sizes(text: &str) -> Result<Vec<usize>, String> {
     let sizes: Result<Vec<usize>, String> = text
         .split(',')
         .map(|s| match s.trim().parse::<usize>() {

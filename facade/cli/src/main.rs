@@ -11,6 +11,7 @@ mod items;
 mod parse;
 mod partial;
 mod report;
+mod sse;
 mod stream;
 
 /// Streams JSON and LLM provider output into values, snapshots, deltas and items.
@@ -35,6 +36,8 @@ enum Command {
     Deltas(deltas::Args),
     /// Print each item of the selected arrays the moment it closes.
     Items(items::Args),
+    /// Decode a recorded or piped LLM provider stream into one JSON event per line.
+    Sse(sse::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,5 +47,6 @@ fn main() -> ExitCode {
         Command::Partial(args) => partial::run(args),
         Command::Deltas(args) => deltas::run(args),
         Command::Items(args) => items::run(args),
+        Command::Sse(args) => sse::run(args),
     }
 }

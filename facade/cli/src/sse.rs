@@ -1,0 +1,378 @@
+//! `structream sse`: decodes a recorded or piped provider stream and prints
+//! one JSON object per event and line.
+//!
+//! Output lines: `{"type": "text_delta", "text"}`, `tool_call_start
+//! {index, id, name}`, `tool_args_delta {index, json}`, `tool_call_end
+//! {index}`, `reasoning_delta {text}`, `reasoning_redacted {data}`,
+//! `refusal {text}`, `usage {input_tokens, output_tokens[,
+//! reasoning_tokens, cached_tokens]}`, `finish {reason, raw}`, `error
+//! {message[, kind, code, status, offset]}`. Events of a choice other than
+//! 0 carry `choice`. Exit status: 0 when the stream ended normally; 1 when
+//! it carried an error or could not be decoded (the `error` line is
+//! printed like the others and the message goes to standard error).
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use serde_json::Value;
+use structream_anthropic::AnthropicDecoder;
+use structream_gemini::GeminiDecoder;
+use structream_openai::{ChatDecoder, OllamaDecoder, ResponsesDecoder};
+use structream_provider::{DecodeError, StreamDecoder, StreamEvent};
+
+use crate::input::{self, ChunkError, ChunkSizes, Source};
+
+/// The wire protocol of the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Protocol {
+    /// OpenAI Chat Completions and every OpenAI-compatible server.
+    #[value(alias = "openai-compatible")]
+    OpenaiChat,
+    /// OpenAI Responses API.
+    OpenaiResponses,
+    /// Anthropic Messages.
+    Anthropic,
+    /// Gemini streamGenerateContent with alt=sse.
+    Gemini,
+    /// Ollama's native /api/chat NDJSON.
+    Ollama,
+}
+
+impl Protocol {
+    fn decoder(self) -> Box<dyn StreamDecoder> {
+        match self {
+            Protocol::OpenaiChat => Box::new(ChatDecoder::default()),
+            Protocol::OpenaiResponses => Box::new(ResponsesDecoder::default()),
+            Protocol::Anthropic => Box::new(AnthropicDecoder::default()),
+            Protocol::Gemini => Box::new(GeminiDecoder::default()),
+            Protocol::Ollama => Box::new(OllamaDecoder::default()),
+        }
+    }
+}
+
+/// Arguments of `structream sse`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Wire protocol of the stream.
+    #[arg(long, value_enum)]
+    protocol: Protocol,
+    /// Re-cut the input into chunks of these sizes, cycling (e.g. 1,3,64).
+    #[arg(long, value_name = "N[,N...]", value_parser = ChunkSizes::parse)]
+    chunk_sizes: Option<ChunkSizes>,
+    /// Input file; `-` or nothing reads standard input.
+    file: Option<PathBuf>,
+}
+
+/// Which JSON document a fragment belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JsonChannel {
+    /// The arguments of a tool call (choice, provider index).
+    ToolArguments { choice: u32, index: u32 },
+    /// The text content of a choice (JSON in the JSON modes).
+    Content { choice: u32 },
+}
+
+/// Where the JSON fragments of a stream go, in order, exactly as they
+/// arrive. This is the seam for `--partial` / `--items`: those feed each
+/// channel's fragments to the parser and print its output. Plain `sse`
+/// prints the events themselves and ignores the fragments.
+pub(crate) trait FragmentSink {
+    /// A piece of the channel's JSON text.
+    fn fragment(&mut self, channel: JsonChannel, text: &str);
+    /// The channel's document is complete (tool call end, or finish).
+    fn end(&mut self, channel: JsonChannel);
+}
+
+struct IgnoreFragments;
+
+impl FragmentSink for IgnoreFragments {
+    fn fragment(&mut self, _: JsonChannel, _: &str) {}
+    fn end(&mut self, _: JsonChannel) {}
+}
+
+/// Routes the JSON-bearing events of a stream to a [`FragmentSink`]: the one
+/// function `--partial` / `--items` plug into.
+fn route_fragments(event: &StreamEvent<'_>, sink: &mut dyn FragmentSink) {
+    match event {
+        StreamEvent::ToolArgsDelta {
+            choice,
+            index,
+            json,
+        } => sink.fragment(
+            JsonChannel::ToolArguments {
+                choice: *choice,
+                index: *index,
+            },
+            json,
+        ),
+        StreamEvent::ToolCallEnd { choice, index } => sink.end(JsonChannel::ToolArguments {
+            choice: *choice,
+            index: *index,
+        }),
+        StreamEvent::TextDelta { choice, text } => {
+            sink.fragment(JsonChannel::Content { choice: *choice }, text)
+        }
+        StreamEvent::Finish { choice, .. } => sink.end(JsonChannel::Content { choice: *choice }),
+        _ => {}
+    }
+}
+
+/// One output line: `{"type": ..., fields…}` with `type` first.
+struct Line(String);
+
+impl Line {
+    fn new(kind: &str) -> Self {
+        Line(format!("{{\"type\":\"{kind}\""))
+    }
+
+    fn field(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.0.push_str(",\"");
+        self.0.push_str(name);
+        self.0.push_str("\":");
+        self.0.push_str(&value.into().to_string());
+        self
+    }
+
+    fn opt(self, name: &str, value: Option<impl Into<Value>>) -> Self {
+        match value {
+            Some(v) => self.field(name, v),
+            None => self,
+        }
+    }
+
+    fn choice(self, choice: u32) -> Self {
+        if choice == 0 {
+            self
+        } else {
+            self.field("choice", choice)
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.0.push('}');
+        self.0
+    }
+}
+
+/// The output line of an event.
+fn render(event: &StreamEvent<'_>) -> String {
+    let line = match event {
+        StreamEvent::TextDelta { choice, text } => Line::new("text_delta")
+            .field("text", &**text)
+            .choice(*choice),
+        StreamEvent::ToolCallStart {
+            choice,
+            index,
+            id,
+            name,
+        } => Line::new("tool_call_start")
+            .field("index", *index)
+            .field("id", id.as_deref().map_or(Value::Null, Value::from))
+            .field("name", &**name)
+            .choice(*choice),
+        StreamEvent::ToolArgsDelta {
+            choice,
+            index,
+            json,
+        } => Line::new("tool_args_delta")
+            .field("index", *index)
+            .field("json", &**json)
+            .choice(*choice),
+        StreamEvent::ToolCallEnd { choice, index } => Line::new("tool_call_end")
+            .field("index", *index)
+            .choice(*choice),
+        StreamEvent::ReasoningDelta { choice, text } => Line::new("reasoning_delta")
+            .field("text", &**text)
+            .choice(*choice),
+        StreamEvent::RedactedReasoning { choice, data } => Line::new("reasoning_redacted")
+            .field("data", &**data)
+            .choice(*choice),
+        StreamEvent::Refusal { choice, text } => {
+            Line::new("refusal").field("text", &**text).choice(*choice)
+        }
+        StreamEvent::Usage(u) => Line::new("usage")
+            .field("input_tokens", u.input_tokens)
+            .field("output_tokens", u.output_tokens)
+            .opt("reasoning_tokens", u.reasoning_tokens)
+            .opt("cached_tokens", u.cached_tokens),
+        StreamEvent::Finish {
+            choice,
+            reason,
+            raw,
+        } => Line::new("finish")
+            .field("reason", reason.as_str())
+            .field("raw", &**raw)
+            .choice(*choice),
+        StreamEvent::Error(e) => Line::new("error")
+            .field("message", e.message.as_str())
+            .opt("kind", e.kind.as_deref())
+            .opt("code", e.code.as_deref())
+            .opt("status", e.status),
+        // `StreamEvent` may grow: a new kind is printed with its debug form
+        // rather than dropped.
+        other => Line::new("other").field("debug", format!("{other:?}")),
+    };
+    line.finish()
+}
+
+fn render_decode_error(e: &DecodeError) -> String {
+    Line::new("error")
+        .field("message", e.to_string())
+        .field("kind", "decode")
+        .field("offset", e.offset())
+        .finish()
+}
+
+/// How the stream ended.
+enum Outcome {
+    Normal,
+    /// The provider reported an error (its message).
+    ProviderError(String),
+    Decode(DecodeError),
+}
+
+pub(crate) fn run(args: Args) -> ExitCode {
+    let source = Source::from_arg(args.file.as_ref());
+    let sizes = args.chunk_sizes.as_ref();
+    let mut decoder = args.protocol.decoder();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut fragments = IgnoreFragments;
+    let mut provider_error: Option<String> = None;
+    let mut write_failed = false;
+
+    let mut handle = |event: StreamEvent<'_>, out: &mut dyn Write| {
+        route_fragments(&event, &mut fragments);
+        if let StreamEvent::Error(e) = &event
+            && provider_error.is_none()
+        {
+            provider_error = Some(e.to_string());
+        }
+        if writeln!(out, "{}", render(&event)).is_err() {
+            write_failed = true;
+        }
+    };
+
+    let fed = input::for_each_chunk(&source, sizes, |chunk| {
+        let r = decoder.feed(chunk, &mut |e| handle(e, &mut out));
+        // Keep a piped stream live.
+        let _ = out.flush();
+        r
+    });
+    let outcome = match fed {
+        Err(ChunkError::Io(e)) => {
+            let _ = out.flush();
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+        Err(ChunkError::Sink(e)) => Outcome::Decode(e),
+        Ok(()) => match decoder.finish(&mut |e| handle(e, &mut out)) {
+            Err(e) => Outcome::Decode(e),
+            Ok(()) => match provider_error.take() {
+                Some(m) => Outcome::ProviderError(m),
+                None => Outcome::Normal,
+            },
+        },
+    };
+    let code = match outcome {
+        Outcome::Normal => ExitCode::SUCCESS,
+        Outcome::ProviderError(m) => {
+            eprintln!("error: {m}");
+            ExitCode::from(1)
+        }
+        Outcome::Decode(e) => {
+            let _ = writeln!(out, "{}", render_decode_error(&e));
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    };
+    if out.flush().is_err() || write_failed {
+        // Standard output went away (a closed pipe): nothing more to say.
+        return ExitCode::from(1);
+    }
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+    use structream_provider::{FinishReason, ProviderError, Usage};
+
+    #[test]
+    fn lines_put_type_first_and_choice_only_when_not_zero() {
+        let e = StreamEvent::ToolCallStart {
+            choice: 0,
+            index: 1,
+            id: Some(Cow::Borrowed("call_1")),
+            name: Cow::Borrowed("f"),
+        };
+        assert_eq!(
+            render(&e),
+            r#"{"type":"tool_call_start","index":1,"id":"call_1","name":"f"}"#
+        );
+        let e = StreamEvent::TextDelta {
+            choice: 2,
+            text: Cow::Borrowed("a\"b"),
+        };
+        assert_eq!(
+            render(&e),
+            r#"{"type":"text_delta","text":"a\"b","choice":2}"#
+        );
+        let e = StreamEvent::Finish {
+            choice: 0,
+            reason: FinishReason::Length,
+            raw: Cow::Borrowed("max_tokens"),
+        };
+        assert_eq!(
+            render(&e),
+            r#"{"type":"finish","reason":"length","raw":"max_tokens"}"#
+        );
+        assert_eq!(
+            render(&StreamEvent::Usage(Usage::new(3, 4))),
+            r#"{"type":"usage","input_tokens":3,"output_tokens":4}"#
+        );
+        let mut err = ProviderError::new("Overloaded");
+        err.kind = Some("overloaded_error".into());
+        assert_eq!(
+            render(&StreamEvent::Error(err)),
+            r#"{"type":"error","message":"Overloaded","kind":"overloaded_error"}"#
+        );
+    }
+
+    #[test]
+    fn fragments_are_routed_per_channel() {
+        #[derive(Default)]
+        struct Collect(Vec<(JsonChannel, Option<String>)>);
+        impl FragmentSink for Collect {
+            fn fragment(&mut self, c: JsonChannel, t: &str) {
+                self.0.push((c, Some(t.to_string())));
+            }
+            fn end(&mut self, c: JsonChannel) {
+                self.0.push((c, None));
+            }
+        }
+        let mut c = Collect::default();
+        let tool = JsonChannel::ToolArguments {
+            choice: 0,
+            index: 3,
+        };
+        route_fragments(
+            &StreamEvent::ToolArgsDelta {
+                choice: 0,
+                index: 3,
+                json: Cow::Borrowed("{\"a\""),
+            },
+            &mut c,
+        );
+        route_fragments(
+            &StreamEvent::ToolCallEnd {
+                choice: 0,
+                index: 3,
+            },
+            &mut c,
+        );
+        assert_eq!(c.0, [(tool, Some("{\"a\"".to_string())), (tool, None)]);
+    }
+}

@@ -1,0 +1,388 @@
+//! Every recorded Anthropic Messages stream through the shared conformance
+//! suite, then checked against what the recording says: `partial_json`
+//! pieces per content block equal the block's final input, text deltas the
+//! text, usage (input tokens from message_start, output tokens from the
+//! last message_delta) and stop reasons come through.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use structream_anthropic::{Anthropic, AnthropicConfig};
+use structream_provider::conformance::{self, Fixture, Format};
+use structream_provider::{
+    DecodeErrorKind, Error, FinishReason, Mode, Provider, ProviderExt, SchemaSpec,
+    StructuredRequest,
+};
+
+fn request() -> StructuredRequest {
+    StructuredRequest::new("claude", Mode::Tools)
+        .user("hi")
+        .schema(SchemaSpec::new("f", json!({"type": "object"})))
+}
+
+fn provider(base: &str) -> Box<dyn Provider> {
+    Box::new(Anthropic::new(
+        AnthropicConfig::new().base_url(base).api_key("test-key"),
+    ))
+}
+
+/// Recordings whose last tool input was cut by max_tokens: the arguments
+/// are not JSON, the finish reason says why.
+const CUT_BY_MAX_TOKENS: &[&str] =
+    &["anthropic/anthropic-sdk-python/incomplete_partial_json_response.sse"];
+
+#[test]
+fn recordings() {
+    let mut seen = 0;
+    for f in conformance::fixtures("anthropic") {
+        seen += 1;
+        if f.format == Format::Other {
+            // The one JSON file is an HTTP error body: checked in
+            // `error_body_and_transport`.
+            assert!(
+                f.name.ends_with("rate_limit_error_response.json"),
+                "{}",
+                f.name
+            );
+            continue;
+        }
+        if f.name
+            .ends_with("anthropic-spliced-message-start.chunks.txt")
+        {
+            // Hand-made: a message_start spliced in after a tool call began.
+            let d = conformance::check_decoding(
+                &f.name,
+                &|| provider("http://x").decoder(),
+                &f.body,
+                6_000,
+            );
+            let e = d.end.unwrap_err();
+            assert!(e.to_string().contains("message_start in the middle"), "{e}");
+            continue;
+        }
+        for part in split_messages(&f) {
+            let run = conformance::run_fixture(&provider, &request(), &part, 6_000, 700);
+            check(&part, &run.decoded.end, &run.transcript);
+        }
+    }
+    assert_eq!(seen, 61, "every recording was seen");
+}
+
+/// Some captures hold several messages one after the other (a multi-step
+/// exchange recorded into one file). A real body holds one: split them, and
+/// check that the decoder refuses the concatenation.
+fn split_messages(f: &Fixture) -> Vec<Fixture> {
+    let stops: Vec<usize> = f
+        .payloads
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p["type"] == "message_stop")
+        .map(|(i, _)| i)
+        .collect();
+    if stops.len() <= 1 || stops[0] + 1 == f.payloads.len() {
+        return vec![f.clone()];
+    }
+    let d = conformance::decode_with_cuts(&mut *provider("http://x").decoder(), &f.body, &[]);
+    let err = d.end.expect_err("two messages in one stream");
+    assert!(err.to_string().contains("second message"), "{err}");
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (k, &stop) in stops.iter().enumerate() {
+        let mut part = f.clone();
+        part.payloads = f.payloads[start..=stop].to_vec();
+        part.body = part
+            .payloads
+            .iter()
+            .flat_map(|p| format!("data: {p}\n\n").into_bytes())
+            .collect();
+        part.name = format!("{} (message {})", f.name, k + 1);
+        parts.push(part);
+        start = stop + 1;
+    }
+    assert_eq!(start, f.payloads.len(), "{}: trailing events", f.name);
+    parts
+}
+
+fn check(
+    f: &Fixture,
+    end: &Result<(), structream_provider::DecodeError>,
+    t: &conformance::Transcript,
+) {
+    let name = &f.name;
+    assert!(end.is_ok(), "{name}: {end:?}");
+    // Reference, from the payloads.
+    let mut tools: BTreeMap<u32, (String, String)> = BTreeMap::new();
+    let mut text = String::new();
+    let mut thinking = String::new();
+    let mut input = None;
+    let mut output = None;
+    let mut stop = None;
+    let mut redacted = 0;
+    let mut block_kind: BTreeMap<u64, String> = BTreeMap::new();
+    for p in &f.payloads {
+        let idx = p["index"].as_u64().unwrap_or(0);
+        match p["type"].as_str().unwrap_or("") {
+            "message_start" => {
+                input = p
+                    .pointer("/message/usage/input_tokens")
+                    .and_then(Value::as_u64)
+                    .or(input);
+                output = p
+                    .pointer("/message/usage/output_tokens")
+                    .and_then(Value::as_u64)
+                    .or(output);
+            }
+            "content_block_start" => {
+                let kind = p["content_block"]["type"].as_str().unwrap().to_string();
+                match kind.as_str() {
+                    "tool_use" => {
+                        // Input sent whole in the start block (programmatic
+                        // tool calling) counts as the first piece.
+                        let whole = match &p["content_block"]["input"] {
+                            Value::Object(o) if !o.is_empty() => {
+                                Value::Object(o.clone()).to_string()
+                            }
+                            _ => String::new(),
+                        };
+                        tools.insert(
+                            idx as u32,
+                            (p["content_block"]["name"].as_str().unwrap().into(), whole),
+                        );
+                    }
+                    "redacted_thinking" => redacted += 1,
+                    "text" => text.push_str(p["content_block"]["text"].as_str().unwrap_or("")),
+                    _ => {}
+                }
+                block_kind.insert(idx, kind);
+            }
+            "content_block_delta" => {
+                let d = &p["delta"];
+                match (block_kind.get(&idx).map(String::as_str), d["type"].as_str()) {
+                    (Some("tool_use"), Some("input_json_delta")) => tools
+                        .get_mut(&(idx as u32))
+                        .unwrap()
+                        .1
+                        .push_str(d["partial_json"].as_str().unwrap()),
+                    (Some("text"), Some("text_delta")) => {
+                        text.push_str(d["text"].as_str().unwrap())
+                    }
+                    (Some("thinking"), Some("thinking_delta")) => {
+                        thinking.push_str(d["thinking"].as_str().unwrap())
+                    }
+                    _ => {}
+                }
+            }
+            "message_delta" => {
+                input = p
+                    .pointer("/usage/input_tokens")
+                    .and_then(Value::as_u64)
+                    .or(input);
+                output = p
+                    .pointer("/usage/output_tokens")
+                    .and_then(Value::as_u64)
+                    .or(output);
+                if let Some(s) = p.pointer("/delta/stop_reason").and_then(Value::as_str) {
+                    stop = Some(s.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    let got: BTreeMap<u32, (String, String)> = t
+        .tool_calls
+        .iter()
+        .map(|((_, i), c)| (*i, (c.name.clone(), c.arguments.clone())))
+        .collect();
+    assert_eq!(got, tools, "{name}: tool calls");
+    for ((_, i), c) in &t.tool_calls {
+        assert!(c.ended, "{name}: call {i} not ended");
+        let parsed = serde_json::from_str::<Value>(if c.arguments.is_empty() {
+            "{}"
+        } else {
+            &c.arguments
+        });
+        if CUT_BY_MAX_TOKENS.contains(&name.as_str()) {
+            assert!(parsed.is_err(), "{name}: the cut input should not parse");
+        } else {
+            parsed.unwrap_or_else(|e| panic!("{name}: input of block {i}: {e}"));
+        }
+    }
+    assert_eq!(
+        t.text.get(&0).cloned().unwrap_or_default(),
+        text,
+        "{name}: text"
+    );
+    assert_eq!(
+        t.reasoning.get(&0).cloned().unwrap_or_default(),
+        thinking,
+        "{name}: thinking"
+    );
+    assert_eq!(t.redacted, redacted, "{name}: redacted thinking");
+    match stop {
+        Some(s) => {
+            assert_eq!(t.finish.len(), 1, "{name}");
+            assert_eq!(t.finish[0].2, s);
+            assert_eq!(t.finish[0].1, FinishReason::from_raw(&s));
+        }
+        None => assert!(t.finish.is_empty()),
+    }
+    if input.is_some() || output.is_some() {
+        assert_eq!(t.usage.len(), 1, "{name}");
+        assert_eq!(
+            (t.usage[0].input_tokens, t.usage[0].output_tokens),
+            (input.unwrap_or(0), output.unwrap_or(0)),
+            "{name}: usage"
+        );
+    }
+    assert!(t.errors.is_empty(), "{name}");
+}
+
+#[test]
+fn specific_recordings() {
+    let load = |n: &str| {
+        let f = Fixture::load(&conformance::corpus_dir().join("anthropic").join(n));
+        let d = conformance::decode_with_cuts(
+            &mut *provider("http://x").decoder(),
+            &f.completed_body(),
+            &[],
+        );
+        (d.end, conformance::Transcript::new(&d.events))
+    };
+    let (_, t) = load("anthropic-sdk-python/incomplete_partial_json_response.sse");
+    assert_eq!(t.finish[0].1, FinishReason::Length);
+    assert_eq!(t.finish[0].2, "max_tokens");
+    assert_eq!(
+        (t.usage[0].input_tokens, t.usage[0].output_tokens),
+        (450, 124)
+    );
+    let (_, t) = load("anthropic-sdk-python/tool_use_response.sse");
+    assert_eq!(t.finish[0].1, FinishReason::ToolCalls);
+    let (_, t) = load("pydantic-ai/thinking_part_redacted_stream.sse");
+    assert!(t.redacted >= 1);
+    let (_, t) = load("pydantic-ai/thinking_part_stream.sse");
+    assert!(t.reasoning[&0].len() > 200);
+    let (_, t) = load("anthropic-sdk-python/refusal_response.sse");
+    assert_eq!(t.finish[0].1, FinishReason::Refusal);
+    // The recording lost its last line end: the raw file is truncated.
+    let f = Fixture::load(
+        &conformance::corpus_dir().join("anthropic/anthropic-sdk-python/basic_response.sse"),
+    );
+    let d = conformance::decode_with_cuts(&mut *provider("http://x").decoder(), &f.body, &[]);
+    assert_eq!(d.end.unwrap_err().kind(), &DecodeErrorKind::Truncated);
+}
+
+#[test]
+fn in_stream_error_event() {
+    // No real recording has one (see the corpus README); this is the
+    // documented shape, after real frames of a recording.
+    let f = Fixture::load(
+        &conformance::corpus_dir().join("anthropic/pydantic-ai/simple_text_stream.sse"),
+    );
+    let cut = f
+        .body
+        .windows(21)
+        .position(|w| w == b"event: content_block_")
+        .unwrap();
+    let mut body = f.body[..cut].to_vec();
+    body.extend_from_slice(b"event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
+    let d = conformance::check_decoding("error", &|| provider("http://x").decoder(), &body, 10_000);
+    d.end.unwrap();
+    let t = conformance::Transcript::new(&d.events);
+    assert_eq!(t.errors.len(), 1);
+    assert_eq!(t.errors[0].message, "Overloaded");
+    assert_eq!(t.errors[0].kind.as_deref(), Some("overloaded_error"));
+    // Cut before message_stop without an error: incomplete.
+    let d =
+        conformance::decode_with_cuts(&mut *provider("http://x").decoder(), &f.body[..cut], &[]);
+    assert_eq!(d.end.unwrap_err().kind(), &DecodeErrorKind::Incomplete);
+}
+
+#[test]
+fn error_body_and_transport() {
+    let dir = conformance::corpus_dir().join("anthropic");
+    let error_body =
+        std::fs::read(dir.join("anthropic-sdk-python/snapshot__rate_limit_error_response.json"))
+            .unwrap();
+    let v: Value = serde_json::from_slice(&error_body).unwrap();
+    let message = v
+        .pointer("/error/message")
+        .and_then(Value::as_str)
+        .unwrap()
+        .to_string();
+    let ok = std::fs::read(dir.join("pydantic-ai/native_tool_search_streaming.1.sse")).unwrap();
+    let key = "sk-ant-planted-secret-42";
+    let make = |base: &str| -> Box<dyn Provider> {
+        Box::new(Anthropic::new(
+            AnthropicConfig::new().base_url(base).api_key(key),
+        ))
+    };
+    conformance::check_transport(&make, &request(), &ok, &error_body, &message, key);
+}
+
+#[test]
+fn requests_per_mode() {
+    let p = Anthropic::new(AnthropicConfig::new().api_key("k"));
+    let schema = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+    let base = StructuredRequest::new("claude-x", Mode::Tools)
+        .system("be brief")
+        .user("q")
+        .message(structream_provider::Message::assistant("{\"a\": 1}"))
+        .user("fix it")
+        .schema(SchemaSpec::new("T", schema.clone()).description("a T"))
+        .max_tokens(100)
+        .temperature(0.5);
+    let r = p.build_request(&base).unwrap();
+    assert_eq!(r.url, "https://api.anthropic.com/v1/messages");
+    assert_eq!(
+        r.body,
+        json!({
+            "model": "claude-x", "max_tokens": 100, "system": "be brief",
+            "messages": [
+                {"role": "user", "content": "q"},
+                {"role": "assistant", "content": "{\"a\": 1}"},
+                {"role": "user", "content": "fix it"}
+            ],
+            "temperature": 0.5, "stream": true,
+            "tools": [{"name": "T", "description": "a T", "input_schema": schema}],
+            "tool_choice": {"type": "tool", "name": "T", "disable_parallel_tool_use": true}
+        })
+    );
+    let mut par = base.clone();
+    par.mode = Mode::ParallelTools;
+    par.schemas
+        .push(SchemaSpec::new("U", json!({"type": "object"})));
+    let r = p.build_request(&par).unwrap();
+    assert_eq!(r.body["tool_choice"], json!({"type": "any"}));
+    assert_eq!(r.body["tools"].as_array().unwrap().len(), 2);
+    let mut js = base.clone();
+    js.mode = Mode::JsonSchema;
+    let r = p.build_request(&js).unwrap();
+    assert_eq!(
+        r.body["output_format"]["schema"]["additionalProperties"],
+        json!(false)
+    );
+    assert!(r.header_value("anthropic-beta").is_some());
+    let mut j = base.clone();
+    j.mode = Mode::Json;
+    let r = p.build_request(&j).unwrap();
+    assert!(r.body["system"].as_str().unwrap().contains("JSON Schema"));
+    assert!(r.body.get("tools").is_none());
+    // Errors: no schema for a tool mode, no message, no key.
+    let mut none = base.clone();
+    none.schemas.clear();
+    assert!(matches!(
+        p.build_request(&none),
+        Err(Error::InvalidRequest(_))
+    ));
+    assert!(p.supports(Mode::MarkdownJson));
+    // SAFETY of the test: the variable name is only read here.
+    let no_key = Anthropic::new(AnthropicConfig::new());
+    if std::env::var("ANTHROPIC_API_KEY").is_err() {
+        assert!(matches!(
+            no_key.build_request(&base),
+            Err(Error::MissingApiKey {
+                var: "ANTHROPIC_API_KEY"
+            })
+        ));
+    }
+}

@@ -1,0 +1,397 @@
+//! `streamGenerateContent?alt=sse` stream decoding.
+//!
+//! Every frame is a whole `GenerateContentResponse`: per candidate
+//! (`index` = the choice), `content.parts` with `text` (reasoning when
+//! `thought` is true) and `functionCall` parts, then a `finishReason`;
+//! `usageMetadata` (cumulative, the last one counts: reported once at the
+//! end), `promptFeedback.blockReason` for a blocked prompt, or an `error`.
+//!
+//! A `functionCall` part normally carries the whole call (`name` and `args`
+//! object): it becomes a tool call start, its arguments as one JSON piece,
+//! and its end; its index counts the calls of the candidate from 0.
+//! Gemini 3 can also stream the arguments: a part with the `name` and
+//! `willContinue`, then parts with `partialArgs` (`jsonPath` + a value;
+//! string values continue while `willContinue`), then an empty
+//! `functionCall` (or one without `willContinue`). Those pieces are
+//! assembled in place and the arguments reported as one JSON text when the
+//! call ends.
+//!
+//! Usage: `output_tokens` is `candidatesTokenCount` plus
+//! `thoughtsTokenCount` (all generated tokens), `reasoning_tokens` the
+//! latter.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::Value;
+use structream_provider::provider::{FrameHandler, Sink, parse_json};
+use structream_provider::sse::SseEvent;
+use structream_provider::{DecodeError, DecodeErrorKind, FinishReason, StreamEvent, Usage};
+
+use crate::error::error_in;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Chunk<'a> {
+    #[serde(borrow, default)]
+    candidates: Option<Vec<Candidate<'a>>>,
+    #[serde(default)]
+    usage_metadata: Option<RawUsage>,
+    #[serde(borrow, default)]
+    prompt_feedback: Option<PromptFeedback<'a>>,
+    #[serde(default)]
+    error: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Candidate<'a> {
+    #[serde(default)]
+    index: Option<u32>,
+    #[serde(borrow, default)]
+    content: Option<Content<'a>>,
+    #[serde(borrow, default)]
+    finish_reason: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Content<'a> {
+    #[serde(borrow, default)]
+    parts: Option<Vec<Part<'a>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Part<'a> {
+    #[serde(borrow, default)]
+    text: Option<Cow<'a, str>>,
+    #[serde(default)]
+    thought: Option<bool>,
+    #[serde(borrow, default)]
+    function_call: Option<FunctionCall<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FunctionCall<'a> {
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(default)]
+    args: Option<Value>,
+    #[serde(default)]
+    partial_args: Option<Vec<PartialArg>>,
+    #[serde(default)]
+    will_continue: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PartialArg {
+    json_path: String,
+    #[serde(default)]
+    string_value: Option<String>,
+    #[serde(default)]
+    number_value: Option<serde_json::Number>,
+    #[serde(default)]
+    bool_value: Option<bool>,
+    #[serde(default)]
+    null_value: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PromptFeedback<'a> {
+    #[serde(borrow, default)]
+    block_reason: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "camelCase")]
+struct RawUsage {
+    #[serde(default)]
+    prompt_token_count: Option<u64>,
+    #[serde(default)]
+    candidates_token_count: Option<u64>,
+    #[serde(default)]
+    thoughts_token_count: Option<u64>,
+    #[serde(default)]
+    cached_content_token_count: Option<u64>,
+}
+
+/// A call whose arguments stream as `partialArgs`.
+#[derive(Debug)]
+struct Streaming {
+    choice: u32,
+    index: u32,
+    args: Value,
+}
+
+/// Decodes Gemini frames; use it through
+/// [`GeminiDecoder`](crate::GeminiDecoder).
+#[derive(Debug, Default)]
+pub struct GeminiHandler {
+    /// Calls so far per choice.
+    calls: Vec<(u32, u32)>,
+    streaming: Option<Streaming>,
+    usage: Option<Usage>,
+    finished: Vec<u32>,
+    errored: bool,
+}
+
+impl GeminiHandler {
+    fn next_index(&mut self, choice: u32) -> u32 {
+        match self.calls.iter_mut().find(|c| c.0 == choice) {
+            Some(c) => {
+                c.1 += 1;
+                c.1 - 1
+            }
+            None => {
+                self.calls.push((choice, 1));
+                0
+            }
+        }
+    }
+
+    fn end_streaming(&mut self, sink: &mut Sink<'_>) {
+        if let Some(s) = self.streaming.take() {
+            let json = if s.args.is_null() {
+                None
+            } else {
+                Some(s.args.to_string())
+            };
+            if let Some(json) = json {
+                sink(StreamEvent::ToolArgsDelta {
+                    choice: s.choice,
+                    index: s.index,
+                    json: Cow::Owned(json),
+                });
+            }
+            sink(StreamEvent::ToolCallEnd {
+                choice: s.choice,
+                index: s.index,
+            });
+        }
+    }
+
+    fn function_call(
+        &mut self,
+        choice: u32,
+        call: FunctionCall<'_>,
+        at: u64,
+        sink: &mut Sink<'_>,
+    ) -> Result<(), DecodeError> {
+        let continues = call.will_continue == Some(true);
+        if let Some(partials) = call.partial_args {
+            let Some(s) = self.streaming.as_mut().filter(|s| s.choice == choice) else {
+                return Err(DecodeError::shape(
+                    "partialArgs without a function call in progress",
+                    at,
+                ));
+            };
+            for p in partials {
+                apply_partial(&mut s.args, p).map_err(|e| DecodeError::shape(e, at))?;
+            }
+            if !continues {
+                self.end_streaming(sink);
+            }
+            return Ok(());
+        }
+        let Some(name) = call.name.filter(|n| !n.is_empty()) else {
+            // Without a name, a functionCall continues (`willContinue`) or
+            // closes (empty) a streamed call.
+            if call.args.is_none() && self.streaming.is_some() {
+                if !continues {
+                    self.end_streaming(sink);
+                }
+                return Ok(());
+            }
+            return Err(DecodeError::shape("functionCall without a name", at));
+        };
+        self.end_streaming(sink);
+        let index = self.next_index(choice);
+        sink(StreamEvent::ToolCallStart {
+            choice,
+            index,
+            id: call.id,
+            name,
+        });
+        match call.args {
+            Some(args) => {
+                sink(StreamEvent::ToolArgsDelta {
+                    choice,
+                    index,
+                    json: Cow::Owned(args.to_string()),
+                });
+                sink(StreamEvent::ToolCallEnd { choice, index });
+            }
+            None if continues => {
+                self.streaming = Some(Streaming {
+                    choice,
+                    index,
+                    args: Value::Null,
+                });
+            }
+            None => sink(StreamEvent::ToolCallEnd { choice, index }),
+        }
+        Ok(())
+    }
+}
+
+/// Path segments of a `jsonPath` such as `$.a.b[0]['c d']`.
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn parse_path(path: &str) -> Result<Vec<Seg>, String> {
+    let bad = || format!("unsupported jsonPath {path:?}");
+    let mut rest = path.strip_prefix('$').ok_or_else(bad)?;
+    let mut segs = Vec::new();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            if end == 0 {
+                return Err(bad());
+            }
+            segs.push(Seg::Key(r[..end].to_string()));
+            rest = &r[end..];
+        } else if let Some(r) = rest.strip_prefix("['") {
+            let end = r.find("']").ok_or_else(bad)?;
+            segs.push(Seg::Key(r[..end].to_string()));
+            rest = &r[end + 2..];
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']').ok_or_else(bad)?;
+            let i: usize = r[..end].parse().map_err(|_| bad())?;
+            if i > 100_000 {
+                return Err(bad());
+            }
+            segs.push(Seg::Index(i));
+            rest = &r[end + 1..];
+        } else {
+            return Err(bad());
+        }
+    }
+    Ok(segs)
+}
+
+fn apply_partial(root: &mut Value, p: PartialArg) -> Result<(), String> {
+    let mut node = root;
+    for seg in parse_path(&p.json_path)? {
+        node = match seg {
+            Seg::Key(k) => {
+                if !node.is_object() {
+                    *node = Value::Object(Default::default());
+                }
+                node.as_object_mut()
+                    .unwrap()
+                    .entry(k)
+                    .or_insert(Value::Null)
+            }
+            Seg::Index(i) => {
+                if !node.is_array() {
+                    *node = Value::Array(Vec::new());
+                }
+                let a = node.as_array_mut().unwrap();
+                if a.len() <= i {
+                    a.resize(i + 1, Value::Null);
+                }
+                &mut a[i]
+            }
+        };
+    }
+    if let Some(s) = p.string_value {
+        match node {
+            Value::String(prev) => prev.push_str(&s),
+            other => *other = Value::String(s),
+        }
+    } else if let Some(n) = p.number_value {
+        *node = Value::Number(n);
+    } else if let Some(b) = p.bool_value {
+        *node = Value::Bool(b);
+    } else if p.null_value.is_some() {
+        *node = Value::Null;
+    } else if node.is_null() {
+        // A path with no value yet: an empty container or string is
+        // announced by the values that follow.
+    }
+    Ok(())
+}
+
+impl FrameHandler for GeminiHandler {
+    fn frame(&mut self, frame: &SseEvent<'_>, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
+        let data = frame.data();
+        let at = frame.offset();
+        let chunk: Chunk<'_> = parse_json(data, at)?;
+        if chunk.error.is_some() {
+            let v: Value = parse_json(data, at)?;
+            if let Some(e) = error_in(&v) {
+                self.errored = true;
+                sink(StreamEvent::Error(e));
+                return Ok(());
+            }
+        }
+        if let Some(u) = chunk.usage_metadata {
+            let thoughts = u.thoughts_token_count;
+            let mut usage = Usage::new(
+                u.prompt_token_count.unwrap_or(0),
+                u.candidates_token_count.unwrap_or(0) + thoughts.unwrap_or(0),
+            );
+            usage.reasoning_tokens = thoughts;
+            usage.cached_tokens = u.cached_content_token_count;
+            self.usage = Some(usage);
+        }
+        if let Some(reason) = chunk.prompt_feedback.and_then(|p| p.block_reason) {
+            self.finished.push(0);
+            sink(StreamEvent::Finish {
+                choice: 0,
+                reason: FinishReason::ContentFilter,
+                raw: reason,
+            });
+        }
+        for cand in chunk.candidates.into_iter().flatten() {
+            let choice = cand.index.unwrap_or(0);
+            for part in cand.content.and_then(|c| c.parts).into_iter().flatten() {
+                if let Some(call) = part.function_call {
+                    self.function_call(choice, call, at, sink)?;
+                }
+                if let Some(text) = part.text.filter(|t| !t.is_empty()) {
+                    if part.thought == Some(true) {
+                        sink(StreamEvent::ReasoningDelta { choice, text });
+                    } else {
+                        sink(StreamEvent::TextDelta { choice, text });
+                    }
+                }
+            }
+            if let Some(raw) = cand.finish_reason.filter(|r| !r.is_empty()) {
+                self.end_streaming(sink);
+                if !self.finished.contains(&choice) {
+                    self.finished.push(choice);
+                    // Gemini says STOP after function calls too: it stays
+                    // `stop`, as the provider said.
+                    let reason = FinishReason::from_raw(&raw);
+                    sink(StreamEvent::Finish {
+                        choice,
+                        reason,
+                        raw,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, position: u64, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
+        self.end_streaming(sink);
+        if let Some(u) = self.usage.take() {
+            sink(StreamEvent::Usage(u));
+        }
+        if self.errored || !self.finished.is_empty() {
+            Ok(())
+        } else {
+            Err(DecodeError::new(DecodeErrorKind::Incomplete, position))
+        }
+    }
+}
