@@ -107,6 +107,49 @@ pub fn openai_refusal(text: &str) -> Vec<u8> {
     out
 }
 
+/// OpenAI Responses API: a `function_call` output item whose arguments
+/// stream as `response.function_call_arguments.delta`s, then
+/// `response.completed` with usage.
+pub fn openai_responses_function_call(name: &str, args: &str, piece: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let item = |status: &str, arguments: &str| json!({"type": "function_call", "id": "fc_replay", "call_id": "call_0", "name": name, "arguments": arguments, "status": status});
+    sse(
+        &mut out,
+        Some("response.created"),
+        &json!({"type": "response.created", "sequence_number": 0, "response": {"id": "resp_replay", "status": "in_progress", "output": []}}),
+    );
+    sse(
+        &mut out,
+        Some("response.output_item.added"),
+        &json!({"type": "response.output_item.added", "sequence_number": 1, "output_index": 0, "item": item("in_progress", "")}),
+    );
+    let mut tokens = 0;
+    for p in pieces(args, piece) {
+        sse(
+            &mut out,
+            Some("response.function_call_arguments.delta"),
+            &json!({"type": "response.function_call_arguments.delta", "sequence_number": 2 + tokens, "item_id": "fc_replay", "output_index": 0, "delta": p}),
+        );
+        tokens += 1;
+    }
+    sse(
+        &mut out,
+        Some("response.function_call_arguments.done"),
+        &json!({"type": "response.function_call_arguments.done", "item_id": "fc_replay", "output_index": 0, "arguments": args}),
+    );
+    sse(
+        &mut out,
+        Some("response.output_item.done"),
+        &json!({"type": "response.output_item.done", "output_index": 0, "item": item("completed", args)}),
+    );
+    sse(
+        &mut out,
+        Some("response.completed"),
+        &json!({"type": "response.completed", "response": {"id": "resp_replay", "status": "completed", "output": [item("completed", args)], "usage": {"input_tokens": 42, "output_tokens": tokens, "total_tokens": 42 + tokens}}}),
+    );
+    out
+}
+
 /// Anthropic Messages: a `tool_use` block whose input streams as
 /// `input_json_delta`s, then `stop_reason` (`tool_use`, `max_tokens`).
 pub fn anthropic_tool_use(name: &str, input: &str, piece: usize, stop_reason: &str) -> Vec<u8> {
