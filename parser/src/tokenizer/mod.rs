@@ -703,7 +703,7 @@ impl<'t, 'a> Feed<'t, 'a> {
         }
         self.pos = i;
         self.value_done(true);
-        Ok(Some(Event::Number(Number::new(ascii(&input[start..i])))))
+        Ok(Some(Event::Number(Number::from_ascii(&input[start..i]))))
     }
 
     /// Continues a number whose first bytes are in `scratch`.
@@ -741,7 +741,7 @@ impl<'t, 'a> Feed<'t, 'a> {
             return Err(self.error(kind, i));
         }
         self.value_done(true);
-        Ok(Some(Event::Number(Number::new(ascii(&self.tok.scratch)))))
+        Ok(Some(Event::Number(Number::from_ascii(&self.tok.scratch))))
     }
 
     /// Steps inside a string or key. Returns an event, or `None` when the
@@ -1030,9 +1030,4 @@ fn utf8_len(lead: u8) -> u8 {
 /// `bytes[..len]`, already known to be valid UTF-8, as a `str`.
 fn ascii_prefix(bytes: &[u8], len: usize) -> &str {
     std::str::from_utf8(&bytes[..len]).unwrap_or("")
-}
-
-/// Number bytes (ASCII by construction) as a `str`.
-fn ascii(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).unwrap_or("")
 }

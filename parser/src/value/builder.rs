@@ -58,7 +58,7 @@ impl ValueBuilder {
                 return None;
             }
             Event::String(fragment) => Value::String(self.assemble(fragment)?),
-            Event::Number(n) => Value::Number(RawNumber::new(n.as_str())),
+            Event::Number(n) => Value::Number(RawNumber::from_ascii(n.as_bytes())),
             Event::Bool(b) => Value::Bool(b),
             Event::Null => Value::Null,
         };
