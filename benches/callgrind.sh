@@ -6,6 +6,8 @@
 #   bash benches/callgrind.sh --save     # measure and rewrite the baseline
 #   bash benches/callgrind.sh --annotate FIXTURE WORKLOAD
 #                                        # callgrind_annotate of one run
+#   bash benches/callgrind.sh --peers    # also count serde_json and jiter
+#                                        # (for comparison; never checked)
 #
 # Each line of the baseline is `<fixture> <workload> <instructions>`: the
 # instructions executed by one run of the workload (see
@@ -22,6 +24,10 @@ baseline=benches/callgrind-baseline.txt
 threshold=${THRESHOLD:-10}
 fixtures=(twitter citm_catalog canada llm nested)
 workloads=(tokenizer tokenizer-4 value value-4)
+peers=()
+if [[ ${1:-} == --peers ]]; then
+    peers=(serde-ignored serde-value jiter-skip jiter-value)
+fi
 
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installed" >&2; exit 2; }
 
@@ -67,11 +73,14 @@ new="# Instructions per run of benches/src/bin/icount.rs; see benches/callgrind.
 # rustc: $rustc_version"
 printf '%-14s %-12s %14s %14s %8s\n' fixture workload instructions baseline change
 for f in "${fixtures[@]}"; do
-    for w in "${workloads[@]}"; do
+    for w in "${workloads[@]}" "${peers[@]}"; do
         n=$(count "$f" "$w")
         new+=$'\n'"$f $w $n"
         b=${base["$f $w"]:-}
-        if [[ -n $b ]]; then
+        if [[ " ${peers[*]} " == *" $w "* ]]; then
+            b=-
+            change=peer
+        elif [[ -n $b ]]; then
             change=$(awk -v n="$n" -v b="$b" 'BEGIN { printf "%+.1f%%", (n - b) * 100 / b }')
             if awk -v n="$n" -v b="$b" -v t="$threshold" 'BEGIN { exit !(n > b * (1 + t / 100)) }'; then
                 change+="  REGRESSION"
