@@ -268,7 +268,7 @@ impl Tokenizer {
 
     /// Whether [`Tokenizer::finish`] has accepted the end of input.
     pub fn is_finished(&self) -> bool {
-        self.state == State::Finished
+        matches!(self.state, State::Finished)
     }
 
     /// The error this tokenizer stopped at, if any.
@@ -312,7 +312,7 @@ impl<'t, 'a> Feed<'t, 'a> {
                 over_limit = true;
             }
         }
-        if !eof && !chunk.is_empty() && tok.state == State::Finished {
+        if !eof && !chunk.is_empty() && matches!(tok.state, State::Finished) {
             tok.state = State::Failed(Error::new(
                 ErrorKind::TrailingCharacters,
                 base,
@@ -542,8 +542,8 @@ impl<'t, 'a> Feed<'t, 'a> {
                     let Some(b) = self.skip_ws() else {
                         return self.at_end();
                     };
-                    if b == b']' && self.tok.state != State::Value {
-                        if self.tok.state == State::NextItem {
+                    if b == b']' && !matches!(self.tok.state, State::Value) {
+                        if matches!(self.tok.state, State::NextItem) {
                             return Err(self.error(ErrorKind::TrailingComma, self.pos));
                         }
                         return Ok(Some(self.close(Container::Array)));
@@ -565,7 +565,7 @@ impl<'t, 'a> Feed<'t, 'a> {
                                 return Ok(Some(ev));
                             }
                         }
-                        b'}' if self.tok.state == State::FirstKey => {
+                        b'}' if matches!(self.tok.state, State::FirstKey) => {
                             return Ok(Some(self.close(Container::Object)));
                         }
                         b'}' => return Err(self.error(ErrorKind::TrailingComma, self.pos)),
@@ -903,7 +903,14 @@ impl<'t, 'a> Feed<'t, 'a> {
         let end = scan::string_run_end(input, start);
         self.count_string_bytes(end - start, start as u64)?;
         let run = &input[start..end];
-        let (text, tail) = match std::str::from_utf8(run) {
+        // An empty run is common in small chunks (a string resumed at the
+        // end of one); it needs no UTF-8 check.
+        let utf8 = if run.is_empty() {
+            Ok("")
+        } else {
+            std::str::from_utf8(run)
+        };
+        let (text, tail) = match utf8 {
             Ok(text) => (text, &[][..]),
             Err(e) if e.error_len().is_none() && end == input.len() && !self.eof => {
                 let valid = e.valid_up_to();
