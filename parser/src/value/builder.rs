@@ -130,6 +130,8 @@ impl ValueBuilder {
             self.text.clear();
         }
         self.text.push_str(fragment.as_str());
-        fragment.is_last().then(|| std::mem::take(&mut self.text))
+        // Copy out at the exact size and keep the buffer for the next
+        // string, rather than hand the buffer out and regrow a new one.
+        fragment.is_last().then(|| self.text.as_str().to_owned())
     }
 }
