@@ -25,7 +25,7 @@ mod scan;
 use crate::config::{Config, LoneSurrogates};
 use crate::error::{Error, ErrorKind};
 use crate::event::{Event, Number, Str};
-use number::{NumState, Step};
+use number::{NumState, Scan};
 
 /// Which kind of container is open at a level of the stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,7 +268,7 @@ impl Tokenizer {
 
     /// Whether [`Tokenizer::finish`] has accepted the end of input.
     pub fn is_finished(&self) -> bool {
-        self.state == State::Finished
+        matches!(self.state, State::Finished)
     }
 
     /// Accounts for bytes the caller consumed outside the tokenizer, such as
@@ -323,7 +323,7 @@ impl<'t, 'a> Feed<'t, 'a> {
                 over_limit = true;
             }
         }
-        if !eof && !chunk.is_empty() && tok.state == State::Finished {
+        if !eof && !chunk.is_empty() && matches!(tok.state, State::Finished) {
             tok.state = State::Failed(Error::new(
                 ErrorKind::TrailingCharacters,
                 base,
@@ -389,16 +389,30 @@ impl<'t, 'a> Feed<'t, 'a> {
     /// Skips whitespace; the next byte, if any, without consuming it.
     #[inline(always)]
     fn skip_ws(&mut self) -> Option<u8> {
-        while let Some(&b) = self.input.get(self.pos) {
-            if !scan::is_ws(b) {
+        let input = self.input;
+        let mut i = self.pos;
+        while let Some(&b) = input.get(i) {
+            // Every whitespace byte is at most b' ': one comparison leaves
+            // on the common case.
+            if b > b' ' {
+                self.pos = i;
                 return Some(b);
             }
-            if b == b'\n' {
-                self.tok.line += 1;
-                self.tok.line_start = self.base + self.pos as u64 + 1;
+            match b {
+                b' ' | b'\t' | b'\r' => i += 1,
+                b'\n' => {
+                    i += 1;
+                    self.tok.line += 1;
+                    self.tok.line_start = self.base + i as u64;
+                    i = scan::skip_spaces(input, i);
+                }
+                _ => {
+                    self.pos = i;
+                    return Some(b);
+                }
             }
-            self.pos += 1;
         }
+        self.pos = i;
         None
     }
 
@@ -484,12 +498,12 @@ impl<'t, 'a> Feed<'t, 'a> {
             b'"' => {
                 self.pos += 1;
                 self.tok.str_len = 0;
-                self.tok.state = State::Str(StrState {
+                // Straight into the run: most strings end in it.
+                self.string_run(StrState {
                     key: false,
                     started: false,
                     part: StrPart::Run,
-                });
-                Ok(None)
+                })
             }
             b'{' => self.open(Container::Object),
             b'[' => self.open(Container::Array),
@@ -499,6 +513,12 @@ impl<'t, 'a> Feed<'t, 'a> {
                     b'f' => Literal::False,
                     _ => Literal::Null,
                 };
+                let text = literal.text();
+                if self.input.get(self.pos..self.pos + text.len()) == Some(text) {
+                    self.pos += text.len();
+                    self.value_done(true);
+                    return Ok(Some(literal.event()));
+                }
                 self.pos += 1;
                 self.tok.state = State::Literal {
                     literal,
@@ -513,14 +533,16 @@ impl<'t, 'a> Feed<'t, 'a> {
         }
     }
 
-    fn begin_key(&mut self) {
+    /// Starts the key whose opening quote is at `self.pos`.
+    #[inline(always)]
+    fn begin_key(&mut self) -> Result<Option<Event<'a>>, Error> {
         self.pos += 1;
         self.tok.str_len = 0;
-        self.tok.state = State::Str(StrState {
+        self.string_run(StrState {
             key: true,
             started: false,
             part: StrPart::Run,
-        });
+        })
     }
 
     /// The machine. Each arm either returns or changes state and loops.
@@ -531,8 +553,8 @@ impl<'t, 'a> Feed<'t, 'a> {
                     let Some(b) = self.skip_ws() else {
                         return self.at_end();
                     };
-                    if b == b']' && self.tok.state != State::Value {
-                        if self.tok.state == State::NextItem {
+                    if b == b']' && !matches!(self.tok.state, State::Value) {
+                        if matches!(self.tok.state, State::NextItem) {
                             return Err(self.error(ErrorKind::TrailingComma, self.pos));
                         }
                         return Ok(Some(self.close(Container::Array)));
@@ -549,8 +571,12 @@ impl<'t, 'a> Feed<'t, 'a> {
                         return self.at_end();
                     };
                     match b {
-                        b'"' => self.begin_key(),
-                        b'}' if self.tok.state == State::FirstKey => {
+                        b'"' => {
+                            if let Some(ev) = self.begin_key()? {
+                                return Ok(Some(ev));
+                            }
+                        }
+                        b'}' if matches!(self.tok.state, State::FirstKey) => {
                             return Ok(Some(self.close(Container::Object)));
                         }
                         b'}' => return Err(self.error(ErrorKind::TrailingComma, self.pos)),
@@ -665,16 +691,12 @@ impl<'t, 'a> Feed<'t, 'a> {
     fn number(&mut self, mut state: NumState) -> Result<Option<Event<'_>>, Error> {
         let start = self.pos;
         let input = self.input;
-        let mut i = start + 1;
-        while let Some(&b) = input.get(i) {
-            match state.step(b) {
-                Step::Next(s) => state = s,
-                Step::End => break,
-                Step::Invalid => {
-                    return Err(self.number_error(i, i - start, self.base + start as u64));
-                }
+        let (scan, i) = state.scan(input, start + 1);
+        match scan {
+            Scan::More(s) | Scan::End(s) => state = s,
+            Scan::Invalid => {
+                return Err(self.number_error(i, i - start, self.base + start as u64));
             }
-            i += 1;
         }
         if let Some(max) = self.tok.config.max_number_len {
             if i - start > max {
@@ -694,7 +716,7 @@ impl<'t, 'a> Feed<'t, 'a> {
         }
         self.pos = i;
         self.value_done(true);
-        Ok(Some(Event::Number(Number::new(ascii(&input[start..i])))))
+        Ok(Some(Event::Number(Number::from_ascii(&input[start..i]))))
     }
 
     /// The error of a number that cannot end at `i`: the end of input inside
@@ -717,18 +739,14 @@ impl<'t, 'a> Feed<'t, 'a> {
     fn resume_number(&mut self, mut state: NumState) -> Result<Option<Event<'_>>, Error> {
         let input = self.input;
         let start = self.pos;
-        let mut i = start;
-        while let Some(&b) = input.get(i) {
-            match state.step(b) {
-                Step::Next(s) => state = s,
-                Step::End => break,
-                Step::Invalid => {
-                    let len = self.tok.scratch.len() + (i - start);
-                    let number_start = self.base + start as u64 - self.tok.scratch.len() as u64;
-                    return Err(self.number_error(i, len, number_start));
-                }
+        let (scan, i) = state.scan(input, start);
+        match scan {
+            Scan::More(s) | Scan::End(s) => state = s,
+            Scan::Invalid => {
+                let len = self.tok.scratch.len() + (i - start);
+                let number_start = self.base + start as u64 - self.tok.scratch.len() as u64;
+                return Err(self.number_error(i, len, number_start));
             }
-            i += 1;
         }
         if let Some(max) = self.tok.config.max_number_len {
             let len = self.tok.scratch.len() + (i - start);
@@ -747,7 +765,7 @@ impl<'t, 'a> Feed<'t, 'a> {
             return Err(self.number_end_error(state, i));
         }
         self.value_done(true);
-        Ok(Some(Event::Number(Number::new(ascii(&self.tok.scratch)))))
+        Ok(Some(Event::Number(Number::from_ascii(&self.tok.scratch))))
     }
 
     /// Steps inside a string or key. Returns an event, or `None` when the
@@ -756,64 +774,7 @@ impl<'t, 'a> Feed<'t, 'a> {
     fn string(&mut self, mut s: StrState) -> Result<Option<Event<'a>>, Error> {
         let input = self.input;
         match s.part {
-            StrPart::Run => {
-                let start = self.pos;
-                let end = scan::string_run_end(input, start);
-                self.count_string_bytes(end - start, start as u64)?;
-                let run = &input[start..end];
-                let (text, tail) = match std::str::from_utf8(run) {
-                    Ok(text) => (text, &[][..]),
-                    Err(e) if e.error_len().is_none() && end == input.len() && !self.eof => {
-                        let valid = e.valid_up_to();
-                        (ascii_prefix(run, valid), &run[valid..])
-                    }
-                    Err(e) => {
-                        return Err(self.error(ErrorKind::InvalidUtf8, start + e.valid_up_to()));
-                    }
-                };
-                let Some(&stop) = input.get(end) else {
-                    // The chunk ends inside the string.
-                    self.pos = end;
-                    if !tail.is_empty() {
-                        let mut bytes = [0; 4];
-                        bytes[..tail.len()].copy_from_slice(tail);
-                        s.part = StrPart::Utf8 {
-                            bytes,
-                            have: tail.len() as u8,
-                            need: utf8_len(tail[0]),
-                        };
-                    }
-                    let emit = !text.is_empty() || !s.started;
-                    let first = !s.started;
-                    s.started = true;
-                    self.tok.state = State::Str(s);
-                    return Ok(emit.then(|| fragment(s.key, Str::borrowed(text, first, false))));
-                };
-                match stop {
-                    b'"' => {
-                        self.pos = end + 1;
-                        if s.key {
-                            self.tok.state = State::Colon;
-                        } else {
-                            self.value_done(false);
-                        }
-                        Ok(Some(fragment(s.key, Str::borrowed(text, !s.started, true))))
-                    }
-                    b'\\' => {
-                        self.pos = end + 1;
-                        let first = !s.started;
-                        s.part = StrPart::Escape;
-                        if text.is_empty() {
-                            self.tok.state = State::Str(s);
-                            return Ok(None);
-                        }
-                        s.started = true;
-                        self.tok.state = State::Str(s);
-                        Ok(Some(fragment(s.key, Str::borrowed(text, first, false))))
-                    }
-                    _ => Err(self.error(ErrorKind::ControlCharacterWhileParsingString, end)),
-                }
-            }
+            StrPart::Run => self.string_run(s),
             StrPart::Escape => {
                 let Some(&b) = input.get(self.pos) else {
                     return Ok(None);
@@ -957,6 +918,82 @@ impl<'t, 'a> Feed<'t, 'a> {
         }
     }
 
+    /// Reads a run of plain characters of a string or key from `self.pos`
+    /// up to its closing quote, a backslash or the end of the chunk.
+    #[inline(always)]
+    fn string_run(&mut self, mut s: StrState) -> Result<Option<Event<'a>>, Error> {
+        let input = self.input;
+        let start = self.pos;
+        let end = scan::string_run_end(input, start);
+        self.count_string_bytes(end - start, start as u64)?;
+        let run = &input[start..end];
+        // An empty run is common in small chunks (a string resumed at the
+        // end of one); it needs no UTF-8 check.
+        let utf8 = if run.is_empty() {
+            Ok("")
+        } else {
+            std::str::from_utf8(run)
+        };
+        let (text, tail) = match utf8 {
+            Ok(text) => (text, &[][..]),
+            Err(e) if e.error_len().is_none() && end == input.len() && !self.eof => {
+                let valid = e.valid_up_to();
+                (ascii_prefix(run, valid), &run[valid..])
+            }
+            Err(e) => {
+                return Err(self.error(ErrorKind::InvalidUtf8, start + e.valid_up_to()));
+            }
+        };
+        let Some(&stop) = input.get(end) else {
+            // The chunk ends inside the string.
+            self.pos = end;
+            if !tail.is_empty() {
+                let mut bytes = [0; 4];
+                bytes[..tail.len()].copy_from_slice(tail);
+                s.part = StrPart::Utf8 {
+                    bytes,
+                    have: tail.len() as u8,
+                    need: utf8_len(tail[0]),
+                };
+            }
+            let emit = !text.is_empty() || !s.started;
+            let first = !s.started;
+            s.started = true;
+            self.tok.state = State::Str(s);
+            return Ok(emit.then(|| fragment(s.key, Str::borrowed(text, first, false))));
+        };
+        match stop {
+            b'"' => {
+                self.pos = end + 1;
+                if s.key {
+                    // `"key":` is the common case: take the colon at once.
+                    if input.get(end + 1) == Some(&b':') {
+                        self.pos = end + 2;
+                        self.tok.state = State::Value;
+                    } else {
+                        self.tok.state = State::Colon;
+                    }
+                } else {
+                    self.value_done(false);
+                }
+                Ok(Some(fragment(s.key, Str::borrowed(text, !s.started, true))))
+            }
+            b'\\' => {
+                self.pos = end + 1;
+                let first = !s.started;
+                s.part = StrPart::Escape;
+                if text.is_empty() {
+                    self.tok.state = State::Str(s);
+                    return Ok(None);
+                }
+                s.started = true;
+                self.tok.state = State::Str(s);
+                Ok(Some(fragment(s.key, Str::borrowed(text, first, false))))
+            }
+            _ => Err(self.error(ErrorKind::ControlCharacterWhileParsingString, end)),
+        }
+    }
+
     /// Reads hex digits of a `\u` escape up to four in all.
     fn hex_digits(&mut self, mut digits: u8, mut code: u16) -> Result<(u8, u16), Error> {
         while digits < 4 {
@@ -1024,9 +1061,4 @@ fn utf8_len(lead: u8) -> u8 {
 /// `bytes[..len]`, already known to be valid UTF-8, as a `str`.
 fn ascii_prefix(bytes: &[u8], len: usize) -> &str {
     std::str::from_utf8(&bytes[..len]).unwrap_or("")
-}
-
-/// Number bytes (ASCII by construction) as a `str`.
-fn ascii(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).unwrap_or("")
 }
