@@ -9,6 +9,7 @@ use structream_openai::{OpenAiChat, OpenAiConfig, OpenAiResponses, Vendor};
 use structream_provider::http::{HttpClient, TransportConfig};
 use structream_provider::{ApiKey, Mode, Provider, SchemaSpec, StructuredRequest};
 
+use crate::body::{BodyDecoder, CallKind};
 use crate::call::{CallStream, next};
 use crate::driver::{Driver, Shape, Want, tool_name};
 use crate::schema::{list_schema_of, schema_of, title_of, variants};
@@ -391,7 +392,36 @@ impl Client {
         self.stream(request.into(), Want::Items)
     }
 
+    /// A decoder that runs this client's typed driver over a response body
+    /// you already have (recorded, or read by your own HTTP stack), with no
+    /// I/O. Validation retries need a new request, so they become errors.
+    pub fn body_decoder<T: Structured>(&self, kind: CallKind) -> BodyDecoder<T> {
+        let want = match kind {
+            CallKind::Value => Want::Value,
+            CallKind::Partial => Want::Partial,
+            CallKind::Iterable => Want::Items,
+        };
+        let driver = self.driver::<T>(Request::default().max_retries(0), want);
+        BodyDecoder::new(driver, self.inner.provider.decoder())
+    }
+
+    /// A [`ClientBuilder`] for `"provider/model"` (see
+    /// [`ClientBuilder::from_provider`]).
+    pub fn builder_from(spec: &str) -> Result<ClientBuilder, Error> {
+        ClientBuilder::from_provider(spec)
+    }
+
     fn stream<T: Structured>(&self, request: Request, want: Want) -> CallStream<T> {
+        let driver = self.driver::<T>(request, want);
+        if let Err(e) = self.inner.provider.build_request(driver.request()) {
+            return CallStream::failed(driver, Arc::clone(&self.inner), Error::from_provider(e));
+        }
+        CallStream::new(driver, Arc::clone(&self.inner))
+    }
+
+    /// Plans a call: where the value sits in the output, its schemas, the
+    /// request; the driver that runs it.
+    fn driver<T: Structured>(&self, request: Request, want: Want) -> Driver<T> {
         let mut mode = request.mode.unwrap_or(self.inner.mode);
         let schema = schema_of::<T>();
         let type_name = std::any::type_name::<T>()
@@ -432,18 +462,14 @@ impl Client {
         structured.temperature = request.temperature.or(self.inner.temperature);
         structured.schemas = schemas;
         let max_retries = request.max_retries.unwrap_or(self.inner.max_retries);
-        let driver = Driver::new(
+        Driver::new(
             want,
             shape,
             validation,
             structured,
             max_retries,
             request.raw_events,
-        );
-        if let Err(e) = self.inner.provider.build_request(driver.request()) {
-            return CallStream::failed(driver, Arc::clone(&self.inner), Error::from_provider(e));
-        }
-        CallStream::new(driver, Arc::clone(&self.inner))
+        )
     }
 }
 

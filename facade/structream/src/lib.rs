@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 
 pub mod blocking;
+mod body;
 mod call;
 mod client;
 mod driver;
@@ -44,6 +45,7 @@ pub mod replay;
 mod request;
 pub mod schema;
 
+pub use body::{BodyDecoder, CallKind};
 pub use call::CallStream;
 pub use client::{Client, ClientBuilder};
 pub use error::Error;
