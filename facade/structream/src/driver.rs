@@ -302,9 +302,20 @@ impl<T: Structured> Driver<T> {
             // Text beside tool calls is commentary, not the value.
             return;
         }
-        let Some(channel) = self.content.as_mut() else {
-            return;
+        self.feed_channel(None, text);
+    }
+
+    fn feed_call(&mut self, index: u32, json: &str) {
+        self.feed_channel(Some(index), json);
+    }
+
+    /// Feeds a piece of a channel's JSON (tool call `index`, or the content).
+    fn feed_channel(&mut self, index: Option<u32>, text: &str) {
+        let channel = match index {
+            Some(i) => self.calls.get_mut(&i),
+            None => self.content.as_mut(),
         };
+        let Some(channel) = channel else { return };
         channel.raw.push_str(text);
         if channel.failed.is_some() {
             return;
@@ -312,24 +323,7 @@ impl<T: Structured> Driver<T> {
         match channel.doc.feed(text.as_bytes()) {
             Ok(changes) => {
                 let (deltas, items) = collect(&changes);
-                self.apply(None, deltas, items);
-            }
-            Err(e) => channel.failed = Some(e.to_string()),
-        }
-    }
-
-    fn feed_call(&mut self, index: u32, json: &str) {
-        let Some(channel) = self.calls.get_mut(&index) else {
-            return;
-        };
-        channel.raw.push_str(json);
-        if channel.failed.is_some() {
-            return;
-        }
-        match channel.doc.feed(json.as_bytes()) {
-            Ok(changes) => {
-                let (deltas, items) = collect(&changes);
-                self.apply(Some(index), deltas, items);
+                self.apply(index, deltas, items);
             }
             Err(e) => channel.failed = Some(e.to_string()),
         }
