@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod deltas;
+mod demo;
 mod input;
 mod items;
 mod parse;
@@ -38,6 +39,8 @@ enum Command {
     Items(items::Args),
     /// Decode a recorded or piped LLM provider stream into one JSON event per line.
     Sse(sse::Args),
+    /// Show recorded provider streams turning into typed values, live (no key, no network).
+    Demo(demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,5 +51,6 @@ fn main() -> ExitCode {
         Command::Deltas(args) => deltas::run(args),
         Command::Items(args) => items::run(args),
         Command::Sse(args) => sse::run(args),
+        Command::Demo(args) => demo::run(args),
     }
 }
