@@ -11,7 +11,7 @@ use structream_provider::{ApiKey, Mode, Provider, SchemaSpec, StructuredRequest}
 
 use crate::call::{CallStream, next};
 use crate::driver::{Driver, Shape, Want, tool_name};
-use crate::schema::{list_schema_of, schema_of, title_of, variants};
+use crate::schema::{list_schema, schema_of, title_of, variants};
 use crate::{Completion, Error, Event, Request, Structured};
 
 pub(crate) struct Inner {
@@ -392,12 +392,24 @@ impl Client {
     }
 
     fn stream<T: Structured>(&self, request: Request, want: Want) -> CallStream<T> {
-        let mut mode = request.mode.unwrap_or(self.inner.mode);
-        let schema = schema_of::<T>();
         let type_name = std::any::type_name::<T>()
             .rsplit("::")
             .next()
             .unwrap_or("output");
+        self.stream_with_schema(request, want, schema_of::<T>(), type_name)
+    }
+
+    /// A call whose output has the JSON Schema `schema` (the schema of `T`,
+    /// or one given at run time for a dynamic `T`); `type_name` names the
+    /// tool if the schema has no `title`.
+    pub(crate) fn stream_with_schema<T: Structured>(
+        &self,
+        request: Request,
+        want: Want,
+        schema: serde_json::Value,
+        type_name: &str,
+    ) -> CallStream<T> {
+        let mut mode = request.mode.unwrap_or(self.inner.mode);
         let title = title_of(&schema, type_name);
         let per_variant = variants(&schema)
             .map(|vs| vs.into_iter().map(|(n, s)| spec(&n, s)).collect::<Vec<_>>());
@@ -411,7 +423,7 @@ impl Client {
                 (shape, schema, specs)
             }
             (Want::Items, _) => {
-                let list = list_schema_of::<T>();
+                let list = list_schema(schema.clone());
                 let specs = vec![spec(&format!("{title}List"), list.clone())];
                 (Shape::List, list, specs)
             }

@@ -36,6 +36,7 @@ pub mod blocking;
 mod call;
 mod client;
 mod driver;
+mod dynamic;
 mod error;
 mod event;
 pub mod partial;
