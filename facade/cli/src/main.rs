@@ -7,10 +7,12 @@ use clap::{Parser, Subcommand};
 
 mod deltas;
 mod demo;
+mod extract;
 mod input;
 mod items;
 mod parse;
 mod partial;
+mod progress;
 mod report;
 mod sse;
 mod stream;
@@ -41,6 +43,8 @@ enum Command {
     Sse(sse::Args),
     /// Show recorded provider streams turning into typed values, live (no key, no network).
     Demo(demo::Args),
+    /// Extract a value from text with a real call to a provider, printing it as it streams.
+    Extract(extract::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,5 +56,6 @@ fn main() -> ExitCode {
         Command::Items(args) => items::run(args),
         Command::Sse(args) => sse::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Extract(args) => extract::run(args),
     }
 }
