@@ -347,8 +347,8 @@ impl View {
         };
         if self.terminal {
             self.write(&format!(
-                "{BOLD}structream demo{RESET}: recorded provider streams, served from 127.0.0.1 \
-                 ({pace}) and read\nthrough the real client. No key, no network.\n"
+                "{BOLD}structream demo{RESET}: recorded provider streams, read by the real client\n\
+                 {DIM}Served from 127.0.0.1, {pace}. No key, no network.{RESET}\n"
             ))
         } else {
             eprintln!("# structream demo: recorded provider streams served from 127.0.0.1, {pace}");
