@@ -12,7 +12,7 @@ use structream_provider::{ApiKey, Mode, Provider, SchemaSpec, StructuredRequest}
 use crate::body::{BodyDecoder, CallKind};
 use crate::call::{CallStream, next};
 use crate::driver::{Driver, Shape, Want, tool_name};
-use crate::schema::{list_schema_of, schema_of, title_of, variants};
+use crate::schema::{list_schema, schema_of, title_of, variants};
 use crate::{Completion, Error, Event, Request, Structured};
 
 pub(crate) struct Inner {
@@ -412,22 +412,40 @@ impl Client {
     }
 
     fn stream<T: Structured>(&self, request: Request, want: Want) -> CallStream<T> {
-        let driver = self.driver::<T>(request, want);
+        self.stream_with_schema(request, want, schema_of::<T>(), short_type_name::<T>())
+    }
+
+    /// A call whose output has the JSON Schema `schema` (the schema of `T`,
+    /// or one given at run time for a dynamic `T`); `type_name` names the
+    /// tool if the schema has no `title`.
+    pub(crate) fn stream_with_schema<T: Structured>(
+        &self,
+        request: Request,
+        want: Want,
+        schema: serde_json::Value,
+        type_name: &str,
+    ) -> CallStream<T> {
+        let driver = self.driver_with_schema::<T>(request, want, schema, type_name);
         if let Err(e) = self.inner.provider.build_request(driver.request()) {
             return CallStream::failed(driver, Arc::clone(&self.inner), Error::from_provider(e));
         }
         CallStream::new(driver, Arc::clone(&self.inner))
     }
 
+    fn driver<T: Structured>(&self, request: Request, want: Want) -> Driver<T> {
+        self.driver_with_schema(request, want, schema_of::<T>(), short_type_name::<T>())
+    }
+
     /// Plans a call: where the value sits in the output, its schemas, the
     /// request; the driver that runs it.
-    fn driver<T: Structured>(&self, request: Request, want: Want) -> Driver<T> {
+    fn driver_with_schema<T: Structured>(
+        &self,
+        request: Request,
+        want: Want,
+        schema: serde_json::Value,
+        type_name: &str,
+    ) -> Driver<T> {
         let mut mode = request.mode.unwrap_or(self.inner.mode);
-        let schema = schema_of::<T>();
-        let type_name = std::any::type_name::<T>()
-            .rsplit("::")
-            .next()
-            .unwrap_or("output");
         let title = title_of(&schema, type_name);
         let per_variant = variants(&schema)
             .map(|vs| vs.into_iter().map(|(n, s)| spec(&n, s)).collect::<Vec<_>>());
@@ -441,7 +459,7 @@ impl Client {
                 (shape, schema, specs)
             }
             (Want::Items, _) => {
-                let list = list_schema_of::<T>();
+                let list = list_schema(schema.clone());
                 let specs = vec![spec(&format!("{title}List"), list.clone())];
                 (Shape::List, list, specs)
             }
@@ -471,6 +489,14 @@ impl Client {
             request.raw_events,
         )
     }
+}
+
+/// `T`'s name without its module path.
+fn short_type_name<T>() -> &'static str {
+    std::any::type_name::<T>()
+        .rsplit("::")
+        .next()
+        .unwrap_or("output")
 }
 
 /// A tool / response schema named after its title.

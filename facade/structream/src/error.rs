@@ -62,8 +62,16 @@ impl Error {
     }
 
     pub(crate) fn from_provider(e: structream_provider::Error) -> Self {
+        use structream_provider::Error as P;
         match e {
-            structream_provider::Error::Provider(p) => Error::Provider(p),
+            P::Provider(p) => Error::Provider(p),
+            // The provider's message without its own "transport error:".
+            P::Transport(message) => Error::Transport(message),
+            // A key, a mode or a request the provider cannot take is a
+            // setup problem, not a failure of the call.
+            e @ (P::MissingApiKey { .. } | P::UnsupportedMode { .. } | P::InvalidRequest(_)) => {
+                Error::Config(e.to_string())
+            }
             other => Error::Transport(other.to_string()),
         }
     }

@@ -37,6 +37,7 @@ mod body;
 mod call;
 mod client;
 mod driver;
+mod dynamic;
 mod error;
 mod event;
 pub mod partial;
