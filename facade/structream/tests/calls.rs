@@ -496,3 +496,31 @@ async fn keys_never_show_in_debug_or_errors() {
     let headers = &server.received()[0].headers;
     assert!(headers.iter().any(|(_, v)| v.contains(secret)));
 }
+
+#[tokio::test]
+async fn raw_provider_events_ride_along_when_asked() {
+    let server = Server::start(vec![plan(replay::openai_tool_calls(&[("User", JASON)], 6))]).await;
+    let client = connect("openai", &server).await;
+    let mut stream = client.create_partial::<User>(Request::user("x").raw_events(true));
+    let (mut raw_args, mut partials, mut usage_seen, mut done) = (String::new(), 0, false, false);
+    while let Some(event) = next(&mut stream).await {
+        match event.unwrap() {
+            Event::Raw(structream_provider::StreamEvent::ToolArgsDelta { json, .. }) => {
+                raw_args.push_str(&json)
+            }
+            Event::Raw(structream_provider::StreamEvent::Usage(_)) => usage_seen = true,
+            Event::Raw(_) => {}
+            Event::Partial(_) => partials += 1,
+            Event::Done(_) => done = true,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(raw_args, JASON);
+    assert!(usage_seen && done && partials > 1);
+    // Without asking, no raw events.
+    let server = Server::start(vec![plan(replay::openai_tool_calls(&[("User", JASON)], 6))]).await;
+    let mut stream = connect("openai", &server).await.create_partial::<User>("x");
+    while let Some(event) = next(&mut stream).await {
+        assert!(!matches!(event.unwrap(), Event::Raw(_)));
+    }
+}
