@@ -289,6 +289,22 @@ enum Outcome {
     Decode(DecodeError),
 }
 
+/// How many bytes of the input [`describe_head`] shows.
+const HEAD_LEN: usize = 48;
+
+/// What the input started with, for an input that decoded to nothing (an
+/// HTML error page, JSON instead of a stream, the wrong protocol).
+fn describe_head(head: &[u8]) -> String {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    if line.trim_ascii().is_empty() {
+        return "the input is empty".to_string();
+    }
+    format!(
+        "is it a stream of this protocol? It starts with {:?}",
+        String::from_utf8_lossy(line)
+    )
+}
+
 /// What is printed: the events, or the JSON channels' documents.
 enum Printer<W: Write> {
     Events { out: W, write_failed: bool },
@@ -337,6 +353,9 @@ pub(crate) fn run(args: Args) -> ExitCode {
         }
     };
     let mut provider_error: Option<String> = None;
+    let mut decoded_any = false;
+    // The input's first bytes, to tell what it was when nothing decodes.
+    let mut head: Vec<u8> = Vec::new();
 
     let mut handle = |event: StreamEvent<'_>, printer: &mut Printer<_>| {
         if let StreamEvent::Error(e) = &event
@@ -344,10 +363,14 @@ pub(crate) fn run(args: Args) -> ExitCode {
         {
             provider_error = Some(e.to_string());
         }
+        decoded_any = true;
         printer.event(&event);
     };
 
     let fed = input::for_each_chunk(&source, sizes, |chunk| {
+        if head.len() < HEAD_LEN {
+            head.extend_from_slice(&chunk[..chunk.len().min(HEAD_LEN - head.len())]);
+        }
         let r = decoder.feed(chunk, &mut |e| handle(e, &mut printer));
         // Keep a piped stream live.
         let _ = printer.out().flush();
@@ -390,7 +413,11 @@ pub(crate) fn run(args: Args) -> ExitCode {
             if let Printer::Events { out, .. } = &mut printer {
                 let _ = writeln!(out, "{}", render_decode_error(&e));
             }
-            eprintln!("error: {e}");
+            if decoded_any {
+                eprintln!("error: {e}");
+            } else {
+                eprintln!("error: {e} (nothing decoded: {})", describe_head(&head));
+            }
             ExitCode::from(1)
         }
     };
