@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for N seconds (default 60), seeding each corpus from
-# the project's test data. Usage: fuzz/run.sh [SECONDS] [TARGET...]
+# Runs every fuzz target for N seconds (default 60), one after the other,
+# seeding each corpus from the project's test data. Each run's log is kept in
+# artifacts/logs/<target>.log; the summary printed is libFuzzer's final
+# line (executions, coverage) and stats.
+# Usage: fuzz/run.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
@@ -10,13 +13,42 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo fuzz list)
 corpora=../tests/corpora
+mkdir -p artifacts/logs
+# Seeds for a provider target: the recorded streams of its protocols (the
+# `.chunks.txt` recordings hold one event payload per line: framed as SSE).
+seed_streams() {
+  local dir=$1
+  shift
+  local f
+  for sub in "$@"; do
+    for f in "$corpora"/sse/"$sub"/*/*; do
+      case "$f" in
+        */SOURCE.md) ;;
+        *.chunks.txt) awk 'NF { print "data: " $0; print "" }' "$f" >"$dir/$(basename "$f").sse" ;;
+        *) cp -n "$f" "$dir/" ;;
+      esac
+    done
+  done
+}
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   case "$t" in
     tokenize|split_equivalence|compare_to_serde|document_prefix|deltas_replay|items|lenient)
       # Raw JSON is a fine seed for the byte-level targets.
       cp -n "$corpora"/jsontestsuite/*.json "$corpora"/json-bench/jsonchecker/*.json "corpus/$t/" 2>/dev/null || true ;;
+    sse_decode) seed_streams "corpus/$t" openai-chat openai-compatible openai-responses anthropic gemini ;;
+    openai_chat) seed_streams "corpus/$t" openai-chat openai-compatible ;;
+    openai_responses) seed_streams "corpus/$t" openai-responses ;;
+    anthropic) seed_streams "corpus/$t" anthropic ;;
+    gemini) seed_streams "corpus/$t" gemini ;;
+    ollama) seed_streams "corpus/$t" ollama ;;
   esac
   echo "== $t: ${seconds}s"
-  cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 2>&1 | tail -n 4
+  cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=2048 \
+    -max_len=65536 -print_final_stats=1 >"artifacts/logs/$t.log" 2>&1 || {
+    echo "$t FAILED: see fuzz/artifacts/logs/$t.log"
+    grep -E "panicked|ERROR|SUMMARY|Test unit written" "artifacts/logs/$t.log" | head -n 8
+    continue
+  }
+  grep -E "^#[0-9]+[[:space:]]+DONE|^Done [0-9]+ runs|stat::(number_of_executed_units|peak_rss_mb)" "artifacts/logs/$t.log"
 done

@@ -1,8 +1,10 @@
 //! `structream items`: each item of the selected arrays the moment it closes.
 
+use std::fmt;
+use std::io;
 use std::process::ExitCode;
 
-use structream_parser::document::{ItemEvent, Options, Pattern};
+use structream_parser::document::{Changes, ItemEvent, Options, Pattern};
 
 use crate::stream::{self, Common};
 
@@ -35,12 +37,23 @@ pub(crate) fn run(args: Args) -> ExitCode {
         .into_iter()
         .fold(Options::default(), Options::items);
     stream::run(&args.common, options, |changes, out| {
-        for item in changes.items() {
-            if let ItemEvent::Done { json, .. } = item {
-                writeln!(out, "{json}")?;
-                out.flush()?;
-            }
-        }
-        Ok(())
+        item_lines(changes, &mut |item| {
+            writeln!(out, "{item}")?;
+            out.flush()
+        })
     })
+}
+
+/// Hands `line` each item that closed in this feed, in order: the rule
+/// `items` and `sse --items` share.
+pub(crate) fn item_lines(
+    changes: &Changes<'_>,
+    line: &mut dyn FnMut(&dyn fmt::Display) -> io::Result<()>,
+) -> io::Result<()> {
+    for item in changes.items() {
+        if let ItemEvent::Done { json, .. } = item {
+            line(json)?;
+        }
+    }
+    Ok(())
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod channels;
 mod deltas;
 mod demo;
 mod extract;

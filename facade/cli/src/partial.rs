@@ -1,9 +1,11 @@
 //! `structream partial`: one snapshot per visible change.
 
+use std::fmt;
+use std::io;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use structream_parser::document::{Options, StringMode};
+use structream_parser::document::{Changes, Options, StringMode};
 
 use crate::stream::{self, Common};
 
@@ -42,9 +44,18 @@ pub(crate) fn run(args: Args) -> ExitCode {
     stream::run(
         &args.common,
         Options::default().strings(strings),
-        |changes, out| match changes.snapshot() {
-            Some(snapshot) if changes.changed() => writeln!(out, "{snapshot}"),
-            _ => Ok(()),
-        },
+        |changes, out| snapshot_lines(changes, &mut |value| writeln!(out, "{value}")),
     )
+}
+
+/// Hands `line` the snapshot when this feed changed it visibly: the rule
+/// `partial` and `sse --partial` share.
+pub(crate) fn snapshot_lines(
+    changes: &Changes<'_>,
+    line: &mut dyn FnMut(&dyn fmt::Display) -> io::Result<()>,
+) -> io::Result<()> {
+    match changes.snapshot() {
+        Some(snapshot) if changes.changed() => line(&snapshot),
+        _ => Ok(()),
+    }
 }

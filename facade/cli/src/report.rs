@@ -19,8 +19,14 @@ pub(crate) fn print_line(text: &str) -> ExitCode {
 
 /// `error: <message> at line L column C (byte B)` and exit 1.
 pub(crate) fn parse_error(e: &structream_parser::Error) -> ExitCode {
-    eprintln!("error: {e} (byte {})", e.offset());
+    eprintln!("error: {}", describe(e));
     ExitCode::from(EXIT_FAILURE)
+}
+
+/// `<message> at line L column C (byte B)`: a parse error as every
+/// subcommand words it.
+pub(crate) fn describe(e: &structream_parser::Error) -> String {
+    format!("{e} (byte {})", e.offset())
 }
 
 /// `error: <message>` for a failed read or write, and exit 1.

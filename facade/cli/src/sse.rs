@@ -1,5 +1,6 @@
 //! `structream sse`: decodes a recorded or piped provider stream and prints
-//! one JSON object per event and line.
+//! one JSON object per event and line, or, with `--partial` / `--items`,
+//! the parser's output for each JSON channel (see [`crate::channels`]).
 //!
 //! Output lines: `{"type": "text_delta", "text"}`, `tool_call_start
 //! {index, id, name}`, `tool_args_delta {index, json}`, `tool_call_end
@@ -19,8 +20,10 @@ use serde_json::Value;
 use structream_anthropic::AnthropicDecoder;
 use structream_gemini::GeminiDecoder;
 use structream_openai::{ChatDecoder, OllamaDecoder, ResponsesDecoder};
+use structream_parser::document::{Options, Pattern};
 use structream_provider::{DecodeError, StreamDecoder, StreamEvent};
 
+use crate::channels::{Channels, View};
 use crate::input::{self, ChunkError, ChunkSizes, Source};
 
 /// The wire protocol of the input.
@@ -53,6 +56,38 @@ impl Protocol {
 
 /// Arguments of `structream sse`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  structream sse --protocol anthropic tests/corpora/sse/anthropic/pydantic-ai/simple_text_stream.sse
+  structream sse --protocol openai-chat --chunk-sizes 1 recorded.sse
+  structream sse --protocol openai-chat --partial tests/corpora/sse/openai-chat/openai-python/parse_pydantic_tool.sse
+  structream sse --protocol gemini --items /steps answer.sse
+  curl -sN ... | structream sse --protocol anthropic --partial -
+
+Prints one JSON object per event and line:
+  {"type":"tool_call_start","index":0,"id":"call_1","name":"get_weather"}
+  {"type":"tool_args_delta","index":0,"json":"{\"city\":"}
+  {"type":"finish","reason":"tool_calls","raw":"tool_calls"}
+Exit status 0 when the stream ended normally; 1 when it carried an error or could not be
+decoded (the `error` line is printed like the others and the message goes to stderr).
+
+--partial and --items print the parser's output for the stream's JSON channels instead:
+each tool call's arguments (strict JSON), and each choice's text (lenient: prose, markdown
+fences and <think> blocks around the JSON are skipped; text with no JSON is ignored).
+--partial prints a channel's value each time it visibly changes, as `structream partial`
+does; --items prints each item of the selected arrays the moment it closes, as
+`structream items --path` does. Lines of the first channel to print are bare JSON, so a
+stream with one tool call prints exactly what `structream partial` prints of its
+arguments; lines of any other channel are wrapped:
+  {"index":1,"value":{"city":"Paris"}}        tool call 1
+  {"choice":2,"value":{"answer":42}}          the text of choice 2
+  {"choice":1,"index":0,"value":{}}           tool call 0 of choice 1
+A bare line may look like a wrapped one; --wrap wraps every line, for scripts that must
+tell channels apart. A tool call with no argument text counts as {}.
+Exit status 1, with one `error:` line per problem on stderr, when the stream carried an
+error or could not be decoded, when a channel's JSON is invalid or incomplete (the byte
+is counted in that channel's JSON), or when the stream had no JSON at all:
+  error: tool call 1: EOF while parsing an object at line 1 column 12 (byte 11)"#)]
+#[command(group(clap::ArgGroup::new("view").args(["partial", "items"])))]
 pub(crate) struct Args {
     /// Wire protocol of the stream.
     #[arg(long, value_enum)]
@@ -60,12 +95,42 @@ pub(crate) struct Args {
     /// Re-cut the input into chunks of these sizes, cycling (e.g. 1,3,64).
     #[arg(long, value_name = "N[,N...]", value_parser = ChunkSizes::parse)]
     chunk_sizes: Option<ChunkSizes>,
+    /// Print each JSON channel's value each time it visibly changes.
+    #[arg(long, conflicts_with = "items")]
+    partial: bool,
+    /// Print each item of the arrays at this JSON Pointer in each JSON
+    /// channel (`*` matches any index or key, `""` a root array). May be
+    /// repeated.
+    #[arg(long, value_name = "PATTERN", allow_hyphen_values = true)]
+    items: Vec<Pattern>,
+    /// With --partial or --items: wrap every line with its channel, even
+    /// the first channel's.
+    #[arg(long, requires = "view")]
+    wrap: bool,
     /// Input file; `-` or nothing reads standard input.
     file: Option<PathBuf>,
 }
 
+impl Args {
+    /// What `--partial` / `--items` ask for, if anything.
+    fn view(&self) -> Option<(View, Options)> {
+        if self.partial {
+            Some((View::Partial, Options::default()))
+        } else if !self.items.is_empty() {
+            let options = self
+                .items
+                .iter()
+                .cloned()
+                .fold(Options::default(), Options::items);
+            Some((View::Items, options))
+        } else {
+            None
+        }
+    }
+}
+
 /// Which JSON document a fragment belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum JsonChannel {
     /// The arguments of a tool call (choice, provider index).
     ToolArguments { choice: u32, index: u32 },
@@ -74,21 +139,13 @@ pub(crate) enum JsonChannel {
 }
 
 /// Where the JSON fragments of a stream go, in order, exactly as they
-/// arrive. This is the seam for `--partial` / `--items`: those feed each
-/// channel's fragments to the parser and print its output. Plain `sse`
-/// prints the events themselves and ignores the fragments.
+/// arrive: `--partial` / `--items` feed each channel's fragments to the
+/// parser and print its output ([`Channels`]).
 pub(crate) trait FragmentSink {
     /// A piece of the channel's JSON text.
     fn fragment(&mut self, channel: JsonChannel, text: &str);
     /// The channel's document is complete (tool call end, or finish).
     fn end(&mut self, channel: JsonChannel);
-}
-
-struct IgnoreFragments;
-
-impl FragmentSink for IgnoreFragments {
-    fn fragment(&mut self, _: JsonChannel, _: &str) {}
-    fn end(&mut self, _: JsonChannel) {}
 }
 
 /// Routes the JSON-bearing events of a stream to a [`FragmentSink`]: the one
@@ -232,42 +289,101 @@ enum Outcome {
     Decode(DecodeError),
 }
 
+/// How many bytes of the input [`describe_head`] shows.
+const HEAD_LEN: usize = 48;
+
+/// What the input started with, for an input that decoded to nothing (an
+/// HTML error page, JSON instead of a stream, the wrong protocol).
+fn describe_head(head: &[u8]) -> String {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    if line.trim_ascii().is_empty() {
+        return "the input is empty".to_string();
+    }
+    format!(
+        "is it a stream of this protocol? It starts with {:?}",
+        String::from_utf8_lossy(line)
+    )
+}
+
+/// What is printed: the events, or the JSON channels' documents.
+enum Printer<W: Write> {
+    Events { out: W, write_failed: bool },
+    Documents(Box<Channels<W>>),
+}
+
+impl<W: Write> Printer<W> {
+    fn event(&mut self, event: &StreamEvent<'_>) {
+        match self {
+            Printer::Events { out, write_failed } => {
+                if writeln!(out, "{}", render(event)).is_err() {
+                    *write_failed = true;
+                }
+            }
+            Printer::Documents(channels) => route_fragments(event, &mut **channels),
+        }
+    }
+
+    fn out(&mut self) -> &mut W {
+        match self {
+            Printer::Events { out, .. } => out,
+            Printer::Documents(channels) => channels.out(),
+        }
+    }
+
+    fn write_failed(&self) -> bool {
+        match self {
+            Printer::Events { write_failed, .. } => *write_failed,
+            Printer::Documents(channels) => channels.write_failed(),
+        }
+    }
+}
+
 pub(crate) fn run(args: Args) -> ExitCode {
     let source = Source::from_arg(args.file.as_ref());
     let sizes = args.chunk_sizes.as_ref();
     let mut decoder = args.protocol.decoder();
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut fragments = IgnoreFragments;
+    let out = io::BufWriter::new(io::stdout().lock());
+    let mut printer = match args.view() {
+        None => Printer::Events {
+            out,
+            write_failed: false,
+        },
+        Some((view, options)) => {
+            Printer::Documents(Box::new(Channels::new(view, options, args.wrap, out)))
+        }
+    };
     let mut provider_error: Option<String> = None;
-    let mut write_failed = false;
+    let mut decoded_any = false;
+    // The input's first bytes, to tell what it was when nothing decodes.
+    let mut head: Vec<u8> = Vec::new();
 
-    let mut handle = |event: StreamEvent<'_>, out: &mut dyn Write| {
-        route_fragments(&event, &mut fragments);
+    let mut handle = |event: StreamEvent<'_>, printer: &mut Printer<_>| {
         if let StreamEvent::Error(e) = &event
             && provider_error.is_none()
         {
             provider_error = Some(e.to_string());
         }
-        if writeln!(out, "{}", render(&event)).is_err() {
-            write_failed = true;
-        }
+        decoded_any = true;
+        printer.event(&event);
     };
 
     let fed = input::for_each_chunk(&source, sizes, |chunk| {
-        let r = decoder.feed(chunk, &mut |e| handle(e, &mut out));
+        if head.len() < HEAD_LEN {
+            head.extend_from_slice(&chunk[..chunk.len().min(HEAD_LEN - head.len())]);
+        }
+        let r = decoder.feed(chunk, &mut |e| handle(e, &mut printer));
         // Keep a piped stream live.
-        let _ = out.flush();
+        let _ = printer.out().flush();
         r
     });
     let outcome = match fed {
         Err(ChunkError::Io(e)) => {
-            let _ = out.flush();
+            let _ = printer.out().flush();
             eprintln!("error: {e}");
             return ExitCode::from(1);
         }
         Err(ChunkError::Sink(e)) => Outcome::Decode(e),
-        Ok(()) => match decoder.finish(&mut |e| handle(e, &mut out)) {
+        Ok(()) => match decoder.finish(&mut |e| handle(e, &mut printer)) {
             Err(e) => Outcome::Decode(e),
             Ok(()) => match provider_error.take() {
                 Some(m) => Outcome::ProviderError(m),
@@ -275,19 +391,37 @@ pub(crate) fn run(args: Args) -> ExitCode {
             },
         },
     };
+    // The channels' problems count only when the stream itself ended well:
+    // a cut or failed stream leaves its documents incomplete anyway.
+    let problems = match &mut printer {
+        Printer::Documents(channels) => channels.finish(),
+        Printer::Events { .. } => Vec::new(),
+    };
     let code = match outcome {
-        Outcome::Normal => ExitCode::SUCCESS,
+        Outcome::Normal if problems.is_empty() => ExitCode::SUCCESS,
+        Outcome::Normal => {
+            for p in &problems {
+                eprintln!("error: {p}");
+            }
+            ExitCode::from(1)
+        }
         Outcome::ProviderError(m) => {
             eprintln!("error: {m}");
             ExitCode::from(1)
         }
         Outcome::Decode(e) => {
-            let _ = writeln!(out, "{}", render_decode_error(&e));
-            eprintln!("error: {e}");
+            if let Printer::Events { out, .. } = &mut printer {
+                let _ = writeln!(out, "{}", render_decode_error(&e));
+            }
+            if decoded_any {
+                eprintln!("error: {e}");
+            } else {
+                eprintln!("error: {e} (nothing decoded: {})", describe_head(&head));
+            }
             ExitCode::from(1)
         }
     };
-    if out.flush().is_err() || write_failed {
+    if printer.out().flush().is_err() || printer.write_failed() {
         // Standard output went away (a closed pipe): nothing more to say.
         return ExitCode::from(1);
     }

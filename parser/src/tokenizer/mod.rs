@@ -903,6 +903,15 @@ impl<'t, 'a> Feed<'t, 'a> {
                     bytes[have as usize] = b;
                     have += 1;
                     self.pos += 1;
+                    // The byte may be a continuation byte and still start
+                    // no character after this lead (`F0 87`, `E0 80`, `ED
+                    // A0`): the same verdict as on the whole input.
+                    if let Err(e) = std::str::from_utf8(&bytes[..have as usize])
+                        && e.error_len().is_some()
+                    {
+                        let lead = self.base + self.pos as u64 - u64::from(have);
+                        return Err(self.error_at(ErrorKind::InvalidUtf8, lead));
+                    }
                 }
                 match std::str::from_utf8(&bytes[..need as usize]) {
                     Ok(text) => {

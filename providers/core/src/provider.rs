@@ -143,6 +143,8 @@ impl<H: FrameHandler> SseStreamDecoder<H> {
                 frame_err = Some(e);
             }
         };
+        // Read before `finish`, which resets the SSE decoder.
+        let position = self.sse.position();
         let r = if end {
             self.sse.finish(&mut on_event)
         } else {
@@ -153,7 +155,7 @@ impl<H: FrameHandler> SseStreamDecoder<H> {
             None => r,
         };
         if end && r.is_ok() {
-            r = self.handler.end(self.sse.position(), sink);
+            r = self.handler.end(position, sink);
         }
         if let Err(e) = &r {
             self.failed = Some(e.clone());

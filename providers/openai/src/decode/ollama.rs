@@ -64,10 +64,17 @@ struct Function<'a> {
 pub struct OllamaHandler {
     next_call: u32,
     terminal: bool,
+    /// The final (`done: true`) line was read.
+    done: bool,
 }
 
 impl LineHandler for OllamaHandler {
     fn line(&mut self, line: &[u8], offset: u64, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
+        if self.done {
+            // Nothing is expected after the final line; a server that sends
+            // more is ignored rather than trusted.
+            return Ok(());
+        }
         let l: Line<'_> = parse_json(line, offset)?;
         if let Some(err) = l.error.filter(|e| !e.is_null()) {
             let message = match err {
@@ -91,6 +98,9 @@ impl LineHandler for OllamaHandler {
             sink(StreamEvent::TextDelta { choice: 0, text });
         }
         for call in calls.into_iter().flatten() {
+            if call.function.name.is_empty() {
+                return Err(DecodeError::shape("a tool call without a name", offset));
+            }
             let index = self.next_call;
             self.next_call += 1;
             sink(StreamEvent::ToolCallStart {
@@ -116,6 +126,7 @@ impl LineHandler for OllamaHandler {
         }
         if l.done {
             self.terminal = true;
+            self.done = true;
             let raw = l.done_reason.unwrap_or(Cow::Borrowed("stop"));
             let reason = if self.next_call > 0 && raw == "stop" {
                 FinishReason::ToolCalls

@@ -1,0 +1,272 @@
+//! What the provider targets share: the input (raw bytes, or plausible
+//! frames built from a small structured description, plus cut points), the
+//! decoding at two chunkings, and the checks.
+#![allow(dead_code)]
+
+use arbitrary::Arbitrary;
+use serde_json::{Value, json};
+use structream_provider::{DecodeError, StreamDecoder, StreamEvent};
+
+/// A fuzz case: a body and where to cut it.
+#[derive(Debug, Arbitrary)]
+pub struct Case<F> {
+    pub cuts: Vec<u16>,
+    pub body: Body<F>,
+}
+
+/// The body: arbitrary bytes, or frames of the protocol.
+#[derive(Debug, Arbitrary)]
+pub enum Body<F> {
+    Raw(Vec<u8>),
+    Frames(Framing, Vec<F>),
+}
+
+/// How SSE frames are written out.
+#[derive(Debug, Clone, Copy, Arbitrary)]
+pub enum Framing {
+    Lf,
+    CrLf,
+    Cr,
+    /// `data:` without the space, and a comment line before each frame.
+    Tight,
+}
+
+/// A frame of a protocol: its JSON, and its `event:` name if it has one.
+pub trait Frame {
+    fn json(&self) -> Value;
+    /// The frame's data line (its JSON, unless the frame is not JSON).
+    fn data(&self) -> String {
+        self.json().to_string()
+    }
+    fn event(&self) -> Option<&'static str> {
+        None
+    }
+}
+
+/// A small vocabulary of strings, tricky ones included.
+#[derive(Debug, Clone, Copy, Arbitrary)]
+pub enum Word {
+    Empty,
+    A,
+    Hello,
+    Space,
+    Quote,
+    Backslash,
+    Newline,
+    Accent,
+    Emoji,
+    Done,
+    ObjectOpen,
+    Key,
+    Colon,
+    Number,
+    ObjectClose,
+    ArrayOpen,
+    ArrayClose,
+    Brace,
+    Fence,
+    Nul,
+}
+
+impl Word {
+    pub fn text(self) -> &'static str {
+        match self {
+            Word::Empty => "",
+            Word::A => "a",
+            Word::Hello => "Hello",
+            Word::Space => " ",
+            Word::Quote => "\"",
+            Word::Backslash => "\\",
+            Word::Newline => "\n",
+            Word::Accent => "é",
+            Word::Emoji => "\u{1F600}",
+            Word::Done => "[DONE]",
+            Word::ObjectOpen => "{\"",
+            Word::Key => "city",
+            Word::Colon => "\":",
+            Word::Number => "12",
+            Word::ObjectClose => "}",
+            Word::ArrayOpen => "[",
+            Word::ArrayClose => "]",
+            Word::Brace => "{",
+            Word::Fence => "```json\n",
+            Word::Nul => "\0",
+        }
+    }
+}
+
+/// Text made of words.
+#[derive(Debug, Clone, Arbitrary)]
+pub struct Text(pub Vec<Word>);
+
+impl Text {
+    pub fn string(&self) -> String {
+        self.0.iter().map(|w| w.text()).collect()
+    }
+}
+
+/// A small index (0..4), so that frames of one case refer to the same
+/// choices, calls and blocks.
+#[derive(Debug, Clone, Copy, Arbitrary)]
+pub struct Small(u8);
+
+impl Small {
+    pub fn get(self) -> u32 {
+        u32::from(self.0 % 4)
+    }
+}
+
+/// A JSON value for `args` / `input` / `arguments` objects.
+#[derive(Debug, Clone, Arbitrary)]
+pub enum Args {
+    Empty,
+    City(Word),
+    Nested(Word, u8),
+    List(Vec<Word>),
+    NotAnObject(Word),
+}
+
+impl Args {
+    pub fn value(&self) -> Value {
+        match self {
+            Args::Empty => json!({}),
+            Args::City(w) => json!({ "city": w.text() }),
+            Args::Nested(w, n) => json!({ "a": { "b": [w.text(), n] } }),
+            Args::List(ws) => json!({ "items": ws.iter().map(|w| w.text()).collect::<Vec<_>>() }),
+            Args::NotAnObject(w) => json!(w.text()),
+        }
+    }
+}
+
+/// Writes SSE frames.
+pub fn sse_body<F: Frame>(framing: Framing, frames: &[F]) -> Vec<u8> {
+    let end = match framing {
+        Framing::Lf | Framing::Tight => "\n",
+        Framing::CrLf => "\r\n",
+        Framing::Cr => "\r",
+    };
+    let mut out = String::new();
+    for f in frames {
+        if let Framing::Tight = framing {
+            out.push_str(": keep-alive");
+            out.push_str(end);
+        }
+        if let Some(name) = f.event() {
+            out.push_str("event: ");
+            out.push_str(name);
+            out.push_str(end);
+        }
+        out.push_str(if let Framing::Tight = framing { "data:" } else { "data: " });
+        out.push_str(&f.data());
+        out.push_str(end);
+        out.push_str(end);
+    }
+    out.into_bytes()
+}
+
+/// Writes NDJSON lines.
+pub fn ndjson_body<F: Frame>(framing: Framing, frames: &[F]) -> Vec<u8> {
+    let end = match framing {
+        Framing::CrLf => "\r\n",
+        _ => "\n",
+    };
+    let mut out = String::new();
+    for f in frames {
+        out.push_str(&f.data());
+        out.push_str(end);
+    }
+    out.into_bytes()
+}
+
+/// What a decoding gave.
+#[derive(Debug, PartialEq)]
+pub struct Decoded {
+    pub events: Vec<StreamEvent<'static>>,
+    pub end: Result<(), DecodeError>,
+}
+
+/// Feeds `body` cut at `cuts` (sorted offsets), then finishes.
+pub fn decode(decoder: &mut dyn StreamDecoder, body: &[u8], cuts: &[usize]) -> Decoded {
+    let mut events = Vec::new();
+    let mut sink = |e: StreamEvent<'_>| events.push(e.into_owned());
+    let mut prev = 0;
+    for &c in cuts.iter().chain(std::iter::once(&body.len())) {
+        if let Err(e) = decoder.feed(&body[prev..c], &mut sink) {
+            return Decoded { events, end: Err(e) };
+        }
+        prev = c;
+    }
+    let end = decoder.finish(&mut sink);
+    Decoded { events, end }
+}
+
+/// Sorted cut points within `len` from the fuzzer's numbers.
+pub fn cuts(raw: &[u16], len: usize) -> Vec<usize> {
+    let mut cuts: Vec<usize> = raw.iter().map(|&c| usize::from(c) % (len + 1)).collect();
+    cuts.sort_unstable();
+    cuts
+}
+
+/// The body of a case.
+pub fn body<F: Frame>(body: &Body<F>, ndjson: bool) -> Vec<u8> {
+    match body {
+        Body::Raw(bytes) => bytes.clone(),
+        Body::Frames(framing, frames) if ndjson => ndjson_body(*framing, frames),
+        Body::Frames(framing, frames) => sse_body(*framing, frames),
+    }
+}
+
+/// Decodes the case whole, at its cuts and byte by byte (small bodies):
+/// never a panic, the same events and end every time, and the events keep
+/// the stream rules.
+pub fn check<F: Frame>(case: &Case<F>, ndjson: bool, make: fn() -> Box<dyn StreamDecoder>) {
+    let body = body(&case.body, ndjson);
+    let whole = decode(&mut *make(), &body, &[]);
+    check_rules(&whole, body.len());
+    let split = decode(&mut *make(), &body, &cuts(&case.cuts, body.len()));
+    assert_eq!(whole, split, "cut at {:?}", cuts(&case.cuts, body.len()));
+    if body.len() <= 2048 {
+        let every: Vec<usize> = (1..body.len()).collect();
+        let bytes = decode(&mut *make(), &body, &every);
+        assert_eq!(whole, bytes, "byte by byte");
+    }
+}
+
+/// The rules every event sequence keeps: a tool call starts once, with a
+/// name; its arguments come between its start and its end and are not
+/// empty; text pieces are not empty; there is at most one usage event and
+/// only an error may follow it; an error lies within the body.
+pub fn check_rules(decoded: &Decoded, len: usize) {
+    use std::collections::BTreeMap;
+    let mut calls: BTreeMap<(u32, u32), bool> = BTreeMap::new();
+    let mut usage = false;
+    for e in &decoded.events {
+        assert!(
+            !usage || matches!(e, StreamEvent::Error(_)),
+            "{e:?} after the usage event"
+        );
+        match e {
+            StreamEvent::ToolCallStart { choice, index, name, .. } => {
+                assert!(!name.is_empty(), "a tool call without a name");
+                assert!(calls.insert((*choice, *index), true).is_none(), "call {index} started twice");
+            }
+            StreamEvent::ToolArgsDelta { choice, index, json } => {
+                assert!(!json.is_empty(), "empty arguments delta");
+                assert_eq!(calls.get(&(*choice, *index)), Some(&true), "arguments outside call {index}");
+            }
+            StreamEvent::ToolCallEnd { choice, index } => {
+                let open = calls.get_mut(&(*choice, *index));
+                assert_eq!(open.as_deref(), Some(&true), "end of call {index} that is not open");
+                *open.unwrap() = false;
+            }
+            StreamEvent::TextDelta { text, .. }
+            | StreamEvent::ReasoningDelta { text, .. }
+            | StreamEvent::Refusal { text, .. } => assert!(!text.is_empty(), "empty text"),
+            StreamEvent::Usage(_) => usage = true,
+            _ => {}
+        }
+    }
+    if let Err(e) = &decoded.end {
+        assert!(e.offset() <= len as u64, "error at {} past the end {len}", e.offset());
+    }
+}
