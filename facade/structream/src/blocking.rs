@@ -7,7 +7,29 @@ use std::sync::Arc;
 
 use futures_core::Stream;
 use structream_provider::{FinishReason, Usage};
-use tokio::runtime::Runtime;
+
+/// The client's runtime. Dropped with `shutdown_background`, which does not
+/// block, so a blocking client may be dropped anywhere, an async context
+/// included.
+#[derive(Debug)]
+struct Runtime(Option<tokio::runtime::Runtime>);
+
+impl Runtime {
+    fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.0
+            .as_ref()
+            .expect("present until dropped")
+            .block_on(future)
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
 
 use crate::{CallStream, Completion, Error, Event, Request, Structured};
 
@@ -41,7 +63,7 @@ impl Client {
             .map_err(|e| Error::Config(format!("cannot start the runtime: {e}")))?;
         Ok(Client {
             inner,
-            runtime: Arc::new(runtime),
+            runtime: Arc::new(Runtime(Some(runtime))),
         })
     }
 

@@ -490,6 +490,9 @@ async fn keys_never_show_in_debug_or_errors() {
     assert!(!format!("{client:?}").contains(secret));
     let stream = client.create_partial::<User>("x");
     assert!(!format!("{stream:?}").contains(secret));
+    let blocking = structream::blocking::Client::new(client.clone()).unwrap();
+    assert!(!format!("{blocking:?}").contains(secret));
+    assert!(!format!("{:?}", Request::user("x").system("y")).contains(secret));
     let err = client.create::<User>("x").await.unwrap_err();
     assert!(!format!("{err:?} {err}").contains(secret));
     // The key was sent, though.
