@@ -361,7 +361,26 @@ impl<'t, 'a> Feed<'t, 'a> {
     /// After an error every call returns the same error.
     #[inline]
     pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
+        if self.pos == self.input.len() {
+            return self.chunk_used_up();
+        }
         self.step()
+    }
+
+    /// `next_event` with the chunk used up: once per chunk. Answered here,
+    /// without entering the machine, unless the state can still emit with
+    /// no input (a string's first, empty fragment; a decoded `\u` unit) or
+    /// must report the end of input, a limit or an error.
+    #[inline(never)]
+    fn chunk_used_up(&mut self) -> Result<Option<Event<'_>>, Error> {
+        let idle = !self.eof
+            && !self.over_limit
+            && match self.tok.state {
+                State::Str(s) => s.started && !matches!(s.part, StrPart::Unit(_)),
+                State::Failed(_) => false,
+                _ => true,
+            };
+        if idle { Ok(None) } else { self.step() }
     }
 
     fn error(&mut self, kind: ErrorKind, at: usize) -> Error {
