@@ -487,7 +487,13 @@ mod tests {
     /// close every open bracket.
     #[test]
     fn deep_snapshots_close_everything() {
-        for depth in [1, INLINE_CLOSERS - 1, INLINE_CLOSERS, INLINE_CLOSERS + 1, 100] {
+        for depth in [
+            1,
+            INLINE_CLOSERS - 1,
+            INLINE_CLOSERS,
+            INLINE_CLOSERS + 1,
+            100,
+        ] {
             let mut doc = Document::new();
             let open = "[".repeat(depth) + "\"a";
             let changes = doc.feed(open.as_bytes()).unwrap();
