@@ -6,11 +6,19 @@
 //! - The workloads ([`count_events`], [`build_value`]), shared by the
 //!   criterion benchmarks and by the `icount` binary that
 //!   `benches/callgrind.sh` runs under valgrind to count instructions.
+//! - [`llm_chunks`] and the document workloads ([`stream_document`]): a
+//!   document streamed in LLM-sized chunks through
+//!   [`Document`](structream_parser::document::Document).
+//! - [`peers`]: the re-parse-per-chunk approach of the other libraries.
 
+use std::hint::black_box;
 use std::path::PathBuf;
 
+use structream_parser::document::{Document, Options};
 use structream_parser::value::ValueBuilder;
 use structream_parser::{Config, Error, Tokenizer, Value};
+
+pub mod peers;
 
 /// One benchmark document.
 #[derive(Debug, Clone)]
@@ -399,6 +407,167 @@ pub fn nested_document(depth: usize, bytes: usize) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Whether a criterion benchmark runs as a benchmark (`cargo bench`, which
+/// passes `--bench`) rather than as a test (`cargo test --all-targets`,
+/// which runs each benchmark once): the slow sizes run only in the former.
+pub fn bench_mode() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+/// The document sizes of the streaming benchmarks: 10 KB, 100 KB and 1 MB
+/// (10^3 bytes; `llm_document` goes over by less than 2 KB), only 10 KB
+/// when run as a test.
+pub fn stream_sizes() -> Vec<(&'static str, usize)> {
+    let all = [("10KB", 10_000), ("100KB", 100_000), ("1MB", 1_000_000)];
+    let n = if bench_mode() { all.len() } else { 1 };
+    all[..n].to_vec()
+}
+
+/// The chunk sizes of an LLM stream, cycled: 1 to 8 bytes in a fixed order
+/// (4.5 bytes on average, about one token).
+pub const LLM_CHUNK_PATTERN: [usize; 8] = [3, 1, 6, 2, 8, 4, 7, 5];
+
+/// `input` cut in chunks of [`LLM_CHUNK_PATTERN`] sizes (slices of
+/// `input`; the last one may be shorter).
+pub fn llm_chunks(input: &[u8]) -> impl Iterator<Item = &[u8]> + Clone {
+    let mut at = 0;
+    let mut next = 0;
+    std::iter::from_fn(move || {
+        if at >= input.len() {
+            return None;
+        }
+        let end = (at + LLM_CHUNK_PATTERN[next % LLM_CHUNK_PATTERN.len()]).min(input.len());
+        next += 1;
+        let chunk = &input[at..end];
+        at = end;
+        Some(chunk)
+    })
+}
+
+/// What a consumer of a [`Document`] does after every chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consumer {
+    /// Checks `changes.changed()` and, when it did, takes the snapshot and
+    /// does O(1) work with it (no serialisation).
+    Snapshots,
+    /// Like `Snapshots`, but serialises the snapshot (`to_json`) at every
+    /// change: O(document) per chunk, what a naive consumer pays.
+    SnapshotJson,
+    /// Deltas on: reads every delta (op, path and value).
+    Deltas,
+    /// Item events for `/sections`: reads every item.
+    Items,
+}
+
+/// What a streamed document produced, to check a run against another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StreamSummary {
+    /// Chunks fed.
+    pub chunks: usize,
+    /// Feeds that changed the visible value.
+    pub changed: usize,
+    /// Deltas, or completed items, or complete snapshots seen.
+    pub events: usize,
+    /// Bytes of the deltas' paths and values, of the items' JSON, or of the
+    /// serialised snapshots.
+    pub bytes: usize,
+    /// Whether the document ended complete.
+    pub complete: bool,
+}
+
+/// The [`Options`] a [`Consumer`] needs.
+pub fn consumer_options(consumer: Consumer) -> Options {
+    match consumer {
+        Consumer::Snapshots | Consumer::SnapshotJson => Options::default(),
+        Consumer::Deltas => Options::default().deltas(true),
+        Consumer::Items => Options::default().items("/sections".parse().expect("valid pattern")),
+    }
+}
+
+/// Reads what one feed changed, as `consumer` does.
+#[inline]
+pub fn consume(
+    consumer: Consumer,
+    changes: &structream_parser::document::Changes<'_>,
+    out: &mut StreamSummary,
+) {
+    match consumer {
+        Consumer::Snapshots => {
+            if changes.changed() {
+                out.changed += 1;
+                if let Some(snapshot) = changes.snapshot() {
+                    out.events += usize::from(snapshot.is_complete());
+                    black_box(&snapshot);
+                }
+            }
+        }
+        Consumer::SnapshotJson => {
+            if changes.changed() {
+                out.changed += 1;
+                if let Some(snapshot) = changes.snapshot() {
+                    let json = snapshot.to_json();
+                    out.bytes += json.len();
+                    black_box(json);
+                }
+            }
+        }
+        Consumer::Deltas => {
+            out.changed += usize::from(changes.changed());
+            for delta in changes.deltas() {
+                out.events += 1;
+                out.bytes += delta.path().len() + delta.value().len();
+                black_box(delta.op());
+            }
+        }
+        Consumer::Items => {
+            out.changed += usize::from(changes.changed());
+            for item in changes.items() {
+                if let Some(json) = item.json() {
+                    out.events += 1;
+                    out.bytes += json.len();
+                }
+            }
+        }
+    }
+}
+
+/// Streams `chunks` through a [`Document`] read by `consumer`, then
+/// finishes it.
+pub fn stream_document<'a>(
+    chunks: impl IntoIterator<Item = &'a [u8]>,
+    consumer: Consumer,
+) -> Result<StreamSummary, Error> {
+    let mut doc = Document::with_options(consumer_options(consumer));
+    let mut out = StreamSummary::default();
+    for chunk in chunks {
+        out.chunks += 1;
+        let changes = doc.feed(chunk)?;
+        consume(consumer, &changes, &mut out);
+    }
+    let changes = doc.finish()?;
+    consume(consumer, &changes, &mut out);
+    out.complete = changes.is_complete();
+    Ok(out)
+}
+
+/// The tokenizer alone over `chunks`, counting events: what the document
+/// layer adds is measured against this.
+pub fn count_events_chunks<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Result<usize, Error> {
+    let mut tok = Tokenizer::new();
+    let mut count = 0;
+    for chunk in chunks {
+        let mut feed = tok.feed(chunk);
+        while feed.next_event()?.is_some() {
+            count += 1;
+        }
+    }
+    let mut end = tok.finish();
+    while end.next_event()?.is_some() {
+        count += 1;
+    }
+    Ok(count)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,6 +604,43 @@ mod tests {
             non_ascii * 30 > doc.len() && non_ascii * 5 < doc.len(),
             "{non_ascii}"
         );
+    }
+
+    #[test]
+    fn llm_chunks_cover_the_input_in_small_pieces() {
+        let doc = llm_document(1_000);
+        let chunks: Vec<&[u8]> = llm_chunks(&doc).collect();
+        assert_eq!(chunks.concat(), doc);
+        assert!(chunks.iter().all(|c| (1..=8).contains(&c.len())));
+        assert_eq!(chunks[..8].iter().map(|c| c.len()).sum::<usize>(), 36);
+    }
+
+    #[test]
+    fn document_consumers_see_the_whole_document() {
+        let doc = llm_document(20_000);
+        let full: serde_json::Value = serde_json::from_slice(&doc).unwrap();
+        let sections = full["sections"].as_array().unwrap().len();
+        for consumer in [
+            Consumer::Snapshots,
+            Consumer::SnapshotJson,
+            Consumer::Deltas,
+            Consumer::Items,
+        ] {
+            let whole = stream_document([doc.as_slice()], consumer).unwrap();
+            let chunked = stream_document(llm_chunks(&doc), consumer).unwrap();
+            assert!(whole.complete && chunked.complete);
+            assert!(chunked.changed > doc.len() / 10, "{consumer:?}");
+            if consumer == Consumer::Items {
+                assert_eq!(whole.events, sections);
+                assert_eq!(chunked.events, sections);
+                assert_eq!(whole.bytes, chunked.bytes);
+            }
+        }
+        assert_eq!(
+            count_events_chunks([doc.as_slice()]).unwrap(),
+            count_events(&doc, 0).unwrap()
+        );
+        assert!(count_events_chunks(llm_chunks(&doc)).unwrap() > count_events(&doc, 0).unwrap());
     }
 
     #[test]

@@ -8,15 +8,24 @@
 //! loaded or generated before the measured function, which callgrind's
 //! `--toggle-collect=measured_workload` isolates.
 //!
+//! The streaming workloads `stream-tokenizer`, `stream-snapshots`,
+//! `stream-deltas` and `stream-items` feed the fixture in LLM-sized chunks
+//! (`llm_chunks`) to the tokenizer alone or to a `Document` read as in the
+//! `document` benchmark; with fixture `llm:<bytes>` (an `llm_document` of
+//! that size) they show how the count grows with the document.
+//!
 //! `icount --sizes` prints the sizes of the tokenizer's types.
 
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use structream_benches::{build_value, count_events, fixture};
+use structream_benches::{
+    Consumer, Fixture, build_value, count_events, count_events_chunks, fixture, llm_chunks,
+    llm_document, stream_document,
+};
 
 /// Every workload name, in the order `callgrind.sh` runs them.
-const WORKLOADS: [&str; 8] = [
+const WORKLOADS: [&str; 12] = [
     "tokenizer",
     "tokenizer-4",
     "value",
@@ -25,6 +34,10 @@ const WORKLOADS: [&str; 8] = [
     "serde-value",
     "jiter-skip",
     "jiter-value",
+    "stream-tokenizer",
+    "stream-snapshots",
+    "stream-deltas",
+    "stream-items",
 ];
 
 #[inline(never)]
@@ -43,6 +56,17 @@ fn measured_workload(input: &[u8], workload: &str) -> usize {
             usize::from(jiter.next_skip().and_then(|()| jiter.finish()).is_ok())
         }
         "jiter-value" => usize::from(jiter::JsonValue::parse(input, false).is_ok()),
+        "stream-tokenizer" => count_events_chunks(llm_chunks(input)).expect("valid fixture"),
+        "stream-snapshots" | "stream-deltas" | "stream-items" => {
+            let consumer = match workload {
+                "stream-snapshots" => Consumer::Snapshots,
+                "stream-deltas" => Consumer::Deltas,
+                _ => Consumer::Items,
+            };
+            stream_document(llm_chunks(input), consumer)
+                .expect("valid fixture")
+                .changed
+        }
         _ => unreachable!("checked in main"),
     }
 }
@@ -67,7 +91,14 @@ fn main() -> ExitCode {
         eprintln!("usage: icount <fixture> <{}>", WORKLOADS.join("|"));
         return ExitCode::from(2);
     };
-    let Some(fixture) = fixture(name) else {
+    let generated = name
+        .strip_prefix("llm:")
+        .and_then(|n| n.parse().ok())
+        .map(|bytes| Fixture {
+            name: "llm:",
+            bytes: llm_document(bytes),
+        });
+    let Some(fixture) = generated.or_else(|| fixture(name)) else {
         eprintln!("unknown fixture {name}");
         return ExitCode::from(2);
     };

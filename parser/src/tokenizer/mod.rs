@@ -20,12 +20,16 @@
 //! `Feed::step`, and `Feed::at_end` (what end of input means there).
 
 mod number;
-mod scan;
+pub(crate) mod scan;
 
 use crate::config::{Config, LoneSurrogates};
 use crate::error::{Error, ErrorKind};
 use crate::event::{Event, Number, Str};
 use number::{NumState, Scan};
+
+/// Chunks of at least this many bytes have their UTF-8 checked once, at
+/// their first string run, rather than run by run.
+const WHOLE_CHUNK_CHECK: usize = 64;
 
 /// Which kind of container is open at a level of the stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,6 +307,11 @@ pub struct Feed<'t, 'a> {
     eof: bool,
     /// `input` was cut short by [`Config::max_input_len`].
     over_limit: bool,
+    /// The longest valid UTF-8 prefix of `input`, and whether what follows
+    /// it is a character cut by the end of `input` (rather than invalid
+    /// bytes); computed at the first string run that needs it, so that one
+    /// check covers every run of the chunk.
+    text: Option<(&'a str, bool)>,
 }
 
 impl Drop for Feed<'_, '_> {
@@ -338,7 +347,26 @@ impl<'t, 'a> Feed<'t, 'a> {
             base,
             eof,
             over_limit,
+            text: None,
         }
+    }
+
+    /// See [`Feed::text`].
+    #[inline]
+    fn chunk_text(&mut self) -> (&'a str, bool) {
+        if let Some(text) = self.text {
+            return text;
+        }
+        let input = self.input;
+        let text = match std::str::from_utf8(input) {
+            Ok(all) => (all, false),
+            Err(e) => (
+                ascii_prefix(input, e.valid_up_to()),
+                e.error_len().is_none(),
+            ),
+        };
+        self.text = Some(text);
+        text
     }
 
     /// Bytes of this chunk consumed so far.
@@ -361,7 +389,26 @@ impl<'t, 'a> Feed<'t, 'a> {
     /// After an error every call returns the same error.
     #[inline]
     pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
+        if self.pos == self.input.len() {
+            return self.chunk_used_up();
+        }
         self.step()
+    }
+
+    /// `next_event` with the chunk used up: once per chunk. Answered here,
+    /// without entering the machine, unless the state can still emit with
+    /// no input (a string's first, empty fragment; a decoded `\u` unit) or
+    /// must report the end of input, a limit or an error.
+    #[inline(never)]
+    fn chunk_used_up(&mut self) -> Result<Option<Event<'_>>, Error> {
+        let idle = !self.eof
+            && !self.over_limit
+            && match self.tok.state {
+                State::Str(s) => s.started && !matches!(s.part, StrPart::Unit(_)),
+                State::Failed(_) => false,
+                _ => true,
+            };
+        if idle { Ok(None) } else { self.step() }
     }
 
     fn error(&mut self, kind: ErrorKind, at: usize) -> Error {
@@ -937,21 +984,39 @@ impl<'t, 'a> Feed<'t, 'a> {
         self.count_string_bytes(end - start, start as u64)?;
         let run = &input[start..end];
         // An empty run is common in small chunks (a string resumed at the
-        // end of one); it needs no UTF-8 check.
-        let utf8 = if run.is_empty() {
-            Ok("")
+        // end of one); it needs no UTF-8 check. Others are slices of the
+        // chunk's valid text, checked once for the whole chunk.
+        // Small chunks (a token or so) hold one run or two: each is checked
+        // on its own, as checking the whole chunk would check no less.
+        let whole = if run.is_empty() || input.len() < WHOLE_CHUNK_CHECK {
+            None
         } else {
-            std::str::from_utf8(run)
+            let (valid, cut) = self.chunk_text();
+            match valid.get(start..end) {
+                Some(text) => Some((text, &[][..])),
+                // The run goes past the valid text into a character that
+                // the end of the chunk cuts: keep its bytes.
+                None => match valid.get(start..) {
+                    Some(text) if cut && end == input.len() && !self.eof => {
+                        Some((text, &input[valid.len()..end]))
+                    }
+                    _ => None,
+                },
+            }
         };
-        let (text, tail) = match utf8 {
-            Ok(text) => (text, &[][..]),
-            Err(e) if e.error_len().is_none() && end == input.len() && !self.eof => {
-                let valid = e.valid_up_to();
-                (ascii_prefix(run, valid), &run[valid..])
-            }
-            Err(e) => {
-                return Err(self.error(ErrorKind::InvalidUtf8, start + e.valid_up_to()));
-            }
+        let (text, tail) = match whole {
+            Some(found) => found,
+            None if run.is_empty() => ("", &[][..]),
+            None => match std::str::from_utf8(run) {
+                Ok(text) => (text, &[][..]),
+                Err(e) if e.error_len().is_none() && end == input.len() && !self.eof => {
+                    let valid = e.valid_up_to();
+                    (ascii_prefix(run, valid), &run[valid..])
+                }
+                Err(e) => {
+                    return Err(self.error(ErrorKind::InvalidUtf8, start + e.valid_up_to()));
+                }
+            },
         };
         let Some(&stop) = input.get(end) else {
             // The chunk ends inside the string.
@@ -1070,4 +1135,70 @@ fn utf8_len(lead: u8) -> u8 {
 /// `bytes[..len]`, already known to be valid UTF-8, as a `str`.
 fn ascii_prefix(bytes: &[u8], len: usize) -> &str {
     std::str::from_utf8(&bytes[..len]).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The events as text, and the error, of `input` fed in `chunk`-byte
+    /// pieces.
+    fn run(input: &[u8], chunk: usize) -> (String, Option<(ErrorKind, u64)>) {
+        let mut tok = Tokenizer::new();
+        let mut out = String::new();
+        let mut push = |event: Event<'_>| match event {
+            Event::String(s) | Event::Key(s) => {
+                out.push_str(s.as_str());
+                if s.is_last() {
+                    out.push('|');
+                }
+            }
+            other => out.push_str(&format!("{other:?}|")),
+        };
+        for piece in input.chunks(chunk) {
+            if let Err(e) = tok.feed_with(piece, &mut push) {
+                return (out, Some((e.kind(), e.offset())));
+            }
+        }
+        let end = tok.finish_with(&mut push).err();
+        (out, end.map(|e| (e.kind(), e.offset())))
+    }
+
+    /// Chunks checked for UTF-8 as a whole (long ones) and run by run
+    /// (short ones) give the same text and the same errors at the same
+    /// offsets, with characters cut at every place.
+    #[test]
+    fn whole_chunk_utf8_check_agrees_with_the_run_check() {
+        let pad = "x".repeat(70);
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        for bad in [
+            &b"\xff"[..],
+            b"\xc3",
+            b"\xc3(",
+            b"\xe6\x9d",
+            b"\xed\xa0\x80",
+            b"\xf0\x9f\x98",
+            b"\x80",
+        ] {
+            for at in [0, 3, 66] {
+                let mut s = format!("[\"{}", &pad[..at]).into_bytes();
+                s.extend_from_slice(bad);
+                s.extend_from_slice(format!("{}\", \"é\"]", &pad[at..]).as_bytes());
+                inputs.push(s);
+            }
+        }
+        inputs.push(format!("{{\"k{pad}é\": \"東京😀{pad}\\n→\", \"z\": [\"ü\"]}}").into_bytes());
+        for input in &inputs {
+            let reference = run(input, 8);
+            for chunk in [64, 65, 66, 67, 69, 70, 71, 72, 73, 100, input.len()] {
+                let got = run(input, chunk);
+                // Before an error, how much of the run showed depends on the
+                // cuts; the error and its offset do not.
+                assert_eq!(got.1, reference.1, "{chunk}: {input:?}");
+                if reference.1.is_none() {
+                    assert_eq!(got.0, reference.0, "{chunk}: {input:?}");
+                }
+            }
+        }
+    }
 }
