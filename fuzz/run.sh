@@ -44,7 +44,7 @@ for t in "${targets[@]}"; do
     ollama) seed_streams "corpus/$t" ollama ;;
   esac
   echo "== $t: ${seconds}s"
-  cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=2048 \
+  cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -max_len=65536 -print_final_stats=1 >"artifacts/logs/$t.log" 2>&1 || {
     echo "$t FAILED: see fuzz/artifacts/logs/$t.log"
     grep -E "panicked|ERROR|SUMMARY|Test unit written" "artifacts/logs/$t.log" | head -n 8
