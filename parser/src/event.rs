@@ -138,48 +138,68 @@ impl fmt::Debug for Str<'_> {
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Number<'a> {
-    text: &'a str,
+    /// The number's bytes, which the tokenizer has matched against the JSON
+    /// number grammar, so they are ASCII. Kept as bytes so that a consumer
+    /// that never reads the text does not pay for turning it into a `str`.
+    text: &'a [u8],
 }
 
 impl<'a> Number<'a> {
+    /// A number from its text.
+    #[allow(dead_code)]
     pub(crate) fn new(text: &'a str) -> Self {
+        Number {
+            text: text.as_bytes(),
+        }
+    }
+
+    /// A number from bytes that match the JSON number grammar (ASCII).
+    #[inline]
+    pub(crate) fn from_ascii(text: &'a [u8]) -> Self {
         Number { text }
+    }
+
+    /// The number's bytes exactly as written (ASCII).
+    #[inline]
+    pub(crate) fn as_bytes(&self) -> &'a [u8] {
+        self.text
     }
 
     /// The number's text exactly as written in the input.
     pub fn as_str(&self) -> &'a str {
-        self.text
+        // ASCII by construction, so never the fallback.
+        std::str::from_utf8(self.text).unwrap_or("")
     }
 
     /// Whether the number has no fraction and no exponent.
     pub fn is_integer(&self) -> bool {
-        !self.text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
+        !self.text.iter().any(|b| matches!(b, b'.' | b'e' | b'E'))
     }
 
     /// The value as an `i64`, if it is an integer in range.
     pub fn as_i64(&self) -> Option<i64> {
-        self.text.parse().ok()
+        self.as_str().parse().ok()
     }
 
     /// The value as a `u64`, if it is a non-negative integer in range.
     pub fn as_u64(&self) -> Option<u64> {
-        self.text.parse().ok()
+        self.as_str().parse().ok()
     }
 
     /// The nearest `f64` (infinite when out of range, as Rust's parser gives).
     pub fn as_f64(&self) -> f64 {
-        self.text.parse().unwrap_or(f64::NAN)
+        self.as_str().parse().unwrap_or(f64::NAN)
     }
 }
 
 impl fmt::Debug for Number<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Number({})", self.text)
+        write!(f, "Number({})", self.as_str())
     }
 }
 
 impl fmt::Display for Number<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.text)
+        f.write_str(self.as_str())
     }
 }

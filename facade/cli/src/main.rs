@@ -7,10 +7,13 @@ use clap::{Parser, Subcommand};
 
 mod channels;
 mod deltas;
+mod demo;
+mod extract;
 mod input;
 mod items;
 mod parse;
 mod partial;
+mod progress;
 mod report;
 mod sse;
 mod stream;
@@ -39,6 +42,10 @@ enum Command {
     Items(items::Args),
     /// Decode a recorded or piped LLM provider stream into one JSON event per line.
     Sse(sse::Args),
+    /// Show recorded provider streams turning into typed values, live (no key, no network).
+    Demo(demo::Args),
+    /// Extract a value from text with a real call to a provider, printing it as it streams.
+    Extract(extract::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,5 +56,7 @@ fn main() -> ExitCode {
         Command::Deltas(args) => deltas::run(args),
         Command::Items(args) => items::run(args),
         Command::Sse(args) => sse::run(args),
+        Command::Demo(args) => demo::run(args),
+        Command::Extract(args) => extract::run(args),
     }
 }

@@ -1,28 +1,11 @@
 //! `structream partial`, `deltas` and `items` run as processes.
 
+mod common;
+
+use common::{lines, structream};
+
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Output, Stdio};
-
-fn structream(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_structream"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A process that exits early (a usage error) may not read its input.
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
-}
-
-fn lines(out: &Output) -> Vec<String> {
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
+use std::process::{Command, Stdio};
 
 const DOC: &[u8] = br#"{"name": "Jane", "age": 30, "tags": ["a", "b"], "nested": {"ok": true}}"#;
 

@@ -1,24 +1,8 @@
 //! `structream parse` run as a process.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn structream(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_structream"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A process that exits early (a usage error) may not read its input.
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
-}
-
-fn corpus(path: &str) -> String {
-    format!("{}/../../tests/corpora/{path}", env!("CARGO_MANIFEST_DIR"))
-}
+use common::{corpus, structream};
 
 #[test]
 fn prints_compact_json_in_input_order_with_duplicates_and_exact_numbers() {

@@ -39,7 +39,12 @@ pub fn title_of(schema: &Value, fallback: &str) -> String {
 /// The schema of an object whose `items` member is a list of `T`: how a
 /// list is asked for in one tool call or one JSON document.
 pub fn list_schema_of<T: JsonSchema + ?Sized>() -> Value {
-    let mut item = schema_of::<T>();
+    list_schema(schema_of::<T>())
+}
+
+/// The schema of an object whose `items` member is a list of values with
+/// schema `item` (see [`list_schema_of`]).
+pub fn list_schema(mut item: Value) -> Value {
     let defs = match &mut item {
         Value::Object(map) => map.remove("$defs"),
         _ => None,

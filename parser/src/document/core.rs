@@ -227,6 +227,19 @@ impl Core {
         self.closers(0, 0, out);
     }
 
+    /// [`Core::visible_closers`], byte by byte (each `"`, `]` or `}`).
+    pub(super) fn visible_closers_with(&self, mut f: impl FnMut(u8)) {
+        for level in self.levels[..self.depth].iter().rev() {
+            if level.buf == 0 {
+                f(match level.kind {
+                    Kind::Array => b']',
+                    Kind::Object => b'}',
+                    Kind::Str => b'"',
+                });
+            }
+        }
+    }
+
     /// Appends the closers of the open nodes from `levels[from]` down that
     /// write into buffer `buf`, innermost first.
     fn closers(&self, from: usize, buf: usize, out: &mut String) {

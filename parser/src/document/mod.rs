@@ -280,11 +280,9 @@ impl Document {
         if self.core.text().is_empty() {
             return None;
         }
-        let mut closers = String::new();
-        self.core.visible_closers(&mut closers);
         Some(Snapshot {
             text: self.core.text(),
-            closers,
+            closers: Closers::of(&self.core),
         })
     }
 
@@ -400,15 +398,65 @@ impl<'d> Changes<'d> {
 #[derive(Debug, Clone)]
 pub struct Snapshot<'d> {
     text: &'d str,
-    closers: String,
+    closers: Closers,
+}
+
+/// Bytes of closers a snapshot keeps inline; deeper spines use the heap.
+const INLINE_CLOSERS: usize = 30;
+
+/// The closing quote and brackets of a snapshot: inline up to
+/// [`INLINE_CLOSERS`] (a snapshot per chunk then allocates nothing).
+#[derive(Debug, Clone)]
+enum Closers {
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE_CLOSERS],
+    },
+    Heap(String),
+}
+
+impl Closers {
+    fn of(core: &Core) -> Closers {
+        let mut bytes = [0; INLINE_CLOSERS];
+        let mut len = 0;
+        let mut overflow = false;
+        core.visible_closers_with(|c| {
+            if len < INLINE_CLOSERS {
+                bytes[len] = c;
+                len += 1;
+            } else {
+                overflow = true;
+            }
+        });
+        if overflow {
+            let mut closers = String::new();
+            core.visible_closers(&mut closers);
+            return Closers::Heap(closers);
+        }
+        Closers::Inline {
+            len: len as u8,
+            bytes,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Only `"`, `]` and `}`: always UTF-8.
+            Closers::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Closers::Heap(s) => s,
+        }
+    }
 }
 
 impl Snapshot<'_> {
     /// The value as compact JSON text.
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(self.text.len() + self.closers.len());
+        let closers = self.closers.as_str();
+        let mut out = String::with_capacity(self.text.len() + closers.len());
         out.push_str(self.text);
-        out.push_str(&self.closers);
+        out.push_str(closers);
         out
     }
 
@@ -420,13 +468,43 @@ impl Snapshot<'_> {
 
     /// Whether nothing in it is still open.
     pub fn is_complete(&self) -> bool {
-        self.closers.is_empty()
+        self.closers.as_str().is_empty()
     }
 }
 
 impl fmt::Display for Snapshot<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.text)?;
-        f.write_str(&self.closers)
+        f.write_str(self.closers.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Snapshots of spines deeper than the inline closers (and at the edge)
+    /// close every open bracket.
+    #[test]
+    fn deep_snapshots_close_everything() {
+        for depth in [
+            1,
+            INLINE_CLOSERS - 1,
+            INLINE_CLOSERS,
+            INLINE_CLOSERS + 1,
+            100,
+        ] {
+            let mut doc = Document::new();
+            let open = "[".repeat(depth) + "\"a";
+            let changes = doc.feed(open.as_bytes()).unwrap();
+            let snapshot = changes.snapshot().unwrap();
+            let expected = open.clone() + "\"" + &"]".repeat(depth);
+            assert_eq!(snapshot.to_json(), expected, "{depth}");
+            assert_eq!(snapshot.to_string(), expected);
+            assert!(!snapshot.is_complete());
+        }
+        let mut doc = Document::new();
+        doc.feed(b"[[1]]").unwrap();
+        assert!(doc.snapshot().unwrap().is_complete());
     }
 }

@@ -20,12 +20,16 @@
 //! `Feed::step`, and `Feed::at_end` (what end of input means there).
 
 mod number;
-mod scan;
+pub(crate) mod scan;
 
 use crate::config::{Config, LoneSurrogates};
 use crate::error::{Error, ErrorKind};
 use crate::event::{Event, Number, Str};
-use number::{NumState, Step};
+use number::{NumState, Scan};
+
+/// Chunks of at least this many bytes have their UTF-8 checked once, at
+/// their first string run, rather than run by run.
+const WHOLE_CHUNK_CHECK: usize = 64;
 
 /// Which kind of container is open at a level of the stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,7 +272,7 @@ impl Tokenizer {
 
     /// Whether [`Tokenizer::finish`] has accepted the end of input.
     pub fn is_finished(&self) -> bool {
-        self.state == State::Finished
+        matches!(self.state, State::Finished)
     }
 
     /// Accounts for bytes the caller consumed outside the tokenizer, such as
@@ -303,6 +307,11 @@ pub struct Feed<'t, 'a> {
     eof: bool,
     /// `input` was cut short by [`Config::max_input_len`].
     over_limit: bool,
+    /// The longest valid UTF-8 prefix of `input`, and whether what follows
+    /// it is a character cut by the end of `input` (rather than invalid
+    /// bytes); computed at the first string run that needs it, so that one
+    /// check covers every run of the chunk.
+    text: Option<(&'a str, bool)>,
 }
 
 impl Drop for Feed<'_, '_> {
@@ -323,7 +332,7 @@ impl<'t, 'a> Feed<'t, 'a> {
                 over_limit = true;
             }
         }
-        if !eof && !chunk.is_empty() && tok.state == State::Finished {
+        if !eof && !chunk.is_empty() && matches!(tok.state, State::Finished) {
             tok.state = State::Failed(Error::new(
                 ErrorKind::TrailingCharacters,
                 base,
@@ -338,7 +347,26 @@ impl<'t, 'a> Feed<'t, 'a> {
             base,
             eof,
             over_limit,
+            text: None,
         }
+    }
+
+    /// See [`Feed::text`].
+    #[inline]
+    fn chunk_text(&mut self) -> (&'a str, bool) {
+        if let Some(text) = self.text {
+            return text;
+        }
+        let input = self.input;
+        let text = match std::str::from_utf8(input) {
+            Ok(all) => (all, false),
+            Err(e) => (
+                ascii_prefix(input, e.valid_up_to()),
+                e.error_len().is_none(),
+            ),
+        };
+        self.text = Some(text);
+        text
     }
 
     /// Bytes of this chunk consumed so far.
@@ -361,7 +389,26 @@ impl<'t, 'a> Feed<'t, 'a> {
     /// After an error every call returns the same error.
     #[inline]
     pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
+        if self.pos == self.input.len() {
+            return self.chunk_used_up();
+        }
         self.step()
+    }
+
+    /// `next_event` with the chunk used up: once per chunk. Answered here,
+    /// without entering the machine, unless the state can still emit with
+    /// no input (a string's first, empty fragment; a decoded `\u` unit) or
+    /// must report the end of input, a limit or an error.
+    #[inline(never)]
+    fn chunk_used_up(&mut self) -> Result<Option<Event<'_>>, Error> {
+        let idle = !self.eof
+            && !self.over_limit
+            && match self.tok.state {
+                State::Str(s) => s.started && !matches!(s.part, StrPart::Unit(_)),
+                State::Failed(_) => false,
+                _ => true,
+            };
+        if idle { Ok(None) } else { self.step() }
     }
 
     fn error(&mut self, kind: ErrorKind, at: usize) -> Error {
@@ -389,16 +436,30 @@ impl<'t, 'a> Feed<'t, 'a> {
     /// Skips whitespace; the next byte, if any, without consuming it.
     #[inline(always)]
     fn skip_ws(&mut self) -> Option<u8> {
-        while let Some(&b) = self.input.get(self.pos) {
-            if !scan::is_ws(b) {
+        let input = self.input;
+        let mut i = self.pos;
+        while let Some(&b) = input.get(i) {
+            // Every whitespace byte is at most b' ': one comparison leaves
+            // on the common case.
+            if b > b' ' {
+                self.pos = i;
                 return Some(b);
             }
-            if b == b'\n' {
-                self.tok.line += 1;
-                self.tok.line_start = self.base + self.pos as u64 + 1;
+            match b {
+                b' ' | b'\t' | b'\r' => i += 1,
+                b'\n' => {
+                    i += 1;
+                    self.tok.line += 1;
+                    self.tok.line_start = self.base + i as u64;
+                    i = scan::skip_spaces(input, i);
+                }
+                _ => {
+                    self.pos = i;
+                    return Some(b);
+                }
             }
-            self.pos += 1;
         }
+        self.pos = i;
         None
     }
 
@@ -484,12 +545,12 @@ impl<'t, 'a> Feed<'t, 'a> {
             b'"' => {
                 self.pos += 1;
                 self.tok.str_len = 0;
-                self.tok.state = State::Str(StrState {
+                // Straight into the run: most strings end in it.
+                self.string_run(StrState {
                     key: false,
                     started: false,
                     part: StrPart::Run,
-                });
-                Ok(None)
+                })
             }
             b'{' => self.open(Container::Object),
             b'[' => self.open(Container::Array),
@@ -499,6 +560,12 @@ impl<'t, 'a> Feed<'t, 'a> {
                     b'f' => Literal::False,
                     _ => Literal::Null,
                 };
+                let text = literal.text();
+                if self.input.get(self.pos..self.pos + text.len()) == Some(text) {
+                    self.pos += text.len();
+                    self.value_done(true);
+                    return Ok(Some(literal.event()));
+                }
                 self.pos += 1;
                 self.tok.state = State::Literal {
                     literal,
@@ -513,14 +580,16 @@ impl<'t, 'a> Feed<'t, 'a> {
         }
     }
 
-    fn begin_key(&mut self) {
+    /// Starts the key whose opening quote is at `self.pos`.
+    #[inline(always)]
+    fn begin_key(&mut self) -> Result<Option<Event<'a>>, Error> {
         self.pos += 1;
         self.tok.str_len = 0;
-        self.tok.state = State::Str(StrState {
+        self.string_run(StrState {
             key: true,
             started: false,
             part: StrPart::Run,
-        });
+        })
     }
 
     /// The machine. Each arm either returns or changes state and loops.
@@ -531,8 +600,8 @@ impl<'t, 'a> Feed<'t, 'a> {
                     let Some(b) = self.skip_ws() else {
                         return self.at_end();
                     };
-                    if b == b']' && self.tok.state != State::Value {
-                        if self.tok.state == State::NextItem {
+                    if b == b']' && !matches!(self.tok.state, State::Value) {
+                        if matches!(self.tok.state, State::NextItem) {
                             return Err(self.error(ErrorKind::TrailingComma, self.pos));
                         }
                         return Ok(Some(self.close(Container::Array)));
@@ -549,8 +618,12 @@ impl<'t, 'a> Feed<'t, 'a> {
                         return self.at_end();
                     };
                     match b {
-                        b'"' => self.begin_key(),
-                        b'}' if self.tok.state == State::FirstKey => {
+                        b'"' => {
+                            if let Some(ev) = self.begin_key()? {
+                                return Ok(Some(ev));
+                            }
+                        }
+                        b'}' if matches!(self.tok.state, State::FirstKey) => {
                             return Ok(Some(self.close(Container::Object)));
                         }
                         b'}' => return Err(self.error(ErrorKind::TrailingComma, self.pos)),
@@ -665,16 +738,12 @@ impl<'t, 'a> Feed<'t, 'a> {
     fn number(&mut self, mut state: NumState) -> Result<Option<Event<'_>>, Error> {
         let start = self.pos;
         let input = self.input;
-        let mut i = start + 1;
-        while let Some(&b) = input.get(i) {
-            match state.step(b) {
-                Step::Next(s) => state = s,
-                Step::End => break,
-                Step::Invalid => {
-                    return Err(self.number_error(i, i - start, self.base + start as u64));
-                }
+        let (scan, i) = state.scan(input, start + 1);
+        match scan {
+            Scan::More(s) | Scan::End(s) => state = s,
+            Scan::Invalid => {
+                return Err(self.number_error(i, i - start, self.base + start as u64));
             }
-            i += 1;
         }
         if let Some(max) = self.tok.config.max_number_len {
             if i - start > max {
@@ -694,7 +763,7 @@ impl<'t, 'a> Feed<'t, 'a> {
         }
         self.pos = i;
         self.value_done(true);
-        Ok(Some(Event::Number(Number::new(ascii(&input[start..i])))))
+        Ok(Some(Event::Number(Number::from_ascii(&input[start..i]))))
     }
 
     /// The error of a number that cannot end at `i`: the end of input inside
@@ -717,18 +786,14 @@ impl<'t, 'a> Feed<'t, 'a> {
     fn resume_number(&mut self, mut state: NumState) -> Result<Option<Event<'_>>, Error> {
         let input = self.input;
         let start = self.pos;
-        let mut i = start;
-        while let Some(&b) = input.get(i) {
-            match state.step(b) {
-                Step::Next(s) => state = s,
-                Step::End => break,
-                Step::Invalid => {
-                    let len = self.tok.scratch.len() + (i - start);
-                    let number_start = self.base + start as u64 - self.tok.scratch.len() as u64;
-                    return Err(self.number_error(i, len, number_start));
-                }
+        let (scan, i) = state.scan(input, start);
+        match scan {
+            Scan::More(s) | Scan::End(s) => state = s,
+            Scan::Invalid => {
+                let len = self.tok.scratch.len() + (i - start);
+                let number_start = self.base + start as u64 - self.tok.scratch.len() as u64;
+                return Err(self.number_error(i, len, number_start));
             }
-            i += 1;
         }
         if let Some(max) = self.tok.config.max_number_len {
             let len = self.tok.scratch.len() + (i - start);
@@ -747,7 +812,7 @@ impl<'t, 'a> Feed<'t, 'a> {
             return Err(self.number_end_error(state, i));
         }
         self.value_done(true);
-        Ok(Some(Event::Number(Number::new(ascii(&self.tok.scratch)))))
+        Ok(Some(Event::Number(Number::from_ascii(&self.tok.scratch))))
     }
 
     /// Steps inside a string or key. Returns an event, or `None` when the
@@ -756,64 +821,7 @@ impl<'t, 'a> Feed<'t, 'a> {
     fn string(&mut self, mut s: StrState) -> Result<Option<Event<'a>>, Error> {
         let input = self.input;
         match s.part {
-            StrPart::Run => {
-                let start = self.pos;
-                let end = scan::string_run_end(input, start);
-                self.count_string_bytes(end - start, start as u64)?;
-                let run = &input[start..end];
-                let (text, tail) = match std::str::from_utf8(run) {
-                    Ok(text) => (text, &[][..]),
-                    Err(e) if e.error_len().is_none() && end == input.len() && !self.eof => {
-                        let valid = e.valid_up_to();
-                        (ascii_prefix(run, valid), &run[valid..])
-                    }
-                    Err(e) => {
-                        return Err(self.error(ErrorKind::InvalidUtf8, start + e.valid_up_to()));
-                    }
-                };
-                let Some(&stop) = input.get(end) else {
-                    // The chunk ends inside the string.
-                    self.pos = end;
-                    if !tail.is_empty() {
-                        let mut bytes = [0; 4];
-                        bytes[..tail.len()].copy_from_slice(tail);
-                        s.part = StrPart::Utf8 {
-                            bytes,
-                            have: tail.len() as u8,
-                            need: utf8_len(tail[0]),
-                        };
-                    }
-                    let emit = !text.is_empty() || !s.started;
-                    let first = !s.started;
-                    s.started = true;
-                    self.tok.state = State::Str(s);
-                    return Ok(emit.then(|| fragment(s.key, Str::borrowed(text, first, false))));
-                };
-                match stop {
-                    b'"' => {
-                        self.pos = end + 1;
-                        if s.key {
-                            self.tok.state = State::Colon;
-                        } else {
-                            self.value_done(false);
-                        }
-                        Ok(Some(fragment(s.key, Str::borrowed(text, !s.started, true))))
-                    }
-                    b'\\' => {
-                        self.pos = end + 1;
-                        let first = !s.started;
-                        s.part = StrPart::Escape;
-                        if text.is_empty() {
-                            self.tok.state = State::Str(s);
-                            return Ok(None);
-                        }
-                        s.started = true;
-                        self.tok.state = State::Str(s);
-                        Ok(Some(fragment(s.key, Str::borrowed(text, first, false))))
-                    }
-                    _ => Err(self.error(ErrorKind::ControlCharacterWhileParsingString, end)),
-                }
-            }
+            StrPart::Run => self.string_run(s),
             StrPart::Escape => {
                 let Some(&b) = input.get(self.pos) else {
                     return Ok(None);
@@ -966,6 +974,100 @@ impl<'t, 'a> Feed<'t, 'a> {
         }
     }
 
+    /// Reads a run of plain characters of a string or key from `self.pos`
+    /// up to its closing quote, a backslash or the end of the chunk.
+    #[inline(always)]
+    fn string_run(&mut self, mut s: StrState) -> Result<Option<Event<'a>>, Error> {
+        let input = self.input;
+        let start = self.pos;
+        let end = scan::string_run_end(input, start);
+        self.count_string_bytes(end - start, start as u64)?;
+        let run = &input[start..end];
+        // An empty run is common in small chunks (a string resumed at the
+        // end of one); it needs no UTF-8 check. Others are slices of the
+        // chunk's valid text, checked once for the whole chunk.
+        // Small chunks (a token or so) hold one run or two: each is checked
+        // on its own, as checking the whole chunk would check no less.
+        let whole = if run.is_empty() || input.len() < WHOLE_CHUNK_CHECK {
+            None
+        } else {
+            let (valid, cut) = self.chunk_text();
+            match valid.get(start..end) {
+                Some(text) => Some((text, &[][..])),
+                // The run goes past the valid text into a character that
+                // the end of the chunk cuts: keep its bytes.
+                None => match valid.get(start..) {
+                    Some(text) if cut && end == input.len() && !self.eof => {
+                        Some((text, &input[valid.len()..end]))
+                    }
+                    _ => None,
+                },
+            }
+        };
+        let (text, tail) = match whole {
+            Some(found) => found,
+            None if run.is_empty() => ("", &[][..]),
+            None => match std::str::from_utf8(run) {
+                Ok(text) => (text, &[][..]),
+                Err(e) if e.error_len().is_none() && end == input.len() && !self.eof => {
+                    let valid = e.valid_up_to();
+                    (ascii_prefix(run, valid), &run[valid..])
+                }
+                Err(e) => {
+                    return Err(self.error(ErrorKind::InvalidUtf8, start + e.valid_up_to()));
+                }
+            },
+        };
+        let Some(&stop) = input.get(end) else {
+            // The chunk ends inside the string.
+            self.pos = end;
+            if !tail.is_empty() {
+                let mut bytes = [0; 4];
+                bytes[..tail.len()].copy_from_slice(tail);
+                s.part = StrPart::Utf8 {
+                    bytes,
+                    have: tail.len() as u8,
+                    need: utf8_len(tail[0]),
+                };
+            }
+            let emit = !text.is_empty() || !s.started;
+            let first = !s.started;
+            s.started = true;
+            self.tok.state = State::Str(s);
+            return Ok(emit.then(|| fragment(s.key, Str::borrowed(text, first, false))));
+        };
+        match stop {
+            b'"' => {
+                self.pos = end + 1;
+                if s.key {
+                    // `"key":` is the common case: take the colon at once.
+                    if input.get(end + 1) == Some(&b':') {
+                        self.pos = end + 2;
+                        self.tok.state = State::Value;
+                    } else {
+                        self.tok.state = State::Colon;
+                    }
+                } else {
+                    self.value_done(false);
+                }
+                Ok(Some(fragment(s.key, Str::borrowed(text, !s.started, true))))
+            }
+            b'\\' => {
+                self.pos = end + 1;
+                let first = !s.started;
+                s.part = StrPart::Escape;
+                if text.is_empty() {
+                    self.tok.state = State::Str(s);
+                    return Ok(None);
+                }
+                s.started = true;
+                self.tok.state = State::Str(s);
+                Ok(Some(fragment(s.key, Str::borrowed(text, first, false))))
+            }
+            _ => Err(self.error(ErrorKind::ControlCharacterWhileParsingString, end)),
+        }
+    }
+
     /// Reads hex digits of a `\u` escape up to four in all.
     fn hex_digits(&mut self, mut digits: u8, mut code: u16) -> Result<(u8, u16), Error> {
         while digits < 4 {
@@ -1035,7 +1137,68 @@ fn ascii_prefix(bytes: &[u8], len: usize) -> &str {
     std::str::from_utf8(&bytes[..len]).unwrap_or("")
 }
 
-/// Number bytes (ASCII by construction) as a `str`.
-fn ascii(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).unwrap_or("")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The events as text, and the error, of `input` fed in `chunk`-byte
+    /// pieces.
+    fn run(input: &[u8], chunk: usize) -> (String, Option<(ErrorKind, u64)>) {
+        let mut tok = Tokenizer::new();
+        let mut out = String::new();
+        let mut push = |event: Event<'_>| match event {
+            Event::String(s) | Event::Key(s) => {
+                out.push_str(s.as_str());
+                if s.is_last() {
+                    out.push('|');
+                }
+            }
+            other => out.push_str(&format!("{other:?}|")),
+        };
+        for piece in input.chunks(chunk) {
+            if let Err(e) = tok.feed_with(piece, &mut push) {
+                return (out, Some((e.kind(), e.offset())));
+            }
+        }
+        let end = tok.finish_with(&mut push).err();
+        (out, end.map(|e| (e.kind(), e.offset())))
+    }
+
+    /// Chunks checked for UTF-8 as a whole (long ones) and run by run
+    /// (short ones) give the same text and the same errors at the same
+    /// offsets, with characters cut at every place.
+    #[test]
+    fn whole_chunk_utf8_check_agrees_with_the_run_check() {
+        let pad = "x".repeat(70);
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        for bad in [
+            &b"\xff"[..],
+            b"\xc3",
+            b"\xc3(",
+            b"\xe6\x9d",
+            b"\xed\xa0\x80",
+            b"\xf0\x9f\x98",
+            b"\x80",
+        ] {
+            for at in [0, 3, 66] {
+                let mut s = format!("[\"{}", &pad[..at]).into_bytes();
+                s.extend_from_slice(bad);
+                s.extend_from_slice(format!("{}\", \"é\"]", &pad[at..]).as_bytes());
+                inputs.push(s);
+            }
+        }
+        inputs.push(format!("{{\"k{pad}é\": \"東京😀{pad}\\n→\", \"z\": [\"ü\"]}}").into_bytes());
+        for input in &inputs {
+            let reference = run(input, 8);
+            for chunk in [64, 65, 66, 67, 69, 70, 71, 72, 73, 100, input.len()] {
+                let got = run(input, chunk);
+                // Before an error, how much of the run showed depends on the
+                // cuts; the error and its offset do not.
+                assert_eq!(got.1, reference.1, "{chunk}: {input:?}");
+                if reference.1.is_none() {
+                    assert_eq!(got.0, reference.0, "{chunk}: {input:?}");
+                }
+            }
+        }
+    }
 }

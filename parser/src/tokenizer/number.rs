@@ -34,6 +34,18 @@ pub(super) enum Step {
     Invalid,
 }
 
+/// The outcome of [`NumState::scan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scan {
+    /// The bytes ran out in this state.
+    More(NumState),
+    /// The number ended in this (terminal) state, before the byte at the
+    /// returned index.
+    End(NumState),
+    /// The byte at the returned index makes the number invalid.
+    Invalid,
+}
+
 impl NumState {
     /// The state after a number's first byte, or `None` if it cannot start one.
     #[inline]
@@ -53,6 +65,29 @@ impl NumState {
             self,
             NumState::Zero | NumState::Int | NumState::Frac | NumState::ExpDigits
         )
+    }
+
+    /// Feeds `bytes[i..]` until the number ends, turns invalid, or the bytes
+    /// run out; returns the outcome and the index of the first byte not
+    /// consumed. Runs of digits take a tight loop.
+    #[inline(always)]
+    pub(super) fn scan(mut self, bytes: &[u8], mut i: usize) -> (Scan, usize) {
+        loop {
+            if matches!(self, NumState::Int | NumState::Frac | NumState::ExpDigits) {
+                while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+                    i += 1;
+                }
+            }
+            let Some(&b) = bytes.get(i) else {
+                return (Scan::More(self), i);
+            };
+            match self.step(b) {
+                Step::Next(s) => self = s,
+                Step::End => return (Scan::End(self), i),
+                Step::Invalid => return (Scan::Invalid, i),
+            }
+            i += 1;
+        }
     }
 
     /// Feeds one byte.
@@ -123,6 +158,31 @@ mod tests {
             "0x10", "1a",
         ] {
             assert!(!accepts(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn scan_agrees_with_step() {
+        for text in [
+            "0", "-0", "12345", "1.25", "1e5", "1E+5", "-0.0e0", "01", "1.", "1e", "1.2.3", "12x",
+            "123]", "1.5e10,", "7 ", "-", "1e+",
+        ] {
+            let bytes = text.as_bytes();
+            let first = NumState::start(bytes[0]).unwrap();
+            let mut state = first;
+            let mut slow = None;
+            for (i, &b) in bytes.iter().enumerate().skip(1) {
+                match state.step(b) {
+                    Step::Next(s) => state = s,
+                    Step::End => slow = Some((Scan::End(state), i)),
+                    Step::Invalid => slow = Some((Scan::Invalid, i)),
+                }
+                if slow.is_some() {
+                    break;
+                }
+            }
+            let slow = slow.unwrap_or((Scan::More(state), bytes.len()));
+            assert_eq!(first.scan(bytes, 1), slow, "{text}");
         }
     }
 

@@ -24,7 +24,7 @@ fn bytes_below(word: u64, n: u8) -> u64 {
 /// `"`, `\` or a control character; `bytes.len()` if there is none.
 /// Bytes of 0x80 and above are part of the run (UTF-8 is checked apart).
 #[inline]
-pub(super) fn string_run_end(bytes: &[u8], from: usize) -> usize {
+pub(crate) fn string_run_end(bytes: &[u8], from: usize) -> usize {
     let rest = &bytes[from..];
     let mut words = rest.chunks_exact(8);
     let mut at = from;
@@ -45,6 +45,27 @@ pub(super) fn string_run_end(bytes: &[u8], from: usize) -> usize {
         at += 1;
     }
     at
+}
+
+/// Index of the first byte at or after `from` that is not a space
+/// (`bytes.len()` if there is none): the indentation after a line break,
+/// eight bytes at a time.
+#[inline]
+pub(super) fn skip_spaces(bytes: &[u8], mut from: usize) -> usize {
+    const SPACES: u64 = LO * b' ' as u64;
+    while let Some(word) = bytes.get(from..from + 8) {
+        let mut le = [0u8; 8];
+        le.copy_from_slice(word);
+        let x = u64::from_le_bytes(le) ^ SPACES;
+        if x != 0 {
+            return from + (x.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    while bytes.get(from) == Some(&b' ') {
+        from += 1;
+    }
+    from
 }
 
 /// Whether `b` is JSON whitespace.
@@ -77,6 +98,22 @@ mod tests {
                         slow(&buf, from),
                         "{special} {pos} {from}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn skip_spaces_stops_at_the_first_other_byte() {
+        for len in 0..20 {
+            for stop in 0..=len {
+                let mut buf = vec![b' '; len];
+                if stop < len {
+                    buf[stop] = b'\t';
+                }
+                for from in 0..=len {
+                    let want = if from <= stop { stop } else { len };
+                    assert_eq!(skip_spaces(&buf, from), want, "{len} {stop} {from}");
                 }
             }
         }

@@ -10,14 +10,24 @@ use crate::Event;
 #[derive(Debug, Default)]
 pub struct ValueBuilder {
     stack: Vec<Frame>,
+    /// The items of every open array, innermost last. Each array is built
+    /// here and moved out in one exact-size allocation when it closes, so
+    /// no container grows by doubling.
+    items: Vec<Value>,
+    /// The members of every open object, innermost last; a key is pushed
+    /// with a `Null` placeholder that its value then replaces.
+    members: Vec<(String, Value)>,
     /// The key or string being assembled from fragments.
     text: String,
 }
 
-#[derive(Debug)]
-enum Frame {
-    Array(Vec<Value>),
-    Object(Vec<(String, Value)>, Option<String>),
+/// An open container: where its items or members start.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    object: bool,
+    /// An object's last member is a key still waiting for its value.
+    key_pending: bool,
+    start: usize,
 }
 
 impl ValueBuilder {
@@ -35,44 +45,79 @@ impl ValueBuilder {
     pub fn push(&mut self, event: Event<'_>) -> Option<Value> {
         let value = match event {
             Event::ObjectStart => {
-                self.stack.push(Frame::Object(Vec::new(), None));
+                self.open(true);
                 return None;
             }
             Event::ArrayStart => {
-                self.stack.push(Frame::Array(Vec::new()));
+                self.open(false);
                 return None;
             }
-            Event::ObjectEnd => match self.stack.pop() {
-                Some(Frame::Object(members, _)) => Value::Object(members),
-                other => return self.mismatch(other),
+            Event::ObjectEnd => match self.stack.last() {
+                Some(&Frame {
+                    object: true,
+                    start,
+                    ..
+                }) => {
+                    self.stack.pop();
+                    Value::Object(self.members.split_off(start))
+                }
+                _ => return None,
             },
-            Event::ArrayEnd => match self.stack.pop() {
-                Some(Frame::Array(items)) => Value::Array(items),
-                other => return self.mismatch(other),
+            Event::ArrayEnd => match self.stack.last() {
+                Some(&Frame {
+                    object: false,
+                    start,
+                    ..
+                }) => {
+                    self.stack.pop();
+                    Value::Array(self.items.split_off(start))
+                }
+                _ => return None,
             },
             Event::Key(fragment) => {
                 let key = self.assemble(fragment)?;
-                if let Some(Frame::Object(_, pending)) = self.stack.last_mut() {
-                    *pending = Some(key);
+                if let Some(frame @ Frame { object: true, .. }) = self.stack.last_mut() {
+                    frame.key_pending = true;
+                    self.members.push((key, Value::Null));
                 }
                 return None;
             }
             Event::String(fragment) => Value::String(self.assemble(fragment)?),
-            Event::Number(n) => Value::Number(RawNumber::new(n.as_str())),
+            Event::Number(n) => Value::Number(RawNumber::from_ascii(n.as_bytes())),
             Event::Bool(b) => Value::Bool(b),
             Event::Null => Value::Null,
         };
         match self.stack.last_mut() {
             None => Some(value),
-            Some(Frame::Array(items)) => {
-                items.push(value);
+            Some(Frame { object: false, .. }) => {
+                self.items.push(value);
                 None
             }
-            Some(Frame::Object(members, pending)) => {
-                members.push((pending.take().unwrap_or_default(), value));
+            Some(frame) => {
+                match self.members.last_mut() {
+                    Some(member) if frame.key_pending => member.1 = value,
+                    // A value without a key: events that did not come from
+                    // one tokenizer.
+                    _ => self.members.push((String::new(), value)),
+                }
+                frame.key_pending = false;
                 None
             }
         }
+    }
+
+    #[inline]
+    fn open(&mut self, object: bool) {
+        let start = if object {
+            self.members.len()
+        } else {
+            self.items.len()
+        };
+        self.stack.push(Frame {
+            object,
+            key_pending: false,
+            start,
+        });
     }
 
     /// Collects a string from its fragments; the whole string at the last one.
@@ -85,16 +130,8 @@ impl ValueBuilder {
             self.text.clear();
         }
         self.text.push_str(fragment.as_str());
-        fragment.is_last().then(|| std::mem::take(&mut self.text))
-    }
-
-    /// An end event that does not match the open container: events that did
-    /// not come from one tokenizer. Put the frame back and ignore the event.
-    #[cold]
-    fn mismatch(&mut self, frame: Option<Frame>) -> Option<Value> {
-        if let Some(frame) = frame {
-            self.stack.push(frame);
-        }
-        None
+        // Copy out at the exact size and keep the buffer for the next
+        // string, rather than hand the buffer out and regrow a new one.
+        fragment.is_last().then(|| self.text.as_str().to_owned())
     }
 }

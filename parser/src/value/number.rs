@@ -32,6 +32,22 @@ impl RawNumber {
         }
     }
 
+    /// Wraps number bytes from the tokenizer (ASCII, so a `str`): short
+    /// ones are copied without a UTF-8 check, which `as_str` makes.
+    #[inline]
+    pub(crate) fn from_ascii(text: &[u8]) -> Self {
+        if text.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..text.len()].copy_from_slice(text);
+            RawNumber(Repr::Inline {
+                len: text.len() as u8,
+                bytes,
+            })
+        } else {
+            RawNumber::new(std::str::from_utf8(text).unwrap_or(""))
+        }
+    }
+
     /// The text as written.
     pub fn as_str(&self) -> &str {
         match &self.0 {

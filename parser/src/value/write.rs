@@ -15,7 +15,14 @@ pub fn write_json_string(s: &str, out: &mut String) {
 pub(crate) fn escape_into(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    loop {
+        // The bytes that need an escape are those that end a string run:
+        // found eight at a time.
+        let i = crate::tokenizer::scan::string_run_end(bytes, start);
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        out.push_str(&s[start..i]);
         let escape: &str = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -24,10 +31,8 @@ pub(crate) fn escape_into(s: &str, out: &mut String) {
             b'\t' => "\\t",
             0x08 => "\\b",
             0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => continue,
+            _ => "",
         };
-        out.push_str(&s[start..i]);
         if escape.is_empty() {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             out.push_str("\\u00");

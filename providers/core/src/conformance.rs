@@ -437,6 +437,11 @@ pub enum Plan {
         /// Close the connection after this many body bytes, without the
         /// final chunk (a connection cut mid-stream).
         cut_after: Option<usize>,
+        /// Wait this long before each chunk (a model's token pace).
+        pace: Option<Duration>,
+        /// Stop after this many body bytes until the notification comes
+        /// (the client has shown what arrived before going on).
+        gate: Option<(usize, Arc<tokio::sync::Notify>)>,
     },
     /// Send the headers of a 200 event stream, then nothing; wait until the
     /// client goes away.
@@ -459,7 +464,29 @@ impl Plan {
             body,
             cuts,
             cut_after: None,
+            pace: None,
+            gate: None,
         }
+    }
+
+    /// This plan, with a pause before each chunk of the body.
+    pub fn paced(mut self, every: Duration) -> Plan {
+        if let Plan::Body { pace, .. } = &mut self {
+            *pace = Some(every);
+        }
+        self
+    }
+
+    /// This plan, holding the body after `at` bytes until `gate` is
+    /// notified (`at` also becomes a chunk boundary).
+    pub fn gated(mut self, at: usize, gate: Arc<tokio::sync::Notify>) -> Plan {
+        if let Plan::Body { gate: g, cuts, .. } = &mut self {
+            if let Err(i) = cuts.binary_search(&at) {
+                cuts.insert(i, at);
+            }
+            *g = Some((at, gate));
+        }
+        self
     }
 
     /// An answer with a status and a body.
@@ -471,6 +498,8 @@ impl Plan {
             body: body.to_vec(),
             cuts: Vec::new(),
             cut_after: None,
+            pace: None,
+            gate: None,
         }
     }
 }
@@ -561,6 +590,8 @@ async fn serve_one(mut sock: TcpStream, plan: Plan, state: Arc<Mutex<ServerState
             body,
             cuts,
             cut_after,
+            pace,
+            gate,
         } => {
             let mut head = format!(
                 "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\nconnection: close\r\n"
@@ -577,6 +608,15 @@ async fn serve_one(mut sock: TcpStream, plan: Plan, state: Arc<Mutex<ServerState
                 let mut failed = false;
                 for &c in cuts.iter().chain(std::iter::once(&body.len())) {
                     let end = c.min(limit);
+                    if let Some((at, notify)) = &gate {
+                        if prev == *at && end > prev {
+                            let _ = sock.flush().await;
+                            notify.notified().await;
+                        }
+                    }
+                    if let Some(pace) = pace {
+                        tokio::time::sleep(pace).await;
+                    }
                     if end > prev {
                         let mut chunk = format!("{:x}\r\n", end - prev).into_bytes();
                         chunk.extend_from_slice(&body[prev..end]);
@@ -767,6 +807,8 @@ pub fn check_replay(
             body: body.to_vec(),
             cuts: random_cuts(body.len(), 9, 200),
             cut_after: Some(cut_at),
+            pace: None,
+            gate: None,
         }])
         .await;
         let provider = make_provider(&server.base_url());

@@ -1,0 +1,386 @@
+//! `structream extract` run as a process against a loopback replay server:
+//! what it prints, what it sends, and its exit code for each failure.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use structream::replay::{self, Plan, Server};
+
+const USER: &str = r#"{"name": "Jason \"J\" Smith", "age": 25}"#;
+
+/// Runs `structream extract` with `args` (without blocking the runtime
+/// that serves the replay).
+async fn extract(args: &[&str]) -> Output {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let run = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_structream"))
+            .arg("extract")
+            .args(&args)
+            .env("OPENAI_API_KEY", "sk-test-not-a-real-key")
+            .env("ANTHROPIC_API_KEY", "sk-ant-test-not-a-real-key")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap()
+    });
+    tokio::time::timeout(Duration::from_secs(60), run)
+        .await
+        .expect("extract finishes")
+        .unwrap()
+}
+
+/// A server answering every request with `body`, one SSE frame per write.
+async fn serve(body: Vec<u8>) -> Server {
+    let cuts = body
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| *w == b"\n\n")
+        .map(|(i, _)| i + 2)
+        .filter(|&end| end < body.len())
+        .collect();
+    Server::start(vec![Plan::stream(body, cuts)]).await
+}
+
+fn stdout_lines(out: &Output) -> Vec<Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A schema file in a fresh temporary directory.
+fn schema_file(name: &str, schema: &Value) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("structream-extract-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, schema.to_string()).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prints_the_value_and_sends_the_schema_and_prompt() {
+    let server = serve(replay::openai_tool_calls(&[("User", USER)], 4)).await;
+    let url = server.base_url();
+    let out = extract(&[
+        "--model",
+        "openai/gpt-4.1-mini",
+        "--example",
+        "user",
+        "--prompt",
+        "Jason is 25",
+        "--base-url",
+        &url,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8(out.stdout.clone()).unwrap(),
+        "{\"name\":\"Jason \\\"J\\\" Smith\",\"age\":25}\n"
+    );
+    assert!(stderr(&out).is_empty(), "no spinner without a terminal");
+    let sent: Value = serde_json::from_slice(&server.received()[0].body).unwrap();
+    assert_eq!(sent["model"], "gpt-4.1-mini");
+    let text = sent.to_string();
+    assert!(text.contains("Jason is 25"), "{text}");
+    assert_eq!(sent["tools"][0]["function"]["name"], "User");
+    assert!(
+        sent["tools"][0]["function"]["parameters"]["properties"]["age"].is_object(),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_schema_file_with_partial_prints_growing_values_then_the_final_one() {
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Invoice",
+        "type": "object",
+        "properties": {
+            "vendor": {"type": "string"},
+            "total": {"type": "number", "minimum": 0},
+            "lines": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["vendor", "total", "lines"],
+    });
+    let path = schema_file("invoice.json", &schema);
+    let answer = r#"{"vendor": "ACME Tools", "total": 129.5, "lines": ["hammer", "nails x200"]}"#;
+    let server = serve(replay::anthropic_tool_use("Invoice", answer, 3, "tool_use")).await;
+    let url = server.base_url();
+    let out = extract(&[
+        "--model",
+        "anthropic/claude-sonnet-4-5",
+        "--schema",
+        path.to_str().unwrap(),
+        "--prompt",
+        "ACME Tools invoice ...",
+        "--partial",
+        "--base-url",
+        &url,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = stdout_lines(&out);
+    assert!(lines.len() > 5, "{lines:?}");
+    let last = lines.last().unwrap();
+    assert_eq!(last, &serde_json::from_str::<Value>(answer).unwrap());
+    for pair in lines.windows(2) {
+        assert_ne!(pair[0], pair[1], "a line per visible change");
+    }
+    // The file's schema is what the provider got (without `$schema`).
+    let sent: Value = serde_json::from_slice(&server.received()[0].body).unwrap();
+    assert_eq!(sent["tools"][0]["name"], "Invoice");
+    assert_eq!(
+        sent["tools"][0]["input_schema"]["properties"]["lines"]["items"]["type"],
+        "string"
+    );
+    assert!(sent["tools"][0]["input_schema"].get("$schema").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn iterable_prints_one_line_per_item() {
+    let list = r#"{"items": [{"name": "Jason", "age": 10}, {"name": "John", "age": 30}]}"#;
+    let server = serve(replay::openai_tool_calls(&[("UserList", list)], 5)).await;
+    let url = server.base_url();
+    let out = extract(&[
+        "--model",
+        "openai/gpt-4.1-mini",
+        "--example",
+        "user",
+        "--iterable",
+        "--prompt",
+        "Jason is 10 and John is 30",
+        "--base-url",
+        &url,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout_lines(&out),
+        [
+            json!({"name": "Jason", "age": 10}),
+            json!({"name": "John", "age": 30})
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provider_error_exits_3_with_the_providers_message() {
+    let body = br#"{"error": {"message": "Incorrect API key provided: sk-test***", "type": "invalid_request_error", "code": "invalid_api_key"}}"#;
+    let server = Server::start(vec![Plan::status(401, "application/json", body)]).await;
+    let url = server.base_url();
+    let out = extract(&[
+        "--model",
+        "openai/gpt-4.1-mini",
+        "--example",
+        "user",
+        "--prompt",
+        "x",
+        "--base-url",
+        &url,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("Incorrect API key provided"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invalid_answer_without_retries_exits_4() {
+    let server = serve(replay::openai_tool_calls(
+        &[("User", r#"{"name": "Jason", "age": 200}"#)],
+        4,
+    ))
+    .await;
+    let url = server.base_url();
+    let out = extract(&[
+        "--model",
+        "openai/gpt-4.1-mini",
+        "--example",
+        "user",
+        "--prompt",
+        "Jason is 200",
+        "--max-retries",
+        "0",
+        "--base-url",
+        &url,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("/age"), "{}", stderr(&out));
+    assert_eq!(server.received().len(), 1, "no retry");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retries_send_the_error_back_and_the_second_answer_wins() {
+    let bad = replay::openai_tool_calls(&[("User", r#"{"name": "Jason", "age": 200}"#)], 4);
+    let good = replay::openai_tool_calls(&[("User", r#"{"name": "Jason", "age": 20}"#)], 4);
+    let server = Server::start(vec![Plan::stream(bad, vec![]), Plan::stream(good, vec![])]).await;
+    let url = server.base_url();
+    let out = extract(&[
+        "--model",
+        "openai/gpt-4.1-mini",
+        "--example",
+        "user",
+        "--prompt",
+        "Jason is 20",
+        "--max-retries",
+        "1",
+        "--base-url",
+        &url,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout_lines(&out), [json!({"name": "Jason", "age": 20})]);
+    assert!(stderr(&out).contains("retry 1"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_cut_at_the_token_limit_exits_5_with_the_partial_on_stderr() {
+    let server = serve(replay::openai_content(
+        r#"{"name": "Jason", "a"#,
+        3,
+        "length",
+    ))
+    .await;
+    let url = server.base_url();
+    let out = extract(&[
+        "--model",
+        "openai/gpt-4.1-mini",
+        "--example",
+        "user",
+        "--prompt",
+        "Jason is 25",
+        "--base-url",
+        &url,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("incomplete"), "{err}");
+    assert!(err.contains(r#"{"name":"Jason"}"#), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn usage_errors_exit_2() {
+    let cases: &[&[&str]] = &[
+        &["--model", "openai/gpt-4.1-mini", "--prompt", "x"],
+        &[
+            "--model",
+            "openai/gpt-4.1-mini",
+            "--example",
+            "user",
+            "--schema",
+            "s.json",
+            "--prompt",
+            "x",
+        ],
+        &[
+            "--model",
+            "openai/gpt-4.1-mini",
+            "--example",
+            "user",
+            "--prompt",
+            "x",
+            "--partial",
+            "--iterable",
+        ],
+        &[
+            "--model",
+            "nope/model",
+            "--example",
+            "user",
+            "--prompt",
+            "x",
+        ],
+        &[
+            "--model",
+            "gpt-4.1-mini",
+            "--example",
+            "user",
+            "--prompt",
+            "x",
+        ],
+        &[
+            "--model",
+            "openai/gpt-4.1-mini",
+            "--schema",
+            "/no/such/schema.json",
+            "--prompt",
+            "x",
+        ],
+    ];
+    for args in cases {
+        let out = extract(args).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty());
+    }
+    let not_json = schema_file("not-json.json", &json!("a string"));
+    let out = extract(&[
+        "--model",
+        "openai/gpt-4.1-mini",
+        "--schema",
+        not_json.to_str().unwrap(),
+        "--prompt",
+        "x",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn help_has_examples_and_the_exit_codes() {
+    let out = extract(&["--help"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("Examples:"), "{help}");
+    assert!(
+        help.contains("structream extract --model openai/gpt-4.1-mini --example user"),
+        "{help}"
+    );
+    for code in ["2  usage", "3  provider", "4  validation", "5  incomplete"] {
+        assert!(help.contains(code), "{code}: {help}");
+    }
+}
+
+#[test]
+fn a_missing_api_key_is_a_usage_error() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_structream"))
+        .args([
+            "extract",
+            "--model",
+            "openai/gpt-4.1-mini",
+            "--example",
+            "user",
+            "--prompt",
+            "x",
+        ])
+        .env_remove("OPENAI_API_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("OPENAI_API_KEY"), "{stderr}");
+    assert!(
+        !stderr.contains("transport error: transport error"),
+        "{stderr}"
+    );
+}

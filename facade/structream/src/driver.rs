@@ -1,0 +1,743 @@
+//! The driver: provider [`StreamEvent`]s in, typed [`Event`]s out. No I/O
+//! and no async; the async stream ([`crate::CallStream`]) and the blocking
+//! iterator ([`crate::blocking`]) both run this one state machine.
+//!
+//! Each JSON channel of the response (a tool call's arguments, or the text
+//! content in the JSON modes) streams into its own [`Document`]. Deltas
+//! update the typed partial in place (O(change), behind an [`Arc`] that is
+//! only copied if the consumer still holds the previous one); item events
+//! become typed items the moment they close; at the end of a response the
+//! value is validated and either delivered or sent back for a retry.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use serde_json::Value;
+use structream_parser::document::{Changes, Document, ItemEvent, Options, Outcome};
+use structream_provider::{FinishReason, Message, StreamEvent, StructuredRequest, Usage};
+
+use crate::partial::{PartialValue, Policies, split_pointer};
+use crate::schema::{ITEMS_FIELD, validate};
+use crate::{Error, Event, Structured};
+
+/// What the caller wants from the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Want {
+    /// The final value only.
+    Value,
+    /// Partial values, then the final value.
+    Partial,
+    /// Each item of a list as it closes.
+    Items,
+}
+
+/// Where the value sits in the model's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// The value itself: one tool call's arguments, or the JSON content.
+    Single,
+    /// The value is the enum variant named by the (first) tool call:
+    /// `{"<tool name>": <arguments>}`.
+    Variant,
+    /// An object `{"items": [...]}` holding the list.
+    List,
+    /// One tool call per item; with `variants`, the tool name picks the
+    /// enum variant.
+    Calls {
+        /// Whether `T` is an externally tagged enum, one tool per variant.
+        variants: bool,
+    },
+}
+
+/// What the adapter does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// Send [`Driver::request`].
+    Send,
+    /// Read the response.
+    Read,
+    /// Drop the response (an item failed; a retry follows) and send again.
+    Abort,
+    /// Nothing more.
+    Done,
+}
+
+/// One JSON channel: a tool call, or the content.
+#[derive(Debug)]
+struct Channel {
+    name: String,
+    doc: Document,
+    raw: String,
+    failed: Option<String>,
+    ended: bool,
+}
+
+impl Channel {
+    fn new(name: String, options: Options) -> Self {
+        Channel {
+            name,
+            doc: Document::with_options(options),
+            raw: String::new(),
+            failed: None,
+            ended: false,
+        }
+    }
+}
+
+/// The state machine of one call (all its attempts).
+pub(crate) struct Driver<T: Structured> {
+    want: Want,
+    shape: Shape,
+    schema: Value,
+    request: StructuredRequest,
+    max_retries: u32,
+    raw_events: bool,
+    options: Options,
+    next: Next,
+    // This attempt.
+    calls: BTreeMap<u32, Channel>,
+    content: Option<Channel>,
+    refusal: String,
+    finish: Option<FinishReason>,
+    stream_error: Option<Error>,
+    attempt_usage: Usage,
+    partial: Option<Arc<T::Partial>>,
+    dirty: bool,
+    /// Item JSON handed out, over all attempts (a retry continues the list).
+    accepted: Vec<String>,
+    // Over all attempts.
+    errors: Vec<Error>,
+    usage: Usage,
+    last_output: String,
+    out: VecDeque<Result<Event<T>, Error>>,
+}
+
+impl<T: Structured> std::fmt::Debug for Driver<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Driver")
+            .field("want", &self.want)
+            .field("shape", &self.shape)
+            .field("next", &self.next)
+            .field("attempt", &self.errors.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A tool name: letters, digits, `_` and `-`, at most 64.
+pub(crate) fn tool_name(title: &str) -> String {
+    let name: String = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(64)
+        .collect();
+    if name.is_empty() {
+        "output".into()
+    } else {
+        name
+    }
+}
+
+impl<T: Structured> Driver<T> {
+    pub(crate) fn new(
+        want: Want,
+        shape: Shape,
+        schema: Value,
+        request: StructuredRequest,
+        max_retries: u32,
+        raw_events: bool,
+    ) -> Self {
+        let mut options = Options::default();
+        match (&shape, want) {
+            (Shape::Single, Want::Partial) => {
+                options = with_policies(options.deltas(true), &Policies::of::<T>())
+            }
+            (Shape::Variant, Want::Partial) => options = options.deltas(true),
+            (Shape::List, Want::Items) => {
+                options =
+                    options.items(format!("/{ITEMS_FIELD}").parse().expect("a valid pattern"));
+            }
+            _ => {}
+        }
+        Driver {
+            want,
+            shape,
+            schema,
+            request,
+            max_retries,
+            raw_events,
+            options,
+            next: Next::Send,
+            calls: BTreeMap::new(),
+            content: None,
+            refusal: String::new(),
+            finish: None,
+            stream_error: None,
+            attempt_usage: Usage::default(),
+            partial: None,
+            dirty: false,
+            accepted: Vec::new(),
+            errors: Vec::new(),
+            usage: Usage::default(),
+            last_output: String::new(),
+            out: VecDeque::new(),
+        }
+    }
+
+    /// The request of the current attempt.
+    pub(crate) fn request(&self) -> &StructuredRequest {
+        &self.request
+    }
+
+    pub(crate) fn next(&self) -> Next {
+        self.next
+    }
+
+    pub(crate) fn pop(&mut self) -> Option<Result<Event<T>, Error>> {
+        self.out.pop_front()
+    }
+
+    /// Token usage so far, over every attempt.
+    pub(crate) fn usage(&self) -> Usage {
+        let mut total = self.usage;
+        add_usage(&mut total, self.attempt_usage);
+        total
+    }
+
+    /// The finish reason of the last response.
+    pub(crate) fn finish_reason(&self) -> Option<FinishReason> {
+        self.finish
+    }
+
+    /// The raw output of the last attempt (tool arguments or content).
+    pub(crate) fn last_output(&self) -> &str {
+        &self.last_output
+    }
+
+    /// The request was sent and the response is being read.
+    pub(crate) fn sent(&mut self) {
+        self.next = Next::Read;
+    }
+
+    /// The request failed, or the response broke off: the call ends with
+    /// this error (what already arrived was handed out).
+    pub(crate) fn fail(&mut self, error: Error) {
+        self.flush_partial();
+        self.out.push_back(Err(error));
+        self.next = Next::Done;
+    }
+
+    /// One decoded event of the response.
+    pub(crate) fn on_event(&mut self, event: StreamEvent<'_>) {
+        if self.next != Next::Read {
+            return;
+        }
+        if self.raw_events {
+            self.out
+                .push_back(Ok(Event::Raw(event.clone().into_owned())));
+        }
+        if event.choice() != 0 {
+            return;
+        }
+        match event {
+            StreamEvent::TextDelta { text, .. } => {
+                if self.content.is_none() {
+                    let options = self.options.clone().lenient(true);
+                    self.content = Some(Channel::new(String::new(), options));
+                }
+                self.feed_content(&text);
+            }
+            StreamEvent::ToolCallStart { index, name, .. } => {
+                let options = self.options.clone();
+                self.calls
+                    .entry(index)
+                    .or_insert_with(|| Channel::new(name.into_owned(), options));
+            }
+            StreamEvent::ToolArgsDelta { index, json, .. } => {
+                let options = self.options.clone();
+                self.calls
+                    .entry(index)
+                    .or_insert_with(|| Channel::new(String::new(), options));
+                self.feed_call(index, &json);
+            }
+            StreamEvent::ToolCallEnd { index, .. } => self.end_call(index),
+            StreamEvent::Refusal { text, .. } => self.refusal.push_str(&text),
+            StreamEvent::Usage(u) => add_usage(&mut self.attempt_usage, u),
+            StreamEvent::Finish { reason, .. } => self.finish = Some(reason),
+            StreamEvent::Error(e) => self.stream_error = Some(Error::Provider(e)),
+            _ => {}
+        }
+    }
+
+    /// The end of one network read: a changed partial is handed out once.
+    pub(crate) fn end_of_chunk(&mut self) {
+        self.flush_partial();
+    }
+
+    fn flush_partial(&mut self) {
+        if self.dirty {
+            self.dirty = false;
+            if let Some(p) = &self.partial {
+                self.out.push_back(Ok(Event::Partial(Arc::clone(p))));
+            }
+        }
+    }
+
+    /// Whether this channel carries the value (the first tool call, or the
+    /// content), rather than being one item of many.
+    fn is_value_channel(&self, index: Option<u32>) -> bool {
+        match index {
+            None => true,
+            Some(i) => self.calls.keys().next() == Some(&i),
+        }
+    }
+
+    fn feed_content(&mut self, text: &str) {
+        if !self.calls.is_empty() {
+            // Text beside tool calls is commentary, not the value.
+            return;
+        }
+        self.feed_channel(None, text);
+    }
+
+    fn feed_call(&mut self, index: u32, json: &str) {
+        self.feed_channel(Some(index), json);
+    }
+
+    /// Feeds a piece of a channel's JSON (tool call `index`, or the content).
+    fn feed_channel(&mut self, index: Option<u32>, text: &str) {
+        let channel = match index {
+            Some(i) => self.calls.get_mut(&i),
+            None => self.content.as_mut(),
+        };
+        let Some(channel) = channel else { return };
+        channel.raw.push_str(text);
+        if channel.failed.is_some() {
+            return;
+        }
+        match channel.doc.feed(text.as_bytes()) {
+            Ok(changes) => {
+                let (deltas, items) = collect(&changes);
+                self.apply(index, deltas, items);
+            }
+            Err(e) => channel.failed = Some(e.to_string()),
+        }
+    }
+
+    /// Applies a channel's deltas to the partial and its items to the output.
+    fn apply(
+        &mut self,
+        index: Option<u32>,
+        deltas: Vec<(structream_parser::document::DeltaOp, String, String)>,
+        items: Vec<String>,
+    ) {
+        if self.want == Want::Partial && self.is_value_channel(index) {
+            let prefix = match (&self.shape, index) {
+                (Shape::Variant, Some(i)) => Some(self.calls[&i].name.clone()),
+                _ => None,
+            };
+            for (op, path, value) in deltas {
+                let mut segments = split_pointer(&path);
+                if let Some(name) = &prefix {
+                    segments.insert(0, name.clone());
+                }
+                let applied = if segments.is_empty() {
+                    T::Partial::create(&value).map(|p| self.partial = Some(Arc::new(p)))
+                } else if segments.len() == 1 && prefix.is_some() {
+                    let wrapped = format!("{{{}:{value}}}", Value::String(segments[0].clone()));
+                    T::Partial::create(&wrapped).map(|p| self.partial = Some(Arc::new(p)))
+                } else {
+                    match self.partial.as_mut() {
+                        Some(p) => Arc::make_mut(p).apply(&segments, op, &value),
+                        None => Ok(()),
+                    }
+                };
+                // A delta that does not fit the type changes nothing shown;
+                // the final validation reports the real problem.
+                if applied.is_ok() {
+                    self.dirty = true;
+                }
+            }
+        }
+        for json in items {
+            self.item(&json);
+        }
+    }
+
+    fn end_call(&mut self, index: u32) {
+        let Some(channel) = self.calls.get_mut(&index) else {
+            return;
+        };
+        if channel.ended {
+            return;
+        }
+        channel.ended = true;
+        if !matches!(self.shape, Shape::Calls { .. }) || self.want != Want::Items {
+            return;
+        }
+        // One call, one item.
+        let result = finish_channel(channel);
+        let name = channel.name.clone();
+        match result {
+            Ok(json) => {
+                let json = match self.shape {
+                    Shape::Calls { variants: true } => {
+                        format!("{{{}:{json}}}", Value::String(name))
+                    }
+                    _ => json,
+                };
+                self.item(&json);
+            }
+            Err(e) => self.attempt_failed(e),
+        }
+    }
+
+    /// A complete item of the list: validated, then handed out.
+    fn item(&mut self, json: &str) {
+        if self.next != Next::Read {
+            return;
+        }
+        let item_schema = match self.shape {
+            Shape::List => self
+                .schema
+                .pointer("/properties/items/items")
+                .cloned()
+                .map(|s| with_defs(s, &self.schema)),
+            _ => Some(self.schema.clone()),
+        };
+        match validate_value::<T>(json, item_schema.as_ref()) {
+            Ok(value) => {
+                self.accepted.push(json.to_owned());
+                self.out.push_back(Ok(Event::Item(value)));
+            }
+            Err(e) => self.attempt_failed(e),
+        }
+    }
+
+    /// The response ended (the decoder finished without error).
+    pub(crate) fn end_of_response(&mut self) {
+        if self.next != Next::Read {
+            return;
+        }
+        self.flush_partial();
+        if let Some(e) = self.stream_error.take() {
+            self.fail(e);
+            return;
+        }
+        match self.want {
+            Want::Items => self.end_items(),
+            Want::Value | Want::Partial => self.end_value(),
+        }
+    }
+
+    fn end_items(&mut self) {
+        if let Shape::Calls { .. } = self.shape {
+            let open: Vec<u32> = self
+                .calls
+                .iter()
+                .filter(|(_, c)| !c.ended)
+                .map(|(i, _)| *i)
+                .collect();
+            for index in open {
+                self.end_call(index);
+            }
+            if self.next != Next::Read {
+                return;
+            }
+            if self.calls.is_empty() {
+                if let Some(e) = self.no_output_error() {
+                    return self.attempt_failed(e);
+                }
+            }
+            return self.finish_attempt();
+        }
+        let channel = self.value_channel();
+        let Some(channel) = channel else {
+            let e = self
+                .no_output_error()
+                .unwrap_or_else(|| Error::Json("no list in the output".into()));
+            return self.attempt_failed(e);
+        };
+        match finish_channel(channel) {
+            Ok(_) => self.finish_attempt(),
+            Err(e) => self.attempt_failed(e),
+        }
+    }
+
+    fn end_value(&mut self) {
+        let shape = self.shape.clone();
+        let Some(channel) = self.value_channel() else {
+            let e = self.no_output_error().unwrap_or_else(|| {
+                Error::Json(
+                    "no structured output: the model neither called the tool nor answered in JSON"
+                        .into(),
+                )
+            });
+            return self.attempt_failed(e);
+        };
+        let name = channel.name.clone();
+        match finish_channel(channel) {
+            Ok(json) => {
+                let json = if shape == Shape::Variant {
+                    format!("{{{}:{json}}}", Value::String(name))
+                } else {
+                    json
+                };
+                match validate_value::<T>(&json, Some(&self.schema)) {
+                    Ok(value) => {
+                        self.out.push_back(Ok(Event::Done(value)));
+                        self.finish_attempt();
+                    }
+                    Err(e) => self.attempt_failed(e),
+                }
+            }
+            Err(e) => self.attempt_failed(e),
+        }
+    }
+
+    fn value_channel(&mut self) -> Option<&mut Channel> {
+        let first = self.calls.keys().next().copied();
+        match first {
+            Some(i) => self.calls.get_mut(&i),
+            None => self.content.as_mut(),
+        }
+    }
+
+    /// The error of a response with no structured output, if it says why.
+    fn no_output_error(&self) -> Option<Error> {
+        if !self.refusal.is_empty() {
+            return Some(Error::Refusal(self.refusal.clone()));
+        }
+        match self.finish {
+            Some(FinishReason::ContentFilter) => Some(Error::ContentFilter),
+            Some(FinishReason::Length) => Some(Error::Incomplete {
+                partial: None,
+                reason: self.finish,
+            }),
+            _ => None,
+        }
+    }
+
+    /// This attempt's output did not make it: retry, or end the call.
+    fn attempt_failed(&mut self, error: Error) {
+        let error = match error {
+            // A cut-off output is what it is; asking again would cut it again.
+            Error::Json(_) if self.finish == Some(FinishReason::Length) => Error::Incomplete {
+                partial: self
+                    .value_channel()
+                    .and_then(|c| c.doc.snapshot().map(|s| s.to_json())),
+                reason: self.finish,
+            },
+            Error::Json(_) if !self.refusal.is_empty() => Error::Refusal(self.refusal.clone()),
+            Error::Json(_) if self.finish == Some(FinishReason::ContentFilter) => {
+                Error::ContentFilter
+            }
+            other => other,
+        };
+        let output = self.attempt_output();
+        self.last_output = output.clone();
+        let attempts_left = (self.errors.len() as u32) < self.max_retries;
+        if !error.is_retryable() || !attempts_left {
+            let error = if self.max_retries > 0 && error.is_retryable() {
+                let mut attempts = std::mem::take(&mut self.errors);
+                attempts.push(error);
+                Error::RetriesExhausted {
+                    attempts,
+                    usage: self.usage(),
+                }
+            } else {
+                error
+            };
+            self.flush_partial();
+            self.out.push_back(Err(error));
+            self.next = Next::Done;
+            return;
+        }
+        self.errors.push(error.clone());
+        let attempt = self.errors.len() as u32;
+        self.out.push_back(Ok(Event::Retry {
+            attempt,
+            error: error.to_string(),
+        }));
+        let follow_up = if self.want == Want::Items && !self.accepted.is_empty() {
+            format!(
+                "Your answer did not validate:\n{error}\nThese items were accepted: [{}]. \
+                 Answer again with the remaining items only, correcting the errors.",
+                self.accepted.join(",")
+            )
+        } else {
+            format!(
+                "Your answer did not validate:\n{error}\nAnswer again, correcting these errors."
+            )
+        };
+        self.request
+            .messages
+            .push(Message::assistant(if output.is_empty() {
+                "(no answer)".to_owned()
+            } else {
+                output
+            }));
+        self.request.messages.push(Message::user(follow_up));
+        self.reset_attempt();
+        // An attempt that failed mid-response drops the rest of it.
+        self.next = if self.next == Next::Read {
+            Next::Abort
+        } else {
+            Next::Send
+        };
+    }
+
+    /// The attempt's raw output: the tool calls' arguments or the content.
+    fn attempt_output(&self) -> String {
+        if self.calls.is_empty() {
+            return self
+                .content
+                .as_ref()
+                .map(|c| c.raw.clone())
+                .unwrap_or_default();
+        }
+        let parts: Vec<String> = self
+            .calls
+            .values()
+            .map(|c| {
+                if c.name.is_empty() {
+                    c.raw.clone()
+                } else {
+                    format!("{}({})", c.name, c.raw)
+                }
+            })
+            .collect();
+        parts.join("\n")
+    }
+
+    fn finish_attempt(&mut self) {
+        self.last_output = self.attempt_output();
+        self.next = Next::Done;
+    }
+
+    fn reset_attempt(&mut self) {
+        let usage = std::mem::take(&mut self.attempt_usage);
+        add_usage(&mut self.usage, usage);
+        self.calls.clear();
+        self.content = None;
+        self.refusal.clear();
+        self.finish = None;
+        self.stream_error = None;
+        self.partial = None;
+        self.dirty = false;
+    }
+
+    /// The adapter dropped an aborted response; the retry goes out next.
+    pub(crate) fn aborted(&mut self) {
+        if self.next == Next::Abort {
+            self.next = Next::Send;
+        }
+    }
+}
+
+/// The deltas and finished items of one feed, owned.
+type Collected = (
+    Vec<(structream_parser::document::DeltaOp, String, String)>,
+    Vec<String>,
+);
+
+fn collect(changes: &Changes<'_>) -> Collected {
+    let deltas = changes
+        .deltas()
+        .map(|d| (d.op(), d.path().to_owned(), d.value().to_owned()))
+        .collect();
+    let items = changes
+        .items()
+        .iter()
+        .filter_map(|i| match i {
+            ItemEvent::Done { json, .. } => Some(json.clone()),
+            ItemEvent::Started { .. } => None,
+        })
+        .collect();
+    (deltas, items)
+}
+
+/// Ends a channel's document: its complete JSON, or why there is none.
+fn finish_channel(channel: &mut Channel) -> Result<String, Error> {
+    if let Some(e) = &channel.failed {
+        return Err(Error::Json(e.clone()));
+    }
+    match channel.doc.finish() {
+        Ok(changes) => match changes.outcome() {
+            Some(Outcome::Complete) => {
+                Ok(changes.snapshot().map(|s| s.to_json()).unwrap_or_default())
+            }
+            Some(Outcome::Incomplete(e)) => Err(Error::Json(format!(
+                "the output ended inside the JSON value ({e})"
+            ))),
+            None => Err(Error::Json("the output did not end".into())),
+        },
+        Err(e) => Err(Error::Json(e.to_string())),
+    }
+}
+
+/// Deserializes and validates a final value or item.
+pub(crate) fn validate_value<T: Structured>(
+    json: &str,
+    schema: Option<&Value>,
+) -> Result<T, Error> {
+    let invalid = |path: String, message: String| Error::Validation {
+        path,
+        message,
+        output: json.to_owned(),
+    };
+    let value: Value = serde_json::from_str(json).map_err(|e| Error::Json(e.to_string()))?;
+    if let Some(schema) = schema {
+        let violations = validate(&value, schema);
+        if let Some(first) = violations.first() {
+            let message = violations
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n");
+            return Err(invalid(first.path.clone(), message));
+        }
+    }
+    let typed: T =
+        serde_json::from_value(value).map_err(|e| invalid(String::new(), e.to_string()))?;
+    typed.validate().map_err(|m| invalid(String::new(), m))?;
+    Ok(typed)
+}
+
+/// `schema` with the root's `$defs`, so its `$ref`s resolve on their own.
+fn with_defs(mut schema: Value, root: &Value) -> Value {
+    if let (Value::Object(map), Some(defs)) = (&mut schema, root.get("$defs")) {
+        map.insert("$defs".into(), defs.clone());
+    }
+    schema
+}
+
+fn with_policies(mut options: Options, policies: &Policies) -> Options {
+    for path in &policies.hold {
+        if let Ok(p) = path.parse() {
+            options = options.hold(p);
+        }
+    }
+    for (path, key) in &policies.require {
+        if let Ok(p) = path.parse() {
+            options = options.require(p, key.clone());
+        }
+    }
+    options
+}
+
+fn add_usage(total: &mut Usage, more: Usage) {
+    total.input_tokens += more.input_tokens;
+    total.output_tokens += more.output_tokens;
+    if let Some(r) = more.reasoning_tokens {
+        *total.reasoning_tokens.get_or_insert(0) += r;
+    }
+    if let Some(c) = more.cached_tokens {
+        *total.cached_tokens.get_or_insert(0) += c;
+    }
+}

@@ -1,0 +1,53 @@
+//! What a call's stream yields, and what `create_with_completion` returns.
+
+use std::sync::Arc;
+
+use structream_provider::{FinishReason, StreamEvent, Usage};
+
+use crate::Partial;
+
+/// One step of a streamed call.
+///
+/// `create_partial` yields [`Event::Partial`]s and ends with
+/// [`Event::Done`]; `create_iterable` yields [`Event::Item`]s. Either may
+/// yield [`Event::Retry`] when the model is asked again after an answer
+/// that did not validate: a partial consumer starts over (the next partial
+/// is of the new answer); an iterable consumer keeps the items it has, all
+/// validated, and the new answer continues the list after them.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Event<T: Partial> {
+    /// The value as far as it has streamed, updated in place. Drop it
+    /// before asking for the next one and no copy is ever made.
+    Partial(Arc<T::Partial>),
+    /// A complete, validated item of the list.
+    Item(T),
+    /// The complete, validated value.
+    Done(T),
+    /// Validation failed and the model is asked again (attempt `attempt`,
+    /// counting from 1).
+    Retry {
+        /// Which retry this is.
+        attempt: u32,
+        /// What was wrong with the previous answer.
+        error: String,
+    },
+    /// A raw provider event (only with [`Request::raw_events`](crate::Request::raw_events)).
+    Raw(StreamEvent<'static>),
+}
+
+/// A value with the completion it came from.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Completion<T> {
+    /// The validated value.
+    pub value: T,
+    /// The model's raw output of the last attempt (tool arguments or text).
+    pub raw: String,
+    /// Why the model stopped, as it said.
+    pub finish_reason: Option<FinishReason>,
+    /// Token usage over every attempt.
+    pub usage: Usage,
+    /// How many validation retries it took.
+    pub retries: u32,
+}

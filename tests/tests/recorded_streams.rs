@@ -1,0 +1,198 @@
+//! Every recorded provider stream, decoded by its protocol crate, with each
+//! tool call's arguments (and JSON content) fed to a partial document
+//! exactly as the model's deltas arrived: mid-string, mid-escape,
+//! mid-number. Snapshots must grow into the final value, the deltas must
+//! replay to every snapshot, and the final value must equal a one-shot
+//! parse. The two recordings cut by the token limit end incomplete, with
+//! the best partial value.
+
+use std::collections::BTreeMap;
+
+use structream_parser::document::{Document, Options, Outcome, apply};
+use structream_parser::{Value, parse};
+use structream_provider::conformance::fixtures;
+use structream_provider::{StreamDecoder, StreamEvent};
+
+/// One JSON channel's fragments, in arrival order.
+type Channels = BTreeMap<(u32, u32), Vec<String>>;
+
+fn decoder(protocol: &str) -> Box<dyn StreamDecoder> {
+    match protocol {
+        "anthropic" => Box::new(structream_anthropic::AnthropicDecoder::default()),
+        "gemini" => Box::new(structream_gemini::GeminiDecoder::default()),
+        "openai-responses" => Box::new(structream_openai::ResponsesDecoder::default()),
+        _ => Box::new(structream_openai::ChatDecoder::default()),
+    }
+}
+
+/// Tool-call arguments by (choice, index), and text content by choice
+/// (index `u32::MAX`).
+fn channels(protocol: &str, body: &[u8]) -> Option<Channels> {
+    let mut d = decoder(protocol);
+    let mut out = Channels::new();
+    let mut sink = |event: StreamEvent<'_>| match event {
+        StreamEvent::ToolArgsDelta {
+            choice,
+            index,
+            json,
+        } => out
+            .entry((choice, index))
+            .or_default()
+            .push(json.into_owned()),
+        StreamEvent::TextDelta { choice, text } => out
+            .entry((choice, u32::MAX))
+            .or_default()
+            .push(text.into_owned()),
+        _ => {}
+    };
+    d.feed(body, &mut sink).ok()?;
+    match d.finish(&mut sink) {
+        // A stream that stopped early keeps what arrived.
+        Err(e) if !e.is_eof() => None,
+        _ => Some(out),
+    }
+}
+
+fn consistent(partial: &Value, fin: &Value) -> bool {
+    match (partial, fin) {
+        (Value::String(a), Value::String(b)) => b.starts_with(a.as_str()),
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() <= b.len()
+                && a.iter().zip(b).enumerate().all(|(i, (x, y))| {
+                    if i + 1 < a.len() {
+                        x == y
+                    } else {
+                        consistent(x, y)
+                    }
+                })
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() <= b.len()
+                && a.iter().zip(b).enumerate().all(|(i, ((ka, x), (kb, y)))| {
+                    ka == kb
+                        && if i + 1 < a.len() {
+                            x == y
+                        } else {
+                            consistent(x, y)
+                        }
+                })
+        }
+        (x, y) => x == y,
+    }
+}
+
+/// Streams one channel's fragments; the outcome and the last snapshot.
+fn stream(name: &str, fragments: &[String], fin: Option<&Value>) -> (Outcome, Option<Value>) {
+    let mut doc = Document::with_options(Options::default().deltas(true).lenient(fin.is_none()));
+    let mut replayed = None;
+    let mut prev: Option<Value> = None;
+    let mut check = |changes: structream_parser::document::Changes<'_>| {
+        for delta in changes.deltas() {
+            apply(&mut replayed, &delta).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        let snapshot = changes.snapshot().map(|s| s.value());
+        assert_eq!(
+            replayed.as_ref().map(Value::to_json),
+            snapshot.as_ref().map(Value::to_json),
+            "{name}: deltas replay"
+        );
+        if let Some(s) = &snapshot {
+            if let Some(fin) = fin {
+                assert!(consistent(s, fin), "{name}: {s} does not lead to {fin}");
+            }
+            if let Some(p) = &prev {
+                assert!(consistent(p, s), "{name}: {p} then {s}");
+            }
+        }
+        prev = snapshot;
+    };
+    for fragment in fragments {
+        let changes = doc
+            .feed(fragment.as_bytes())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        check(changes);
+    }
+    let end = doc.finish().unwrap_or_else(|e| panic!("{name}: {e}"));
+    let outcome = end.outcome().unwrap();
+    check(end);
+    (outcome, prev)
+}
+
+#[test]
+fn recorded_tool_arguments_and_json_content_stream_consistently() {
+    let mut checked = 0;
+    let mut content = 0;
+    for protocol in [
+        "openai-chat",
+        "openai-compatible",
+        "openai-responses",
+        "anthropic",
+        "gemini",
+    ] {
+        for fixture in fixtures(protocol) {
+            let Some(channels) = channels(protocol, &fixture.body) else {
+                // Files a decoder rejects on purpose are pinned by the
+                // provider crates' own tests.
+                continue;
+            };
+            for ((choice, index), fragments) in channels {
+                let whole: String = fragments.concat();
+                let name = format!("{} choice {choice} index {index}", fixture.name);
+                let is_text = index == u32::MAX;
+                let fin = match parse(whole.as_bytes()) {
+                    Ok(v) => v,
+                    // Prose content is not JSON; truncated ones are checked below.
+                    Err(_) => continue,
+                };
+                if is_text && !matches!(fin, Value::Object(_) | Value::Array(_)) {
+                    continue;
+                }
+                let (outcome, last) = stream(&name, &fragments, Some(&fin));
+                assert_eq!(outcome, Outcome::Complete, "{name}");
+                assert_eq!(last.as_ref(), Some(&fin), "{name}");
+                checked += 1;
+                content += usize::from(is_text);
+            }
+        }
+    }
+    // Real recordings, not a handful: every tool call and JSON answer in them.
+    eprintln!("{checked} channels checked, {content} of them JSON content");
+    assert!(checked >= 70, "only {checked} channels checked");
+    assert!(content >= 5, "only {content} JSON content channels");
+}
+
+#[test]
+fn answers_cut_by_the_token_limit_end_incomplete_with_the_best_partial() {
+    for (protocol, file, expected) in [
+        (
+            "openai-chat",
+            "openai-chat/openai-python/parse_max_tokens_reached_truncated_json.sse",
+            "{}",
+        ),
+        (
+            "anthropic",
+            "anthropic/anthropic-sdk-python/incomplete_partial_json_response.sse",
+            r###"{"filename":"taxes.txt","lines_of_text":["# COMPREHENSIVE TAX GUIDE FOR INDIVIDUALS WITH MULTIPLE W-2s","","## INTRODUCTION","","Filing taxes"]}"###,
+        ),
+    ] {
+        let fixture = fixtures(protocol)
+            .into_iter()
+            .find(|f| f.name == file)
+            .unwrap_or_else(|| panic!("{file}"));
+        let channels =
+            channels(protocol, &fixture.body).unwrap_or_else(|| panic!("{file} decodes"));
+        let (_, fragments) = channels
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("{file}: no JSON"));
+        let whole = fragments.concat();
+        assert!(parse(whole.as_bytes()).is_err(), "{file} is cut");
+        let (outcome, last) = stream(file, &fragments, None);
+        assert!(
+            matches!(outcome, Outcome::Incomplete(e) if e.is_eof()),
+            "{file}: {outcome:?}"
+        );
+        let shown = last.map(|v| v.to_json()).unwrap_or_default();
+        assert_eq!(shown, expected, "{file}");
+    }
+}
