@@ -16,16 +16,20 @@ corpora=../tests/corpora
 mkdir -p artifacts/logs
 # Seeds for a provider target: the recorded streams of its protocols (the
 # `.chunks.txt` recordings hold one event payload per line: framed as SSE).
+# The NUL bytes first make the input read as the recording itself: a raw
+# body with no cuts (`sse_decode`: default limits, no cuts), see `Case`.
 seed_streams() {
-  local dir=$1
-  shift
+  local dir=$1 prefix=$2
+  shift 2
   local f
   for sub in "$@"; do
     for f in "$corpora"/sse/"$sub"/*/*; do
+      local seed
+      seed="$dir/$(basename "$f").seed"
       case "$f" in
         */SOURCE.md) ;;
-        *.chunks.txt) awk 'NF { print "data: " $0; print "" }' "$f" >"$dir/$(basename "$f").sse" ;;
-        *) cp -n "$f" "$dir/" ;;
+        *.chunks.txt) { printf "$prefix"; awk 'NF { print "data: " $0; print "" }' "$f"; } >"$seed" ;;
+        *) { printf "$prefix"; cat "$f"; } >"$seed" ;;
       esac
     done
   done
@@ -36,15 +40,15 @@ for t in "${targets[@]}"; do
     tokenize|split_equivalence|compare_to_serde|document_prefix|deltas_replay|items|lenient)
       # Raw JSON is a fine seed for the byte-level targets.
       cp -n "$corpora"/jsontestsuite/*.json "$corpora"/json-bench/jsonchecker/*.json "corpus/$t/" 2>/dev/null || true ;;
-    sse_decode) seed_streams "corpus/$t" openai-chat openai-compatible openai-responses anthropic gemini ;;
-    openai_chat) seed_streams "corpus/$t" openai-chat openai-compatible ;;
-    openai_responses) seed_streams "corpus/$t" openai-responses ;;
-    anthropic) seed_streams "corpus/$t" anthropic ;;
-    gemini) seed_streams "corpus/$t" gemini ;;
-    ollama) seed_streams "corpus/$t" ollama ;;
+    sse_decode) seed_streams "corpus/$t" '\0\0\0\0\0' openai-chat openai-compatible openai-responses anthropic gemini ;;
+    openai_chat) seed_streams "corpus/$t" '\0\0' openai-chat openai-compatible ;;
+    openai_responses) seed_streams "corpus/$t" '\0\0' openai-responses ;;
+    anthropic) seed_streams "corpus/$t" '\0\0' anthropic ;;
+    gemini) seed_streams "corpus/$t" '\0\0' gemini ;;
+    ollama) seed_streams "corpus/$t" '\0\0' ollama ;;
   esac
   echo "== $t: ${seconds}s"
-  cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=2048 \
+  cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -max_len=65536 -print_final_stats=1 >"artifacts/logs/$t.log" 2>&1 || {
     echo "$t FAILED: see fuzz/artifacts/logs/$t.log"
     grep -E "panicked|ERROR|SUMMARY|Test unit written" "artifacts/logs/$t.log" | head -n 8

@@ -18,6 +18,7 @@
 //! `citations_delta`, `compaction_delta`, and unknown event types.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 use serde::Deserialize;
 use structream_provider::provider::{FrameHandler, Sink, parse_json};
@@ -104,6 +105,8 @@ enum Kind {
 pub struct AnthropicHandler {
     /// Open blocks: index and kind.
     blocks: Vec<(u32, Kind)>,
+    /// Every block index started in the message, open or closed.
+    started: BTreeSet<u32>,
     usage: Option<Usage>,
     usage_sent: bool,
     finished: bool,
@@ -187,7 +190,8 @@ impl FrameHandler for AnthropicHandler {
                 let block = ev
                     .content_block
                     .ok_or_else(|| DecodeError::shape("content_block_start without a block", at))?;
-                if self.kind(index).is_some() {
+                // Closed blocks count too: a tool call starts once.
+                if !self.started.insert(index) {
                     return Err(DecodeError::shape(
                         format!("content block {index} started twice"),
                         at,
