@@ -8,7 +8,7 @@
 //!   `benches/callgrind.sh` runs under valgrind to count instructions.
 //! - [`llm_chunks`] and the document workloads ([`stream_document`]): a
 //!   document streamed in LLM-sized chunks through
-//!   [`Document`](structream_parser::document::Document).
+//!   [`Document`].
 //! - [`peers`]: the re-parse-per-chunk approach of the other libraries.
 
 use std::hint::black_box;
