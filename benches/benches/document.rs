@@ -33,43 +33,13 @@
 #![allow(missing_docs)]
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use criterion::measurement::WallTime;
-use criterion::{
-    BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group,
-    criterion_main,
-};
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use structream_benches::peers::{close_and_reparse, jiter_reparse};
 use structream_benches::{
-    Consumer, count_events_chunks, llm_chunks, llm_document, stream_document, stream_sizes,
+    Consumer, count_events_chunks, llm_chunks, llm_document, stream_document, stream_sizes, timed,
 };
-
-/// Times `run` (and the drop of its output), checking each output with
-/// `check` outside the timed region.
-fn timed<T>(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    implementation: &str,
-    feeding: &str,
-    mut run: impl FnMut() -> T,
-    check: impl Fn(&T),
-) {
-    group.bench_function(BenchmarkId::new(implementation, feeding), |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let start = Instant::now();
-                let out = black_box(run());
-                total += start.elapsed();
-                check(&out);
-                let start = Instant::now();
-                drop(out);
-                total += start.elapsed();
-            }
-            total
-        });
-    });
-}
 
 fn bench_size(c: &mut Criterion, name: &str, bytes: usize) {
     let doc = llm_document(bytes);

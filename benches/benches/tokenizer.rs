@@ -27,42 +27,13 @@
 #![allow(missing_docs)]
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use criterion::measurement::WallTime;
-use criterion::{
-    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
-};
-use structream_benches::{Fixture, build_value, count_events, fixtures};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use structream_benches::{Fixture, build_value, count_events, fixtures, timed};
 
 /// Chunk size of the chunked runs.
 const CHUNK: usize = 4;
-
-/// Times `run` (and the drop of its output), checking each output with
-/// `check` outside the timed region.
-fn timed<T>(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    implementation: &str,
-    feeding: &str,
-    mut run: impl FnMut() -> T,
-    check: impl Fn(&T),
-) {
-    group.bench_function(BenchmarkId::new(implementation, feeding), |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let start = Instant::now();
-                let out = black_box(run());
-                total += start.elapsed();
-                check(&out);
-                let start = Instant::now();
-                drop(out);
-                total += start.elapsed();
-            }
-            total
-        });
-    });
-}
 
 fn bench_fixture(c: &mut Criterion, fixture: &Fixture) {
     let input = fixture.bytes.as_slice();

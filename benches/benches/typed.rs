@@ -31,18 +31,14 @@
 
 use std::hint::black_box;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use criterion::measurement::WallTime;
-use criterion::{
-    BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group,
-    criterion_main,
-};
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use structream::{CallKind, Client, Event, Partial};
 use structream_benches::{
-    Consumer, count_events_chunks, llm_document, stream_document, stream_sizes,
+    Consumer, count_events_chunks, llm_document, stream_document, stream_sizes, timed,
 };
 use structream_provider::Provider;
 
@@ -78,32 +74,6 @@ struct Citation {
 
 /// Bytes of the answer in each SSE event (about one token).
 const PIECE: usize = 4;
-
-/// Times `run` (and the drop of its output), checking each output with
-/// `check` outside the timed region.
-fn timed<T>(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    implementation: &str,
-    size: &str,
-    mut run: impl FnMut() -> T,
-    check: impl Fn(&T),
-) {
-    group.bench_function(BenchmarkId::new(implementation, size), |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let start = Instant::now();
-                let out = black_box(run());
-                total += start.elapsed();
-                check(&out);
-                let start = Instant::now();
-                drop(out);
-                total += start.elapsed();
-            }
-            total
-        });
-    });
-}
 
 /// The body cut after every SSE event (`\n\n`): one network read each.
 fn events(body: &[u8]) -> Vec<&[u8]> {

@@ -568,6 +568,36 @@ pub fn count_events_chunks<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Re
     Ok(count)
 }
 
+/// Times `run` (and the drop of its output) as benchmark
+/// `implementation/parameter` of `group`, checking each output with `check`
+/// outside the timed region, so a broken build cannot report a fast number.
+pub fn timed<T>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    implementation: &str,
+    parameter: &str,
+    mut run: impl FnMut() -> T,
+    check: impl Fn(&T),
+) {
+    group.bench_function(
+        criterion::BenchmarkId::new(implementation, parameter),
+        |b| {
+            b.iter_custom(|iters| {
+                let mut total = std::time::Duration::ZERO;
+                for _ in 0..iters {
+                    let start = std::time::Instant::now();
+                    let out = black_box(run());
+                    total += start.elapsed();
+                    check(&out);
+                    let start = std::time::Instant::now();
+                    drop(out);
+                    total += start.elapsed();
+                }
+                total
+            });
+        },
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
