@@ -20,6 +20,11 @@ mod case;
 /// that field has a value. serde's `rename`, `rename_all`, `alias` and
 /// `skip` are followed.
 ///
+/// Requirements: the companion derives `Debug`, `Clone` and `Serialize`, so
+/// field types need those too; a unit enum is its own partial and must
+/// derive `Debug`, `Clone` and `Deserialize` (a missing one is reported on the
+/// enum). Generic types are not supported yet.
+///
 /// It also implements `structream::Validate`: by default accepting every
 /// value that deserializes; with the container attribute
 /// `#[structream(validate = "path::to::check")]`, calling
@@ -302,6 +307,16 @@ fn expand_enum(input: &DeriveInput, unit: bool, tag: Option<&str>) -> Tokens {
     if unit {
         // Unit variants stream as strings: shown only once complete.
         return quote! {
+            // A unit enum is its own partial: it must be Clone, Debug and
+            // Deserialize (checked here, so the error names the enum).
+            const _: fn() = || {
+                fn partial_needs_clone_debug_deserialize<
+                    T: ::core::clone::Clone + ::core::fmt::Debug + ::structream::__private::serde::de::DeserializeOwned,
+                >() {
+                }
+                partial_needs_clone_debug_deserialize::<#name>();
+            };
+
             impl ::structream::Partial for #name {
                 type Partial = #name;
 

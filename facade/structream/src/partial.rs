@@ -14,7 +14,19 @@ use structream_parser::document::DeltaOp;
 
 /// A type whose values can stream in as partials.
 ///
-/// Implemented for the standard types and by `#[derive(Partial)]`.
+/// Implemented for the standard types and by `#[derive(Partial)]`. A unit
+/// enum is its own partial, so it must be `Clone`, `Debug` and
+/// `Deserialize`; without `Clone` the derive does not compile:
+///
+/// ```compile_fail
+/// #[derive(Debug, serde::Deserialize, structream::Partial)]
+/// enum Level { Low, High }
+/// ```
+///
+/// ```
+/// #[derive(Debug, Clone, serde::Deserialize, structream::Partial)]
+/// enum Level { Low, High }
+/// ```
 pub trait Partial {
     /// The partial companion type.
     type Partial: PartialValue;
