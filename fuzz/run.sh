@@ -34,12 +34,23 @@ seed_streams() {
     done
   done
 }
+# Seeds for a byte-level target: the JSON files of the test data (those a
+# libFuzzer input can hold), after PREFIX.
+seed_json() {
+  local dir=$1 prefix=$2 f
+  for f in "$corpora"/jsontestsuite/*.json "$corpora"/jsontestsuite-transform/*.json \
+    "$corpora"/json-bench/jsonchecker/*.json "$corpora"/json-bench/roundtrip/*.json \
+    "$corpora"/json-bench/simdjson/github_events.json; do
+    { printf "$prefix"; cat "$f"; } >"$dir/$(basename "$f").seed"
+  done
+}
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   case "$t" in
-    tokenize|split_equivalence|compare_to_serde|document_prefix|deltas_replay|items|lenient)
-      # Raw JSON is a fine seed for the byte-level targets.
-      cp -n "$corpora"/jsontestsuite/*.json "$corpora"/json-bench/jsonchecker/*.json "corpus/$t/" 2>/dev/null || true ;;
+    compare_to_serde) seed_json "corpus/$t" '' ;;
+    tokenize|split_equivalence|document_prefix|deltas_replay|items|lenient)
+      # A first byte 0: default parameters, the rest verbatim (see `Seeded`).
+      seed_json "corpus/$t" '\0' ;;
     sse_decode) seed_streams "corpus/$t" '\0\0\0\0\0' openai-chat openai-compatible openai-responses anthropic gemini ;;
     openai_chat) seed_streams "corpus/$t" '\0\0' openai-chat openai-compatible ;;
     openai_responses) seed_streams "corpus/$t" '\0\0' openai-responses ;;

@@ -3,15 +3,17 @@
 //! grow into the final value.
 #![no_main]
 
+mod seeded;
+
 use libfuzzer_sys::fuzz_target;
+use seeded::Seeded;
 use structream_parser::document::{Document, Options, StringMode};
 use structream_parser::{Value, parse};
 
-#[derive(Debug, arbitrary::Arbitrary)]
-struct Input {
+#[derive(Debug, Default, arbitrary::Arbitrary)]
+struct Params {
     complete_strings: bool,
     chunk_sizes: Vec<u8>,
-    bytes: Vec<u8>,
 }
 
 fn consistent(partial: &Value, fin: &Value) -> bool {
@@ -43,12 +45,12 @@ fn has_repeated_keys(v: &Value) -> bool {
     }
 }
 
-fuzz_target!(|input: Input| {
-    let strings = if input.complete_strings { StringMode::Complete } else { StringMode::Trailing };
+fuzz_target!(|input: Seeded<Params>| {
+    let strings = if input.params.complete_strings { StringMode::Complete } else { StringMode::Trailing };
     let fin = parse(&input.bytes).ok().filter(|v| !has_repeated_keys(v));
     let mut doc = Document::with_options(Options::default().strings(strings));
     let mut rest = &input.bytes[..];
-    let mut sizes = input.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    let mut sizes = input.params.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
     while !rest.is_empty() {
         let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
         let (chunk, tail) = rest.split_at(n);

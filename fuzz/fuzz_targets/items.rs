@@ -2,14 +2,16 @@
 //! it) equal the final value's elements, in order, under any chunking.
 #![no_main]
 
+mod seeded;
+
 use libfuzzer_sys::fuzz_target;
+use seeded::Seeded;
 use structream_parser::document::{Document, ItemEvent, Options};
 use structream_parser::{Value, parse};
 
-#[derive(Debug, arbitrary::Arbitrary)]
-struct Input {
+#[derive(Debug, Default, arbitrary::Arbitrary)]
+struct Params {
     chunk_sizes: Vec<u8>,
-    bytes: Vec<u8>,
 }
 
 fn dedup(v: &Value) -> Value {
@@ -30,14 +32,14 @@ fn dedup(v: &Value) -> Value {
     }
 }
 
-fuzz_target!(|input: Input| {
+fuzz_target!(|input: Seeded<Params>| {
     let Ok(Value::Array(fin)) = parse(&input.bytes).map(|v| dedup(&v)) else { return };
     let options = Options::default().items("".parse().unwrap());
     let mut doc = Document::with_options(options);
     let mut done = Vec::new();
     let mut started = 0;
     let mut rest = &input.bytes[..];
-    let mut sizes = input.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    let mut sizes = input.params.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
     loop {
         let changes = if rest.is_empty() {
             doc.finish().unwrap()

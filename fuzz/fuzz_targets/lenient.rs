@@ -3,39 +3,42 @@
 //! JSON when the surroundings cannot be mistaken for it.
 #![no_main]
 
+mod seeded;
+
 use libfuzzer_sys::fuzz_target;
+use seeded::Seeded;
 use structream_parser::document::{Document, Options, Outcome};
 use structream_parser::parse;
 
-#[derive(Debug, arbitrary::Arbitrary)]
-struct Input {
+/// What surrounds the JSON (the input's bytes).
+#[derive(Debug, Default, arbitrary::Arbitrary)]
+struct Params {
     prose: String,
     fence: bool,
     think: Option<String>,
-    json: Vec<u8>,
     after: String,
     chunk_sizes: Vec<u8>,
 }
 
-fuzz_target!(|input: Input| {
+fuzz_target!(|input: Seeded<Params>| {
     let mut text = Vec::new();
-    if let Some(t) = &input.think {
+    if let Some(t) = &input.params.think {
         // Without `<`, the block cannot end early.
         let t: String = t.chars().filter(|&c| c != '<').collect();
         text.extend_from_slice(format!("<think>{t}</think>").as_bytes());
     }
     // Prose without brackets, backticks or tags cannot start a value.
-    let prose: String = input.prose.chars().filter(|c| !"{[`<".contains(*c)).collect();
+    let prose: String = input.params.prose.chars().filter(|c| !"{[`<".contains(*c)).collect();
     text.extend_from_slice(prose.as_bytes());
-    if input.fence {
+    if input.params.fence {
         text.extend_from_slice(b"\n```json\n");
     }
-    text.extend_from_slice(&input.json);
-    text.extend_from_slice(input.after.as_bytes());
+    text.extend_from_slice(&input.bytes);
+    text.extend_from_slice(input.params.after.as_bytes());
 
     let mut doc = Document::with_options(Options::default().lenient(true));
     let mut rest = &text[..];
-    let mut sizes = input.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    let mut sizes = input.params.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
     let mut failed = false;
     while !rest.is_empty() {
         let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
@@ -49,10 +52,10 @@ fuzz_target!(|input: Input| {
     let result = if failed { None } else { doc.finish().ok() };
     // A valid object or array whose first bytes are `{"`/`{}` or `[` + a value
     // start is found and equals the strict parse.
-    let Ok(strict) = parse(&input.json) else { return };
-    let lead: Vec<u8> = input.json.iter().copied().filter(|b| !b" \t\r\n".contains(b)).take(2).collect();
+    let Ok(strict) = parse(&input.bytes) else { return };
+    let lead: Vec<u8> = input.bytes.iter().copied().filter(|b| !b" \t\r\n".contains(b)).take(2).collect();
     let findable = matches!(lead.as_slice(), [b'{', b'"' | b'}'] | [b'[', _]);
-    if !findable || input.json.first().is_some_and(|b| b" \t\r\n".contains(b)) {
+    if !findable || input.bytes.first().is_some_and(|b| b" \t\r\n".contains(b)) {
         return;
     }
     let end = result.expect("a findable value parses");

@@ -2,14 +2,16 @@
 //! verdict (error kind and offset included).
 #![no_main]
 
+mod seeded;
+
 use libfuzzer_sys::fuzz_target;
+use seeded::Seeded;
 use structream_parser::{Config, Event, Tokenizer};
 
-#[derive(Debug, arbitrary::Arbitrary)]
-struct Input {
+#[derive(Debug, Default, arbitrary::Arbitrary)]
+struct Params {
     config: Config,
     cuts: Vec<u16>,
-    bytes: Vec<u8>,
 }
 
 #[derive(Debug, PartialEq)]
@@ -52,13 +54,13 @@ fn run(config: &Config, bytes: &[u8], cuts: &[usize]) -> (Vec<Tok>, Result<(), s
     (out, result)
 }
 
-fuzz_target!(|input: Input| {
+fuzz_target!(|input: Seeded<Params>| {
     let len = input.bytes.len();
-    let mut cuts: Vec<usize> = input.cuts.iter().map(|&c| usize::from(c) % (len + 1)).collect();
+    let mut cuts: Vec<usize> = input.params.cuts.iter().map(|&c| usize::from(c) % (len + 1)).collect();
     cuts.sort_unstable();
-    let whole = run(&input.config, &input.bytes, &[]);
-    let split = run(&input.config, &input.bytes, &cuts);
-    if input.config.max_string_len.is_some() && whole.1.is_err() {
+    let whole = run(&input.params.config, &input.bytes, &[]);
+    let split = run(&input.params.config, &input.bytes, &cuts);
+    if input.params.config.max_string_len.is_some() && whole.1.is_err() {
         // With a string limit, an input both over the limit and invalid UTF-8
         // near it may report either error depending on the split (the first
         // chunk cannot see the invalid byte yet); the verdict is the same.

@@ -2,20 +2,22 @@
 //! never loops, and its error (if any) lies within the input.
 #![no_main]
 
+mod seeded;
+
 use libfuzzer_sys::fuzz_target;
+use seeded::Seeded;
 use structream_parser::{Config, Tokenizer};
 
-#[derive(Debug, arbitrary::Arbitrary)]
-struct Input {
+#[derive(Debug, Default, arbitrary::Arbitrary)]
+struct Params {
     config: Config,
     chunk_sizes: Vec<u8>,
-    bytes: Vec<u8>,
 }
 
-fuzz_target!(|input: Input| {
-    let mut tok = Tokenizer::with_config(input.config);
+fuzz_target!(|input: Seeded<Params>| {
+    let mut tok = Tokenizer::with_config(input.params.config);
     let mut rest = &input.bytes[..];
-    let mut sizes = input.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    let mut sizes = input.params.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
     let mut events = 0usize;
     let result = (|| {
         while !rest.is_empty() {
