@@ -74,9 +74,7 @@ impl NumState {
     pub(super) fn scan(mut self, bytes: &[u8], mut i: usize) -> (Scan, usize) {
         loop {
             if matches!(self, NumState::Int | NumState::Frac | NumState::ExpDigits) {
-                while bytes.get(i).is_some_and(u8::is_ascii_digit) {
-                    i += 1;
-                }
+                i = super::scan::digits_end(bytes, i);
             }
             let Some(&b) = bytes.get(i) else {
                 return (Scan::More(self), i);

@@ -47,6 +47,29 @@ pub(crate) fn string_run_end(bytes: &[u8], from: usize) -> usize {
     at
 }
 
+/// Index of the first byte at or after `from` that is not an ASCII digit
+/// (`bytes.len()` if there is none), eight bytes at a time.
+#[inline(always)]
+pub(super) fn digits_end(bytes: &[u8], mut from: usize) -> usize {
+    while let Some(word) = bytes.get(from..from + 8) {
+        let mut le = [0u8; 8];
+        le.copy_from_slice(word);
+        // A digit is a byte whose value minus b'0' is below 10. High bit of
+        // each byte of `x` at or above 10 (exact: the sum cannot carry into
+        // the next byte, and bytes of 0x80 or more keep their high bit).
+        let x = u64::from_le_bytes(le) ^ (LO * u64::from(b'0'));
+        let other = (((x & !HI) + LO * (0x80 - 10)) | x) & HI;
+        if other != 0 {
+            return from + (other.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    while bytes.get(from).is_some_and(u8::is_ascii_digit) {
+        from += 1;
+    }
+    from
+}
+
 /// Index of the first byte at or after `from` that is not a space
 /// (`bytes.len()` if there is none): the indentation after a line break,
 /// eight bytes at a time.
@@ -98,6 +121,23 @@ mod tests {
                         slow(&buf, from),
                         "{special} {pos} {from}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn digits_end_matches_the_byte_loop_at_every_position_and_byte() {
+        for other in 0u8..=255 {
+            for pos in 0..20 {
+                let mut buf = [b'7'; 20];
+                buf[pos] = other;
+                for from in 0..=buf.len() {
+                    let slow = buf[from..]
+                        .iter()
+                        .position(|b| !b.is_ascii_digit())
+                        .map_or(buf.len(), |p| from + p);
+                    assert_eq!(digits_end(&buf, from), slow, "{other} {pos} {from}");
                 }
             }
         }
