@@ -21,6 +21,7 @@
 
 mod number;
 pub(crate) mod scan;
+mod text;
 
 use crate::config::{Config, LoneSurrogates};
 use crate::error::{Error, ErrorKind};
@@ -307,10 +308,11 @@ pub struct Feed<'t, 'a> {
     eof: bool,
     /// `input` was cut short by [`Config::max_input_len`].
     over_limit: bool,
-    /// The longest valid UTF-8 prefix of `input`, and whether what follows
-    /// it is a character cut by the end of `input` (rather than invalid
-    /// bytes); computed at the first string run that needs it, so that one
-    /// check covers every run of the chunk.
+    /// For a chunk of at least [`WHOLE_CHUNK_CHECK`] bytes, its longest
+    /// valid UTF-8 prefix and whether what follows it is a character cut by
+    /// the end of `input` (rather than invalid bytes): one check covers
+    /// every string run of the chunk.
+    /// Computed at the first string run that needs it.
     text: Option<(&'a str, bool)>,
 }
 
@@ -349,24 +351,6 @@ impl<'t, 'a> Feed<'t, 'a> {
             over_limit,
             text: None,
         }
-    }
-
-    /// See [`Feed::text`].
-    #[inline]
-    fn chunk_text(&mut self) -> (&'a str, bool) {
-        if let Some(text) = self.text {
-            return text;
-        }
-        let input = self.input;
-        let text = match utf8(input) {
-            Ok(all) => (all, false),
-            Err(e) => (
-                utf8(&input[..e.valid_up_to()]).unwrap_or(""),
-                e.error_len().is_none(),
-            ),
-        };
-        self.text = Some(text);
-        text
     }
 
     /// Bytes of this chunk consumed so far.
@@ -991,7 +975,10 @@ impl<'t, 'a> Feed<'t, 'a> {
         let whole = if run.is_empty() || input.len() < WHOLE_CHUNK_CHECK {
             None
         } else {
-            let (valid, cut) = self.chunk_text();
+            let (valid, cut) = match self.text {
+                Some(text) => text,
+                None => *self.text.insert(text::chunk(input)),
+            };
             match valid.get(start..end) {
                 Some(text) => Some((text, &[][..])),
                 // The run goes past the valid text into a character that
@@ -1007,11 +994,11 @@ impl<'t, 'a> Feed<'t, 'a> {
         let (text, tail) = match whole {
             Some(found) => found,
             None if run.is_empty() => ("", &[][..]),
-            None => match std::str::from_utf8(run) {
+            None => match text::run(run) {
                 Ok(text) => (text, &[][..]),
                 Err(e) if e.error_len().is_none() && end == input.len() && !self.eof => {
                     let valid = e.valid_up_to();
-                    (ascii_prefix(run, valid), &run[valid..])
+                    (text::prefix(run, valid), &run[valid..])
                 }
                 Err(e) => {
                     return Err(self.error(ErrorKind::InvalidUtf8, start + e.valid_up_to()));
@@ -1130,17 +1117,6 @@ fn utf8_len(lead: u8) -> u8 {
         0xE0..=0xEF => 3,
         _ => 2,
     }
-}
-
-/// `bytes[..len]`, already known to be valid UTF-8, as a `str`.
-fn ascii_prefix(bytes: &[u8], len: usize) -> &str {
-    std::str::from_utf8(&bytes[..len]).unwrap_or("")
-}
-
-/// `std::str::from_utf8` with SIMD where the CPU has it: faster on a whole
-/// chunk, slower than std on a run of a few bytes.
-fn utf8(bytes: &[u8]) -> Result<&str, simdutf8::compat::Utf8Error> {
-    simdutf8::compat::from_utf8(bytes)
 }
 
 #[cfg(test)]
