@@ -5,8 +5,11 @@
 //!
 //! - `structream tokenizer`: events only (counted);
 //! - `structream tokenizer + value`: events built into a `Value`;
-//! - `serde_json IgnoredAny`: validates and tokenizes, builds nothing (the
-//!   same work as our tokenizer);
+//! - `serde_json IgnoredAny`: tokenizes and checks the grammar, builds
+//!   nothing; it skips strings without checking their UTF-8;
+//! - `serde_json IgnoredAny + UTF-8`: `std::str::from_utf8` first, then the
+//!   same: the work our tokenizer does (it hands out strings as `&str`, so
+//!   it must check them);
 //! - `serde_json Value`: builds a `serde_json::Value`;
 //! - `jiter skip`: `Jiter::next_skip` over the document (validates, builds
 //!   nothing);
@@ -82,6 +85,16 @@ fn bench_fixture(c: &mut Criterion, fixture: &Fixture) {
         "whole",
         || serde_json::from_slice::<serde::de::IgnoredAny>(black_box(input)),
         |r| assert!(r.is_ok()),
+    );
+    timed(
+        &mut group,
+        "serde_json IgnoredAny + UTF-8",
+        "whole",
+        || {
+            std::str::from_utf8(black_box(input))
+                .is_ok_and(|text| serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
+        },
+        |ok| assert!(ok),
     );
     timed(
         &mut group,

@@ -4,7 +4,12 @@
 //! Workloads: `tokenizer` and `tokenizer-4` (events only, whole and in
 //! 4-byte chunks), `value` and `value-4` (tokenizer + value builder), and
 //! for comparison `serde-ignored`, `serde-value` (serde_json into
-//! `IgnoredAny` and `Value`), `jiter-skip` and `jiter-value`. The fixture is
+//! `IgnoredAny` and `Value`), `serde-ignored-utf8` (`std::str::from_utf8`
+//! then serde_json into `IgnoredAny`: serde_json skips strings without
+//! checking their UTF-8, which our tokenizer must do to hand out `&str`, so
+//! this is the same work), `jiter-skip` and `jiter-value`; and `blank-4`,
+//! the fixture's length of whitespace inside `[]` fed in 4-byte chunks: what
+//! the calls alone cost, a floor under `tokenizer-4`. The fixture is
 //! loaded or generated before the measured function, which callgrind's
 //! `--toggle-collect=measured_workload` isolates.
 //!
@@ -25,12 +30,13 @@ use structream_benches::{
 };
 
 /// Every workload name, in the order `callgrind.sh` runs them.
-const WORKLOADS: [&str; 12] = [
+const WORKLOADS: [&str; 14] = [
     "tokenizer",
     "tokenizer-4",
     "value",
     "value-4",
     "serde-ignored",
+    "serde-ignored-utf8",
     "serde-value",
     "jiter-skip",
     "jiter-value",
@@ -38,6 +44,7 @@ const WORKLOADS: [&str; 12] = [
     "stream-snapshots",
     "stream-deltas",
     "stream-items",
+    "blank-4",
 ];
 
 #[inline(never)]
@@ -50,6 +57,11 @@ fn measured_workload(input: &[u8], workload: &str) -> usize {
         "serde-ignored" => {
             usize::from(serde_json::from_slice::<serde::de::IgnoredAny>(input).is_ok())
         }
+        "serde-ignored-utf8" => usize::from(
+            std::str::from_utf8(input)
+                .is_ok_and(|text| serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()),
+        ),
+        "blank-4" => count_events(input, 4).expect("[ and ] around whitespace"),
         "serde-value" => usize::from(serde_json::from_slice::<serde_json::Value>(input).is_ok()),
         "jiter-skip" => {
             let mut jiter = jiter::Jiter::new(input);
@@ -106,7 +118,12 @@ fn main() -> ExitCode {
         eprintln!("unknown workload {workload}");
         return ExitCode::from(2);
     }
-    let out = measured_workload(black_box(&fixture.bytes), black_box(workload));
-    println!("{name} {workload} {} bytes -> {out}", fixture.bytes.len());
+    let mut bytes = fixture.bytes;
+    if workload == "blank-4" {
+        let len = bytes.len().max(2);
+        bytes = [&b"["[..], &vec![b' '; len - 2], b"]"].concat();
+    }
+    let out = measured_workload(black_box(&bytes), black_box(workload));
+    println!("{name} {workload} {} bytes -> {out}", bytes.len());
     ExitCode::SUCCESS
 }

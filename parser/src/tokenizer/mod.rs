@@ -766,7 +766,10 @@ impl<'t, 'a> Feed<'t, 'a> {
         self.error(kind, i)
     }
 
-    /// Continues a number whose first bytes are in `scratch`.
+    /// Continues a number whose first bytes are in `scratch`. Out of line,
+    /// like [`Feed::string_special`]: a number cut by a chunk boundary pays
+    /// a call, and every other path a smaller `step`.
+    #[inline(never)]
     fn resume_number(&mut self, mut state: NumState) -> Result<Option<Event<'_>>, Error> {
         let input = self.input;
         let start = self.pos;
@@ -802,7 +805,18 @@ impl<'t, 'a> Feed<'t, 'a> {
     /// Steps inside a string or key. Returns an event, or `None` when the
     /// state changed without one (the caller loops) or the chunk ran out.
     #[inline(always)]
-    fn string(&mut self, mut s: StrState) -> Result<Option<Event<'a>>, Error> {
+    fn string(&mut self, s: StrState) -> Result<Option<Event<'a>>, Error> {
+        match s.part {
+            StrPart::Run => self.string_run(s),
+            _ => self.string_special(s),
+        }
+    }
+
+    /// [`Feed::string`] after a backslash or inside a cut UTF-8 character:
+    /// out of line, so that the machine's common paths need fewer registers
+    /// (every call of `step` pays for what its inlined paths need).
+    #[inline(never)]
+    fn string_special(&mut self, mut s: StrState) -> Result<Option<Event<'a>>, Error> {
         let input = self.input;
         match s.part {
             StrPart::Run => self.string_run(s),
