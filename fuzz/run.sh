@@ -3,6 +3,7 @@
 # seeding each corpus from the project's test data. Each run's log is kept in
 # artifacts/logs/<target>.log; the summary printed is libFuzzer's final
 # line (executions, coverage) and stats.
+# Exits 1 if any target found a crash (the others still run).
 # Usage: fuzz/run.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -44,6 +45,7 @@ seed_json() {
     { printf "$prefix"; cat "$f"; } >"$dir/$(basename "$f").seed"
   done
 }
+failed=()
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   case "$t" in
@@ -63,7 +65,12 @@ for t in "${targets[@]}"; do
     -max_len=65536 -print_final_stats=1 >"artifacts/logs/$t.log" 2>&1 || {
     echo "$t FAILED: see fuzz/artifacts/logs/$t.log"
     grep -E "panicked|ERROR|SUMMARY|Test unit written" "artifacts/logs/$t.log" | head -n 8
+    failed+=("$t")
     continue
   }
   grep -E "^#[0-9]+[[:space:]]+DONE|^Done [0-9]+ runs|stat::(number_of_executed_units|peak_rss_mb)" "artifacts/logs/$t.log"
 done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz targets that failed: ${failed[*]}"
+  exit 1
+fi
