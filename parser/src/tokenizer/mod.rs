@@ -593,8 +593,8 @@ impl<'t, 'a> Feed<'t, 'a> {
                     if let Some(ev) = self.begin_value(b)? {
                         return Ok(Some(ev));
                     }
-                    if let Some(start) = NumState::start(b) {
-                        return self.number(start);
+                    if NumState::start(b).is_some() {
+                        return self.number();
                     }
                 }
                 State::FirstKey | State::NextKey => {
@@ -717,18 +717,30 @@ impl<'t, 'a> Feed<'t, 'a> {
         }
     }
 
-    /// A number starting at `self.pos`, first byte already classified.
+    /// A number starting at `self.pos` (its first byte a `-` or a digit).
     #[inline(always)]
-    fn number(&mut self, mut state: NumState) -> Result<Option<Event<'_>>, Error> {
+    fn number(&mut self) -> Result<Option<Event<'_>>, Error> {
         let start = self.pos;
         let input = self.input;
-        let (scan, i) = state.scan(input, start + 1);
-        match scan {
-            Scan::More(s) | Scan::End(s) => state = s,
+        let (scan, i) = match number::fast(input, start) {
+            Ok(end) => match self.tok.config.max_number_len {
+                Some(max) if end - start > max => {
+                    return Err(self.error(ErrorKind::NumberTooLong, start + max));
+                }
+                _ => {
+                    self.pos = end;
+                    self.value_done(true);
+                    return Ok(Some(Event::Number(Number::from_ascii(&input[start..end]))));
+                }
+            },
+            Err((state, i)) => state.scan(input, i),
+        };
+        let state = match scan {
+            Scan::More(s) | Scan::End(s) => s,
             Scan::Invalid => {
                 return Err(self.number_error(i, i - start, self.base + start as u64));
             }
-        }
+        };
         if let Some(max) = self.tok.config.max_number_len {
             if i - start > max {
                 return Err(self.error(ErrorKind::NumberTooLong, start + max));

@@ -46,6 +46,45 @@ pub(super) enum Scan {
     Invalid,
 }
 
+/// The fast path of a number inside one chunk: reads the number starting
+/// at `bytes[start]` (its first byte a `-` or a digit) as far as the common
+/// form `-?(0|[1-9][0-9]*)(.[0-9]+)?` goes. `Ok(end)` when that form ends
+/// at a delimiter (`,`, `]`, `}` or whitespace) at `end`; otherwise the
+/// state after `bytes[start..i]` and `i`, for [`NumState::scan`] to go on
+/// from (an exponent, the end of the bytes, an invalid byte): no byte is
+/// read twice.
+#[inline(always)]
+pub(super) fn fast(bytes: &[u8], start: usize) -> Result<usize, (NumState, usize)> {
+    let mut i = start;
+    let mut state = NumState::Minus;
+    if bytes.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match bytes.get(i) {
+        Some(b'0') => {
+            i += 1;
+            state = NumState::Zero;
+        }
+        Some(b'1'..=b'9') => {
+            i = super::scan::digits_end(bytes, i + 1);
+            state = NumState::Int;
+        }
+        _ => return Err((state, i)),
+    }
+    if bytes.get(i) == Some(&b'.') {
+        let end = super::scan::digits_end(bytes, i + 1);
+        if end == i + 1 {
+            return Err((NumState::Dot, i + 1));
+        }
+        i = end;
+        state = NumState::Frac;
+    }
+    match bytes.get(i) {
+        Some(b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t') => Ok(i),
+        _ => Err((state, i)),
+    }
+}
+
 impl NumState {
     /// The state after a number's first byte, or `None` if it cannot start one.
     #[inline]
@@ -181,6 +220,63 @@ mod tests {
             }
             let slow = slow.unwrap_or((Scan::More(state), bytes.len()));
             assert_eq!(first.scan(bytes, 1), slow, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_then_the_machine_agree_with_the_machine() {
+        let texts = [
+            "0,",
+            "-0]",
+            "12345}",
+            "1.25 ",
+            "-7.5\n",
+            "01,",
+            "1.,",
+            "-,",
+            "1e5,",
+            "1.5e3]",
+            "12",
+            "1.2.3,",
+            "12x",
+            "-",
+            "0.0001\t",
+            "123456789012345678901234567890,",
+            "9.99999999]",
+            "-0.5E-3 ",
+            "1.",
+            "0",
+            "-01",
+            "1.5x",
+            "0.",
+            "2.e3",
+            "1234567890.12345678e+10}",
+        ];
+        for text in texts {
+            let bytes = text.as_bytes();
+            let first = NumState::start(bytes[0]).unwrap();
+            let machine = first.scan(bytes, 1);
+            let fast = match fast(bytes, 0) {
+                Ok(end) => (
+                    Scan::End(if text.contains('.') {
+                        NumState::Frac
+                    } else {
+                        machine_state(&machine)
+                    }),
+                    end,
+                ),
+                Err((state, i)) => state.scan(bytes, i),
+            };
+            assert_eq!(fast, machine, "{text}");
+        }
+        assert_eq!(fast(b"1.25 ", 0), Ok(4));
+        assert_eq!(fast(b"x-12]", 1), Ok(4));
+    }
+
+    fn machine_state(scan: &(Scan, usize)) -> NumState {
+        match scan.0 {
+            Scan::End(s) | Scan::More(s) => s,
+            Scan::Invalid => NumState::Minus,
         }
     }
 
