@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use structream_parser::document::{Document, Options};
 use structream_parser::value::ValueBuilder;
-use structream_parser::{Config, Error, Tokenizer, Value};
+use structream_parser::{Config, Error, Event, Tokenizer, Value};
 
 pub mod peers;
 
@@ -103,13 +103,7 @@ fn pieces(
 pub fn count_events(input: &[u8], chunk: usize) -> Result<usize, Error> {
     let mut tok = Tokenizer::new();
     let mut count = 0;
-    pieces(input, chunk, |piece| {
-        let mut feed = tok.feed(piece);
-        while feed.next_event()?.is_some() {
-            count += 1;
-        }
-        Ok(())
-    })?;
+    pieces(input, chunk, |piece| tok.feed_with(piece, |_| count += 1))?;
     let mut end = tok.finish();
     while end.next_event()?.is_some() {
         count += 1;
@@ -123,21 +117,13 @@ pub fn build_value(input: &[u8], chunk: usize) -> Result<Value, Error> {
     let mut tok = Tokenizer::with_config(Config::default());
     let mut builder = ValueBuilder::new();
     let mut value = None;
-    pieces(input, chunk, |piece| {
-        let mut feed = tok.feed(piece);
-        while let Some(event) = feed.next_event()? {
-            if let Some(v) = builder.push(event) {
-                value = Some(v);
-            }
-        }
-        Ok(())
-    })?;
-    let mut end = tok.finish();
-    while let Some(event) = end.next_event()? {
+    let mut push = |event: Event<'_>| {
         if let Some(v) = builder.push(event) {
             value = Some(v);
         }
-    }
+    };
+    pieces(input, chunk, |piece| tok.feed_with(piece, &mut push))?;
+    tok.finish_with(&mut push)?;
     Ok(value.unwrap_or_default())
 }
 

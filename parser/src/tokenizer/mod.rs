@@ -237,7 +237,7 @@ impl Tokenizer {
         mut on_event: impl FnMut(Event<'_>),
     ) -> Result<(), Error> {
         let mut feed = self.feed(chunk);
-        while let Some(event) = feed.next_event()? {
+        while let Some(event) = feed.next_inline()? {
             on_event(event);
         }
         Ok(())
@@ -576,8 +576,26 @@ impl<'t, 'a> Feed<'t, 'a> {
         })
     }
 
-    /// The machine. Each arm either returns or changes state and loops.
+    /// The machine, out of line: what [`Feed::next_event`] runs.
+    #[inline(never)]
     fn step(&mut self) -> Result<Option<Event<'_>>, Error> {
+        self.machine()
+    }
+
+    /// [`Feed::next_event`] with the machine inlined: the loop of
+    /// [`Tokenizer::feed_with`], where each event goes straight to the
+    /// callback instead of through a returned `Result<Option<Event>>`.
+    #[inline(always)]
+    fn next_inline(&mut self) -> Result<Option<Event<'_>>, Error> {
+        if self.pos == self.input.len() {
+            return self.chunk_used_up();
+        }
+        self.machine()
+    }
+
+    /// The machine. Each arm either returns or changes state and loops.
+    #[inline(always)]
+    fn machine(&mut self) -> Result<Option<Event<'_>>, Error> {
         loop {
             match self.tok.state {
                 State::Value | State::FirstItem | State::NextItem => {

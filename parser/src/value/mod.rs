@@ -19,7 +19,7 @@ pub use number::RawNumber;
 pub(crate) use write::escape_into;
 pub use write::write_json_string;
 
-use crate::{Config, Error, Tokenizer};
+use crate::{Config, Error, Event, Tokenizer};
 
 /// A JSON value with keys in input order, duplicates kept, numbers as written.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,14 +90,13 @@ pub fn parse_with(bytes: &[u8], config: Config) -> Result<Value, Error> {
     let mut tok = Tokenizer::with_config(config);
     let mut builder = ValueBuilder::new();
     let mut values = Vec::new();
-    for eof in [false, true] {
-        let mut feed = if eof { tok.finish() } else { tok.feed(bytes) };
-        while let Some(event) = feed.next_event()? {
-            if let Some(value) = builder.push(event) {
-                values.push(value);
-            }
+    let mut push = |event: Event<'_>| {
+        if let Some(value) = builder.push(event) {
+            values.push(value);
         }
-    }
+    };
+    tok.feed_with(bytes, &mut push)?;
+    tok.finish_with(&mut push)?;
     Ok(if multiple {
         Value::Array(values)
     } else {
