@@ -27,7 +27,7 @@ fixtures=(twitter citm_catalog canada llm nested)
 workloads=(tokenizer tokenizer-4 value value-4)
 peers=()
 if [[ ${1:-} == --peers ]]; then
-    peers=(serde-ignored serde-ignored-utf8 serde-value jiter-skip jiter-value blank-4)
+    peers=(lending serde-ignored serde-ignored-utf8 serde-value jiter-skip jiter-value blank-4)
 fi
 
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installed" >&2; exit 2; }

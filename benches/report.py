@@ -19,6 +19,7 @@ IMPLS = [
     "structream tokenizer",
     "structream tokenizer + value",
     "serde_json IgnoredAny",
+    "serde_json IgnoredAny + UTF-8",
     "serde_json Value",
     "jiter skip",
     "jiter JsonValue",
@@ -74,22 +75,25 @@ def main():
 
     print()
     print(
-        "| fixture | tokenizer ÷ serde_json IgnoredAny | tokenizer ÷ jiter skip "
+        "| fixture | tokenizer ÷ serde_json IgnoredAny "
+        "| tokenizer ÷ serde_json IgnoredAny + UTF-8 | tokenizer ÷ jiter skip "
         "| tokenizer + value ÷ serde_json Value | tokenizer + value ÷ jiter JsonValue "
         "| 4-byte ÷ whole time, tokenizer | 4-byte ÷ whole time, + value |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for fx in FIXTURES:
         tok = rows.get((fx, IMPLS[0]), [None, None])
         val = rows.get((fx, IMPLS[1]), [None, None])
         ign = rows.get((fx, IMPLS[2]), [None])[0]
-        sv = rows.get((fx, IMPLS[3]), [None])[0]
-        jskip = rows.get((fx, IMPLS[4]), [None])[0]
-        jval = rows.get((fx, IMPLS[5]), [None])[0]
+        ign8 = rows.get((fx, IMPLS[3]), [None])[0]
+        sv = rows.get((fx, IMPLS[4]), [None])[0]
+        jskip = rows.get((fx, IMPLS[5]), [None])[0]
+        jval = rows.get((fx, IMPLS[6]), [None])[0]
         if tok[0] is None:
             continue
         print(
-            f"| {fx} | {ratio(tok[0], ign)} | {ratio(tok[0], jskip)} | {ratio(val[0], sv)} "
+            f"| {fx} | {ratio(tok[0], ign)} | {ratio(tok[0], ign8)} | {ratio(tok[0], jskip)} "
+            f"| {ratio(val[0], sv)} "
             f"| {ratio(val[0], jval)} | {ratio(tok[0], tok[1])} | {ratio(val[0], val[1])} |"
         )
 

@@ -2,7 +2,8 @@
 //! (see `benches/callgrind.sh`): `icount <fixture> <workload>`.
 //!
 //! Workloads: `tokenizer` and `tokenizer-4` (events only, whole and in
-//! 4-byte chunks), `value` and `value-4` (tokenizer + value builder), and
+//! 4-byte chunks, through `Tokenizer::feed_with`), `lending` (events only,
+//! whole, through the lending `Feed::next_event`), `value` and `value-4` (tokenizer + value builder), and
 //! for comparison `serde-ignored`, `serde-value` (serde_json into
 //! `IgnoredAny` and `Value`), `serde-ignored-utf8` (`std::str::from_utf8`
 //! then serde_json into `IgnoredAny`: serde_json skips strings without
@@ -30,9 +31,10 @@ use structream_benches::{
 };
 
 /// Every workload name, in the order `callgrind.sh` runs them.
-const WORKLOADS: [&str; 14] = [
+const WORKLOADS: [&str; 15] = [
     "tokenizer",
     "tokenizer-4",
+    "lending",
     "value",
     "value-4",
     "serde-ignored",
@@ -52,6 +54,20 @@ fn measured_workload(input: &[u8], workload: &str) -> usize {
     match workload {
         "tokenizer" => count_events(input, 0).expect("valid fixture"),
         "tokenizer-4" => count_events(input, 4).expect("valid fixture"),
+        "lending" => {
+            let mut tok = structream_parser::Tokenizer::new();
+            let mut count = 0;
+            let mut feed = tok.feed(input);
+            while let Ok(Some(_)) = feed.next_event() {
+                count += 1;
+            }
+            drop(feed);
+            let mut end = tok.finish();
+            while let Ok(Some(_)) = end.next_event() {
+                count += 1;
+            }
+            count
+        }
         "value" => usize::from(build_value(input, 0).is_ok()),
         "value-4" => usize::from(build_value(input, 4).is_ok()),
         "serde-ignored" => {
