@@ -272,9 +272,17 @@ enum Failure {
     Final(Error),
 }
 
-/// `retry-after-ms` (OpenAI) or `retry-after` in seconds. (An HTTP date is
-/// not honoured: the back-off applies.)
+/// `retry-after-ms` (OpenAI), or `retry-after` in seconds or as an HTTP
+/// date (a date in the past means now).
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    retry_after_at(headers, std::time::SystemTime::now())
+}
+
+/// [`retry_after`] at the time `now`.
+fn retry_after_at(
+    headers: &reqwest::header::HeaderMap,
+    now: std::time::SystemTime,
+) -> Option<Duration> {
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(ms) = get("retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok())
         && ms.is_finite()
@@ -282,10 +290,13 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     {
         return Some(Duration::from_secs_f64(ms / 1000.0));
     }
-    get("retry-after")
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e7)
-        .map(Duration::from_secs_f64)
+    let value = get("retry-after")?.trim();
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && (0.0..1e7).contains(&seconds))
+            .then(|| Duration::from_secs_f64(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 fn map_reqwest(e: &reqwest::Error, waiting_for: &'static str, read_timeout: Duration) -> Error {
@@ -436,4 +447,60 @@ impl Stream for EventStream {
 /// no futures utility crate).
 pub async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
     std::future::poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for &(name, value) in pairs {
+            map.insert(name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn retry_after_reads_milliseconds_seconds_and_http_dates() {
+        // 1994-11-06 08:49:37 UTC, the date of RFC 9110's examples.
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_777);
+        let at = |pairs: &[(&'static str, &str)]| retry_after_at(&headers(pairs), now);
+        assert_eq!(
+            at(&[("retry-after-ms", "250")]),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(
+            at(&[("retry-after-ms", "250"), ("retry-after", "9")]),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(
+            at(&[("retry-after", " 2.5 ")]),
+            Some(Duration::from_millis(2500))
+        );
+        // The three date formats of RFC 9110, 2 s after `now`.
+        for date in [
+            "Sun, 06 Nov 1994 08:49:39 GMT",
+            "Sunday, 06-Nov-94 08:49:39 GMT",
+            "Sun Nov  6 08:49:39 1994",
+        ] {
+            assert_eq!(
+                at(&[("retry-after", date)]),
+                Some(Duration::from_secs(2)),
+                "{date}"
+            );
+        }
+        // A date already past: retry now.
+        assert_eq!(
+            at(&[("retry-after", "Sun, 06 Nov 1994 08:49:30 GMT")]),
+            Some(Duration::ZERO)
+        );
+        for bad in ["soon", "-1", "NaN", "1e9", ""] {
+            assert_eq!(at(&[("retry-after", bad)]), None, "{bad}");
+        }
+        assert_eq!(at(&[]), None);
+        assert!(retry_after_at(&headers(&[("retry-after", "1")]), SystemTime::now()).is_some());
+    }
 }
