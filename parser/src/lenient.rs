@@ -7,8 +7,11 @@
 //! closing fence), and everything after the value is ignored.
 //!
 //! A value starts at a `{` followed (after whitespace) by `"` or `}`, or at
-//! a `[` followed by the start of a value or `]`: so `{name}` or
-//! `[see below]` in prose is not mistaken for JSON. Braces inside strings
+//! a `[` followed by the start of a value or `]`, where a `t`, `f` or `n`
+//! counts only as a whole `true`, `false` or `null` followed by `,` or `]`:
+//! so `{name}`, `[see below]` or a markdown link `[techcrunch.com](…)` in
+//! prose is not mistaken for JSON. (A citation such as `[1]` is a valid
+//! array and is taken for the value.) Braces inside strings
 //! never confuse it, because once the value has started the tokenizer, not
 //! this scanner, decides where it ends.
 
@@ -31,12 +34,27 @@ enum Phase {
     Tag,
     /// Inside a reasoning block; `matched` bytes of its closing tag seen.
     Think { tag: usize, matched: usize },
-    /// A `{` or `[` and whitespace held in `carried`, undecided.
-    Candidate,
+    /// A `{` or `[` and whitespace held in `carried`, undecided. After a
+    /// `[`, `literal` is the `true`/`false`/`null` begun (`matched` bytes of
+    /// it held), which decides once it is whole and a `,` or `]` follows.
+    Candidate {
+        literal: Option<&'static [u8]>,
+        matched: u8,
+    },
     /// The value is being tokenized.
     Json,
     /// The value ended; the rest is ignored.
     Done,
+}
+
+/// What a byte does to a candidate start.
+enum Decision {
+    /// Held in `carried`; the scan goes on in this phase.
+    Hold(Phase),
+    /// The value starts with the carried bytes.
+    Start,
+    /// Not a value: the carried bytes are prose.
+    Reject,
 }
 
 /// Finds the JSON value in lenient input; see the [module docs](self).
@@ -119,7 +137,10 @@ impl Lenient {
                             skipped_to = i + 1;
                             self.carried[0] = b;
                             self.carried_len = 1;
-                            self.phase = Phase::Candidate;
+                            self.phase = Phase::Candidate {
+                                literal: None,
+                                matched: 0,
+                            };
                         }
                         b'<' => {
                             self.tag_len = 0;
@@ -175,38 +196,55 @@ impl Lenient {
                     };
                     i += 1;
                 }
-                Phase::Candidate => {
-                    if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-                        if self.carried_len == MAX_CARRIED {
-                            // Too far apart to be one value: prose, this byte too.
+                Phase::Candidate { literal, matched } => {
+                    let ws = matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+                    let hold =
+                        |literal, matched| Decision::Hold(Phase::Candidate { literal, matched });
+                    let decision = match (self.carried[0], literal) {
+                        (b'{', _) if ws => hold(None, 0),
+                        (b'{', _) if matches!(b, b'"' | b'}') => Decision::Start,
+                        (_, None) if ws => hold(None, 0),
+                        (b'[', None) => match b {
+                            b't' => hold(Some(&b"true"[..]), 1),
+                            b'f' => hold(Some(&b"false"[..]), 1),
+                            b'n' => hold(Some(&b"null"[..]), 1),
+                            b'{' | b'[' | b'"' | b']' | b'-' | b'0'..=b'9' => Decision::Start,
+                            _ => Decision::Reject,
+                        },
+                        (_, Some(l)) if usize::from(matched) < l.len() => {
+                            if b == l[usize::from(matched)] {
+                                hold(literal, matched + 1)
+                            } else {
+                                Decision::Reject
+                            }
+                        }
+                        (_, Some(_)) if ws => hold(literal, matched),
+                        (_, Some(_)) if matches!(b, b',' | b']') => Decision::Start,
+                        _ => Decision::Reject,
+                    };
+                    match decision {
+                        Decision::Start => {
+                            self.phase = Phase::Json;
+                            return Some(Found {
+                                carried: self.carried,
+                                carried_len: self.carried_len,
+                                at: i,
+                            });
+                        }
+                        Decision::Hold(next) if self.carried_len < MAX_CARRIED => {
+                            self.phase = next;
+                            self.carried[self.carried_len] = b;
+                            self.carried_len += 1;
+                            i += 1;
+                            skipped_to = i;
+                        }
+                        // Prose after all (or too far apart to be one value);
+                        // this byte is looked at again as prose.
+                        Decision::Hold(_) | Decision::Reject => {
                             self.reject_candidate(tok);
                             skipped_to = i;
-                            continue;
                         }
-                        self.carried[self.carried_len] = b;
-                        self.carried_len += 1;
-                        i += 1;
-                        skipped_to = i;
-                        continue;
                     }
-                    let starts = match self.carried[0] {
-                        b'{' => matches!(b, b'"' | b'}'),
-                        _ => matches!(
-                            b,
-                            b'{' | b'[' | b'"' | b']' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
-                        ),
-                    };
-                    if starts {
-                        self.phase = Phase::Json;
-                        return Some(Found {
-                            carried: self.carried,
-                            carried_len: self.carried_len,
-                            at: i,
-                        });
-                    }
-                    // Prose after all; this byte is looked at again as prose.
-                    self.reject_candidate(tok);
-                    skipped_to = i;
                 }
                 Phase::Json | Phase::Done => {
                     tok.skip(&chunk[skipped_to..i]);
@@ -214,7 +252,7 @@ impl Lenient {
                 }
             }
         }
-        if self.phase != Phase::Candidate {
+        if !matches!(self.phase, Phase::Candidate { .. }) {
             tok.skip(&chunk[skipped_to..]);
         }
         None

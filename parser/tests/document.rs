@@ -352,6 +352,16 @@ fn lenient_input_finds_the_value_in_what_a_model_writes() {
         ),
         ("{}", "{}"),
         ("  [ ]  ", "[]"),
+        // Markdown links and bracketed words that begin like a literal.
+        (
+            "See [techcrunch.com](https://techcrunch.com), [nullable] and [fa].\n{\"a\": 1}",
+            r#"{"a":1}"#,
+        ),
+        ("[truth] is [true, false]", "[true,false]"),
+        ("[ null ]", "[null]"),
+        ("[true]", "[true]"),
+        ("[fals] then [false ,1]", "[false,1]"),
+        ("[t[1, 2]", "[1,2]"),
         (
             "Result: {\n\n   \"deep\": {\"k\": \"v\"}}",
             r#"{"deep":{"k":"v"}}"#,

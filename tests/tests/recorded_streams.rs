@@ -196,3 +196,48 @@ fn answers_cut_by_the_token_limit_end_incomplete_with_the_best_partial() {
         assert_eq!(shown, expected, "{file}");
     }
 }
+
+/// Prose answers (every recorded text channel that is not JSON) read
+/// leniently, as `structream sse --partial` reads them: markdown, links
+/// (`[techcrunch.com](https://…)`), code and citations never make the
+/// scanner start a value that then fails. A bracketed citation such as
+/// `[1]` is valid JSON and may be taken for the value; nothing errors.
+#[test]
+fn recorded_prose_reads_leniently_without_an_error() {
+    let mut prose = 0;
+    let mut links = 0;
+    for protocol in [
+        "openai-chat",
+        "openai-compatible",
+        "openai-responses",
+        "anthropic",
+        "gemini",
+    ] {
+        for fixture in fixtures(protocol) {
+            let Some(channels) = channels(protocol, &fixture.body) else {
+                continue;
+            };
+            for ((choice, index), fragments) in channels {
+                let whole: String = fragments.concat();
+                if index != u32::MAX || parse(whole.as_bytes()).is_ok() {
+                    continue;
+                }
+                let name = format!("{} choice {choice}", fixture.name);
+                let mut doc = Document::with_options(Options::default().lenient(true));
+                for fragment in &fragments {
+                    if let Err(e) = doc.feed(fragment.as_bytes()) {
+                        panic!("{name}: {e} in {whole:?}");
+                    }
+                }
+                doc.finish().unwrap_or_else(|e| panic!("{name}: {e}"));
+                prose += 1;
+                links += usize::from(whole.contains("]("));
+            }
+        }
+    }
+    eprintln!("{prose} prose channels, {links} with markdown links");
+    assert!(
+        prose >= 20 && links >= 3,
+        "{prose} prose channels, {links} with links"
+    );
+}
