@@ -17,7 +17,7 @@
 //! `Iterator`.
 //!
 //! When adding a state, update together: the [`State`] enum, its arm in
-//! `Feed::step`, and `Feed::at_end` (what end of input means there).
+//! `Feed::machine`, and `Feed::at_end` (what end of input means there).
 
 mod number;
 pub(crate) mod scan;
@@ -311,8 +311,8 @@ pub struct Feed<'t, 'a> {
     /// For a chunk of at least [`WHOLE_CHUNK_CHECK`] bytes, its longest
     /// valid UTF-8 prefix and whether what follows it is a character cut by
     /// the end of `input` (rather than invalid bytes): one check covers
-    /// every string run of the chunk.
-    /// Computed at the first string run that needs it.
+    /// every string run of the chunk. Computed at the first string run that
+    /// needs it.
     text: Option<(&'a str, bool)>,
 }
 
