@@ -53,6 +53,28 @@ fn channels(protocol: &str, body: &[u8]) -> Option<Channels> {
     }
 }
 
+/// Calls `f` with every channel of every recording the decoders accept:
+/// the fixture's name, the choice, the index (`u32::MAX` for text) and the
+/// fragments. (Files a decoder rejects on purpose are pinned by the
+/// provider crates' own tests.)
+fn each_channel(mut f: impl FnMut(&str, u32, u32, &[String])) {
+    for protocol in [
+        "openai-chat",
+        "openai-compatible",
+        "openai-responses",
+        "anthropic",
+        "gemini",
+    ] {
+        for fixture in fixtures(protocol) {
+            for ((choice, index), fragments) in
+                channels(protocol, &fixture.body).unwrap_or_default()
+            {
+                f(&fixture.name, choice, index, &fragments);
+            }
+        }
+    }
+}
+
 fn consistent(partial: &Value, fin: &Value) -> bool {
     match (partial, fin) {
         (Value::String(a), Value::String(b)) => b.starts_with(a.as_str()),
@@ -122,39 +144,24 @@ fn stream(name: &str, fragments: &[String], fin: Option<&Value>) -> (Outcome, Op
 fn recorded_tool_arguments_and_json_content_stream_consistently() {
     let mut checked = 0;
     let mut content = 0;
-    for protocol in [
-        "openai-chat",
-        "openai-compatible",
-        "openai-responses",
-        "anthropic",
-        "gemini",
-    ] {
-        for fixture in fixtures(protocol) {
-            let Some(channels) = channels(protocol, &fixture.body) else {
-                // Files a decoder rejects on purpose are pinned by the
-                // provider crates' own tests.
-                continue;
-            };
-            for ((choice, index), fragments) in channels {
-                let whole: String = fragments.concat();
-                let name = format!("{} choice {choice} index {index}", fixture.name);
-                let is_text = index == u32::MAX;
-                let fin = match parse(whole.as_bytes()) {
-                    Ok(v) => v,
-                    // Prose content is not JSON; truncated ones are checked below.
-                    Err(_) => continue,
-                };
-                if is_text && !matches!(fin, Value::Object(_) | Value::Array(_)) {
-                    continue;
-                }
-                let (outcome, last) = stream(&name, &fragments, Some(&fin));
-                assert_eq!(outcome, Outcome::Complete, "{name}");
-                assert_eq!(last.as_ref(), Some(&fin), "{name}");
-                checked += 1;
-                content += usize::from(is_text);
-            }
+    each_channel(|fixture, choice, index, fragments| {
+        let whole: String = fragments.concat();
+        let name = format!("{fixture} choice {choice} index {index}");
+        let is_text = index == u32::MAX;
+        let fin = match parse(whole.as_bytes()) {
+            Ok(v) => v,
+            // Prose content is not JSON; truncated ones are checked below.
+            Err(_) => return,
+        };
+        if is_text && !matches!(fin, Value::Object(_) | Value::Array(_)) {
+            return;
         }
-    }
+        let (outcome, last) = stream(&name, fragments, Some(&fin));
+        assert_eq!(outcome, Outcome::Complete, "{name}");
+        assert_eq!(last.as_ref(), Some(&fin), "{name}");
+        checked += 1;
+        content += usize::from(is_text);
+    });
     // Real recordings, not a handful: every tool call and JSON answer in them.
     eprintln!("{checked} channels checked, {content} of them JSON content");
     assert!(checked >= 70, "only {checked} channels checked");
@@ -206,35 +213,22 @@ fn answers_cut_by_the_token_limit_end_incomplete_with_the_best_partial() {
 fn recorded_prose_reads_leniently_without_an_error() {
     let mut prose = 0;
     let mut links = 0;
-    for protocol in [
-        "openai-chat",
-        "openai-compatible",
-        "openai-responses",
-        "anthropic",
-        "gemini",
-    ] {
-        for fixture in fixtures(protocol) {
-            let Some(channels) = channels(protocol, &fixture.body) else {
-                continue;
-            };
-            for ((choice, index), fragments) in channels {
-                let whole: String = fragments.concat();
-                if index != u32::MAX || parse(whole.as_bytes()).is_ok() {
-                    continue;
-                }
-                let name = format!("{} choice {choice}", fixture.name);
-                let mut doc = Document::with_options(Options::default().lenient(true));
-                for fragment in &fragments {
-                    if let Err(e) = doc.feed(fragment.as_bytes()) {
-                        panic!("{name}: {e} in {whole:?}");
-                    }
-                }
-                doc.finish().unwrap_or_else(|e| panic!("{name}: {e}"));
-                prose += 1;
-                links += usize::from(whole.contains("]("));
+    each_channel(|fixture, choice, index, fragments| {
+        let whole: String = fragments.concat();
+        if index != u32::MAX || parse(whole.as_bytes()).is_ok() {
+            return;
+        }
+        let name = format!("{fixture} choice {choice}");
+        let mut doc = Document::with_options(Options::default().lenient(true));
+        for fragment in fragments {
+            if let Err(e) = doc.feed(fragment.as_bytes()) {
+                panic!("{name}: {e} in {whole:?}");
             }
         }
-    }
+        doc.finish().unwrap_or_else(|e| panic!("{name}: {e}"));
+        prose += 1;
+        links += usize::from(whole.contains("]("));
+    });
     eprintln!("{prose} prose channels, {links} with markdown links");
     assert!(
         prose >= 20 && links >= 3,
