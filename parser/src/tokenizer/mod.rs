@@ -95,6 +95,46 @@ struct StrState {
     part: StrPart,
 }
 
+/// Where the machine puts an event it can hand out and run on after: an
+/// event borrowed from the input, not from the tokenizer.
+trait Sink {
+    /// Takes `event` and returns `true` to run on, or returns `false`
+    /// without it: the machine then returns the event.
+    fn emit(&mut self, event: Event<'_>) -> bool;
+}
+
+/// The sink of [`Feed::next_event`]: every event is returned.
+struct Lend;
+
+impl Sink for Lend {
+    #[inline(always)]
+    fn emit(&mut self, _event: Event<'_>) -> bool {
+        false
+    }
+}
+
+/// The sink of [`Tokenizer::feed_with`]: events go to the callback.
+struct Callback<'f, F>(&'f mut F);
+
+impl<F: FnMut(Event<'_>)> Sink for Callback<'_, F> {
+    #[inline(always)]
+    fn emit(&mut self, event: Event<'_>) -> bool {
+        (self.0)(event);
+        true
+    }
+}
+
+/// Hands `$event` to `$sink` and runs on, or returns it.
+macro_rules! emit {
+    ($sink:expr, $event:expr) => {{
+        let event = $event;
+        if $sink.emit(event) {
+            continue;
+        }
+        return Ok(Some(event));
+    }};
+}
+
 /// Where the machine stands between bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -237,7 +277,7 @@ impl Tokenizer {
         mut on_event: impl FnMut(Event<'_>),
     ) -> Result<(), Error> {
         let mut feed = self.feed(chunk);
-        while let Some(event) = feed.next_inline()? {
+        while let Some(event) = feed.run(&mut on_event)? {
             on_event(event);
         }
         Ok(())
@@ -576,26 +616,32 @@ impl<'t, 'a> Feed<'t, 'a> {
         })
     }
 
-    /// The machine, out of line: what [`Feed::next_event`] runs.
+    /// The machine, out of line, returning every event: what
+    /// [`Feed::next_event`] runs.
     #[inline(never)]
     fn step(&mut self) -> Result<Option<Event<'_>>, Error> {
-        self.machine()
+        self.machine(&mut Lend)
     }
 
-    /// [`Feed::next_event`] with the machine inlined: the loop of
-    /// [`Tokenizer::feed_with`], where each event goes straight to the
-    /// callback instead of through a returned `Result<Option<Event>>`.
+    /// The machine inlined, handing the events it can to `on_event` and
+    /// running on: the loop of [`Tokenizer::feed_with`]. Returns an event
+    /// only where the machine would otherwise stop (one borrowed from the
+    /// tokenizer's buffer, or at the end of the chunk), `Ok(None)` when the
+    /// chunk is used up.
     #[inline(always)]
-    fn next_inline(&mut self) -> Result<Option<Event<'_>>, Error> {
+    fn run<F: FnMut(Event<'_>)>(
+        &mut self,
+        on_event: &mut F,
+    ) -> Result<Option<Event<'_>>, Error> {
         if self.pos == self.input.len() {
             return self.chunk_used_up();
         }
-        self.machine()
+        self.machine(&mut Callback(on_event))
     }
 
     /// The machine. Each arm either returns or changes state and loops.
     #[inline(always)]
-    fn machine(&mut self) -> Result<Option<Event<'_>>, Error> {
+    fn machine<S: Sink>(&mut self, sink: &mut S) -> Result<Option<Event<'_>>, Error> {
         loop {
             match self.tok.state {
                 State::Value | State::FirstItem | State::NextItem => {
@@ -606,10 +652,10 @@ impl<'t, 'a> Feed<'t, 'a> {
                         if matches!(self.tok.state, State::NextItem) {
                             return Err(self.error(ErrorKind::TrailingComma, self.pos));
                         }
-                        return Ok(Some(self.close(Container::Array)));
+                        emit!(sink, self.close(Container::Array));
                     }
                     if let Some(ev) = self.begin_value(b)? {
-                        return Ok(Some(ev));
+                        emit!(sink, ev);
                     }
                     if NumState::start(b).is_some() {
                         return self.number();
@@ -622,11 +668,11 @@ impl<'t, 'a> Feed<'t, 'a> {
                     match b {
                         b'"' => {
                             if let Some(ev) = self.begin_key()? {
-                                return Ok(Some(ev));
+                                emit!(sink, ev);
                             }
                         }
                         b'}' if matches!(self.tok.state, State::FirstKey) => {
-                            return Ok(Some(self.close(Container::Object)));
+                            emit!(sink, self.close(Container::Object));
                         }
                         b'}' => return Err(self.error(ErrorKind::TrailingComma, self.pos)),
                         _ => return Err(self.error(ErrorKind::KeyMustBeAString, self.pos)),
@@ -657,10 +703,10 @@ impl<'t, 'a> Feed<'t, 'a> {
                             self.tok.state = State::NextKey;
                         }
                         (b']', Some(Container::Array)) => {
-                            return Ok(Some(self.close(Container::Array)));
+                            emit!(sink, self.close(Container::Array));
                         }
                         (b'}', Some(Container::Object)) => {
-                            return Ok(Some(self.close(Container::Object)));
+                            emit!(sink, self.close(Container::Object));
                         }
                         (_, Some(Container::Array)) => {
                             return Err(self.error(ErrorKind::ExpectedListCommaOrEnd, self.pos));
@@ -692,7 +738,7 @@ impl<'t, 'a> Feed<'t, 'a> {
                 }
                 State::Str(s) => {
                     if let Some(ev) = self.string(s)? {
-                        return Ok(Some(ev));
+                        emit!(sink, ev);
                     }
                     // Out of input, unless a decoded unit waits to be emitted.
                     if let State::Str(mut s) = self.tok.state {
@@ -727,7 +773,7 @@ impl<'t, 'a> Feed<'t, 'a> {
                         self.pos += 1;
                     }
                     self.value_done(true);
-                    return Ok(Some(literal.event()));
+                    emit!(sink, literal.event());
                 }
                 State::Finished => return self.at_end(),
                 State::Failed(e) => return Err(e),
