@@ -136,7 +136,11 @@ macro_rules! emit {
 }
 
 /// Where the machine stands between bytes.
+///
+/// `repr(u8)` gives the variant a tag byte of its own: the machine's
+/// dispatch reads it directly rather than decoding it from a niche.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum State {
     /// A value is expected: the top level, or after `:`.
     Value,
