@@ -124,11 +124,23 @@ impl<F: FnMut(Event<'_>)> Sink for Callback<'_, F> {
     }
 }
 
-/// Hands `$event` to `$sink` and runs on, or returns it.
+/// Hands `$event` to `$sink` and runs on, or returns it. With `$feed`, an
+/// event that often uses up a small chunk (a string fragment or value):
+/// the machine stops at once then, rather than go round once more.
 macro_rules! emit {
     ($sink:expr, $event:expr) => {{
         let event = $event;
         if $sink.emit(event) {
+            continue;
+        }
+        return Ok(Some(event));
+    }};
+    ($sink:expr, $event:expr, $feed:expr) => {{
+        let event = $event;
+        if $sink.emit(event) {
+            if $feed.pos == $feed.input.len() {
+                return $feed.chunk_used_up();
+            }
             continue;
         }
         return Ok(Some(event));
@@ -742,7 +754,7 @@ impl<'t, 'a> Feed<'t, 'a> {
                 }
                 State::Str(s) => {
                     if let Some(ev) = self.string(s)? {
-                        emit!(sink, ev);
+                        emit!(sink, ev, self);
                     }
                     // Out of input, unless a decoded unit waits to be emitted.
                     if let State::Str(mut s) = self.tok.state {
