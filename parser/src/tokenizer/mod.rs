@@ -214,6 +214,9 @@ pub struct Tokenizer {
     config: Config,
     state: State,
     stack: Vec<Container>,
+    /// `config.max_depth`, `usize::MAX` for none: one comparison per `[`
+    /// or `{`.
+    max_depth: usize,
     /// Bytes consumed so far (the absolute offset of the next byte).
     consumed: u64,
     /// Current line (1-based) and the offset where it starts.
@@ -239,6 +242,7 @@ impl Tokenizer {
 
     /// A tokenizer with the given limits and options.
     pub fn with_config(config: Config) -> Self {
+        let max_depth = config.max_depth.unwrap_or(usize::MAX);
         let state = if config.multiple_values {
             State::End { needs_ws: false }
         } else {
@@ -248,6 +252,7 @@ impl Tokenizer {
             config,
             state,
             stack: Vec::new(),
+            max_depth,
             consumed: 0,
             line: 1,
             line_start: 0,
@@ -548,10 +553,8 @@ impl<'t, 'a> Feed<'t, 'a> {
     }
 
     fn open(&mut self, container: Container) -> Result<Option<Event<'a>>, Error> {
-        if let Some(max) = self.tok.config.max_depth {
-            if self.tok.stack.len() >= max {
-                return Err(self.error(ErrorKind::RecursionLimitExceeded, self.pos));
-            }
+        if self.tok.stack.len() >= self.tok.max_depth {
+            return Err(self.error(ErrorKind::RecursionLimitExceeded, self.pos));
         }
         self.tok.stack.push(container);
         self.pos += 1;
