@@ -15,7 +15,10 @@ use structream_anthropic::AnthropicDecoder;
 #[derive(Debug, Arbitrary)]
 enum Block {
     Text(Text),
-    ToolUse { name: Option<Word>, input: Option<Args> },
+    ToolUse {
+        name: Option<Word>,
+        input: Option<Args>,
+    },
     Thinking(Text),
     Redacted(Word),
     ServerTool,
@@ -32,14 +35,29 @@ enum Delta {
 
 #[derive(Debug, Arbitrary)]
 enum AnthropicFrame {
-    MessageStart { input: u8 },
-    BlockStart { index: Small, block: Block },
-    BlockDelta { index: Small, delta: Delta },
-    BlockStop { index: Small },
-    MessageDelta { stop_reason: Option<Word>, output: u8 },
+    MessageStart {
+        input: u8,
+    },
+    BlockStart {
+        index: Small,
+        block: Block,
+    },
+    BlockDelta {
+        index: Small,
+        delta: Delta,
+    },
+    BlockStop {
+        index: Small,
+    },
+    MessageDelta {
+        stop_reason: Option<Word>,
+        output: u8,
+    },
     MessageStop,
     Ping,
-    Error { message: Word },
+    Error {
+        message: Word,
+    },
     Unknown(Text),
 }
 
@@ -77,16 +95,22 @@ impl Frame for AnthropicFrame {
                         b["input"] = input.as_ref().map_or(json!({}), Args::value);
                         b
                     }
-                    Block::Thinking(t) => json!({"type": "thinking", "thinking": t.string(), "signature": ""}),
+                    Block::Thinking(t) => {
+                        json!({"type": "thinking", "thinking": t.string(), "signature": ""})
+                    }
                     Block::Redacted(w) => json!({"type": "redacted_thinking", "data": w.text()}),
-                    Block::ServerTool => json!({"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}}),
+                    Block::ServerTool => {
+                        json!({"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}})
+                    }
                 };
                 json!({"type": kind, "index": index.get(), "content_block": block})
             }
             AnthropicFrame::BlockDelta { index, delta } => {
                 let delta = match delta {
                     Delta::Text(t) => json!({"type": "text_delta", "text": t.string()}),
-                    Delta::InputJson(t) => json!({"type": "input_json_delta", "partial_json": t.string()}),
+                    Delta::InputJson(t) => {
+                        json!({"type": "input_json_delta", "partial_json": t.string()})
+                    }
                     Delta::Thinking(t) => json!({"type": "thinking_delta", "thinking": t.string()}),
                     Delta::Signature => json!({"type": "signature_delta", "signature": "abc"}),
                     Delta::Citations => json!({"type": "citations_delta", "citation": {}}),
@@ -94,7 +118,10 @@ impl Frame for AnthropicFrame {
                 json!({"type": kind, "index": index.get(), "delta": delta})
             }
             AnthropicFrame::BlockStop { index } => json!({"type": kind, "index": index.get()}),
-            AnthropicFrame::MessageDelta { stop_reason, output } => {
+            AnthropicFrame::MessageDelta {
+                stop_reason,
+                output,
+            } => {
                 let mut delta = json!({});
                 if let Some(r) = stop_reason {
                     delta["stop_reason"] = json!(r.text());

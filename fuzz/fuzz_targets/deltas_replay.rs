@@ -17,18 +17,32 @@ struct Params {
 }
 
 fuzz_target!(|input: Seeded<Params>| {
-    let strings = if input.params.complete_strings { StringMode::Complete } else { StringMode::Trailing };
+    let strings = if input.params.complete_strings {
+        StringMode::Complete
+    } else {
+        StringMode::Trailing
+    };
     let mut options = Options::default().strings(strings).deltas(true);
     if let Some(p) = input.params.hold.as_deref().and_then(|p| p.parse().ok()) {
         options = options.hold(p);
     }
-    if let Some((p, key)) = input.params.require.as_ref().and_then(|(p, k)| Some((p.parse().ok()?, k.clone()))) {
+    if let Some((p, key)) = input
+        .params
+        .require
+        .as_ref()
+        .and_then(|(p, k)| Some((p.parse().ok()?, k.clone())))
+    {
         options = options.require(p, key);
     }
     let mut doc = Document::with_options(options);
     let mut replayed = None;
     let mut rest = &input.bytes[..];
-    let mut sizes = input.params.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    let mut sizes = input
+        .params
+        .chunk_sizes
+        .iter()
+        .map(|&s| usize::from(s).max(1))
+        .cycle();
     loop {
         let changes = if rest.is_empty() {
             doc.finish()

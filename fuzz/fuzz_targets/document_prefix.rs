@@ -21,12 +21,23 @@ fn consistent(partial: &Value, fin: &Value) -> bool {
         (Value::String(a), Value::String(b)) => b.starts_with(a.as_str()),
         (Value::Array(a), Value::Array(b)) => {
             a.len() <= b.len()
-                && a.iter().zip(b).enumerate().all(|(i, (x, y))| if i + 1 < a.len() { x == y } else { consistent(x, y) })
+                && a.iter().zip(b).enumerate().all(|(i, (x, y))| {
+                    if i + 1 < a.len() {
+                        x == y
+                    } else {
+                        consistent(x, y)
+                    }
+                })
         }
         (Value::Object(a), Value::Object(b)) => {
             a.len() <= b.len()
                 && a.iter().zip(b).enumerate().all(|(i, ((ka, x), (kb, y)))| {
-                    ka == kb && if i + 1 < a.len() { x == y } else { consistent(x, y) }
+                    ka == kb
+                        && if i + 1 < a.len() {
+                            x == y
+                        } else {
+                            consistent(x, y)
+                        }
                 })
         }
         (x, y) => x == y,
@@ -39,18 +50,28 @@ fn has_repeated_keys(v: &Value) -> bool {
         Value::Object(members) => {
             let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
             keys.sort_unstable();
-            keys.windows(2).any(|w| w[0] == w[1]) || members.iter().any(|(_, v)| has_repeated_keys(v))
+            keys.windows(2).any(|w| w[0] == w[1])
+                || members.iter().any(|(_, v)| has_repeated_keys(v))
         }
         _ => false,
     }
 }
 
 fuzz_target!(|input: Seeded<Params>| {
-    let strings = if input.params.complete_strings { StringMode::Complete } else { StringMode::Trailing };
+    let strings = if input.params.complete_strings {
+        StringMode::Complete
+    } else {
+        StringMode::Trailing
+    };
     let fin = parse(&input.bytes).ok().filter(|v| !has_repeated_keys(v));
     let mut doc = Document::with_options(Options::default().strings(strings));
     let mut rest = &input.bytes[..];
-    let mut sizes = input.params.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    let mut sizes = input
+        .params
+        .chunk_sizes
+        .iter()
+        .map(|&s| usize::from(s).max(1))
+        .cycle();
     while !rest.is_empty() {
         let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
         let (chunk, tail) = rest.split_at(n);

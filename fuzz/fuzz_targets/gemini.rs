@@ -25,18 +25,33 @@ enum PartialValue {
 enum Part {
     Text(Text),
     Thought(Text),
-    Call { name: Option<Word>, args: Option<Args> },
-    StreamStart { name: Word },
-    StreamArgs { path: Word, nested: bool, value: PartialValue, will_continue: bool },
+    Call {
+        name: Option<Word>,
+        args: Option<Args>,
+    },
+    StreamStart {
+        name: Word,
+    },
+    StreamArgs {
+        path: Word,
+        nested: bool,
+        value: PartialValue,
+        will_continue: bool,
+    },
     StreamEnd,
 }
 
 #[derive(Debug, Arbitrary)]
 enum GeminiFrame {
-    Candidates { candidates: Vec<(Option<Small>, Vec<Part>, Option<Word>)>, usage: Option<(u8, u8, u8)> },
+    Candidates {
+        candidates: Vec<(Option<Small>, Vec<Part>, Option<Word>)>,
+        usage: Option<(u8, u8, u8)>,
+    },
     Usage(u8, u8),
     Blocked(Word),
-    Error { message: Word },
+    Error {
+        message: Word,
+    },
     Unknown(Text),
 }
 
@@ -54,9 +69,20 @@ fn part(p: &Part) -> Value {
             }
             json!({"functionCall": call})
         }
-        Part::StreamStart { name } => json!({"functionCall": {"name": name.text(), "willContinue": true}}),
-        Part::StreamArgs { path, nested, value, will_continue } => {
-            let path = if *nested { format!("$.a.{}", path.text()) } else { format!("$.{}", path.text()) };
+        Part::StreamStart { name } => {
+            json!({"functionCall": {"name": name.text(), "willContinue": true}})
+        }
+        Part::StreamArgs {
+            path,
+            nested,
+            value,
+            will_continue,
+        } => {
+            let path = if *nested {
+                format!("$.a.{}", path.text())
+            } else {
+                format!("$.{}", path.text())
+            };
             let mut arg = json!({"jsonPath": path});
             match value {
                 PartialValue::Str(w) => arg["stringValue"] = json!(w.text()),
@@ -93,7 +119,9 @@ impl Frame for GeminiFrame {
                 }
                 v
             }
-            GeminiFrame::Usage(p, c) => json!({"usageMetadata": {"promptTokenCount": p, "candidatesTokenCount": c}}),
+            GeminiFrame::Usage(p, c) => {
+                json!({"usageMetadata": {"promptTokenCount": p, "candidatesTokenCount": c}})
+            }
             GeminiFrame::Blocked(w) => json!({"promptFeedback": {"blockReason": w.text()}}),
             GeminiFrame::Error { message } => {
                 json!({"error": {"code": 429, "message": message.text(), "status": "RESOURCE_EXHAUSTED"}})

@@ -33,13 +33,20 @@ fn dedup(v: &Value) -> Value {
 }
 
 fuzz_target!(|input: Seeded<Params>| {
-    let Ok(Value::Array(fin)) = parse(&input.bytes).map(|v| dedup(&v)) else { return };
+    let Ok(Value::Array(fin)) = parse(&input.bytes).map(|v| dedup(&v)) else {
+        return;
+    };
     let options = Options::default().items("".parse().unwrap());
     let mut doc = Document::with_options(options);
     let mut done = Vec::new();
     let mut started = 0;
     let mut rest = &input.bytes[..];
-    let mut sizes = input.params.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    let mut sizes = input
+        .params
+        .chunk_sizes
+        .iter()
+        .map(|&s| usize::from(s).max(1))
+        .cycle();
     loop {
         let changes = if rest.is_empty() {
             doc.finish().unwrap()

@@ -28,7 +28,12 @@ fuzz_target!(|input: Seeded<Params>| {
         text.extend_from_slice(format!("<think>{t}</think>").as_bytes());
     }
     // Prose without brackets, backticks or tags cannot start a value.
-    let prose: String = input.params.prose.chars().filter(|c| !"{[`<".contains(*c)).collect();
+    let prose: String = input
+        .params
+        .prose
+        .chars()
+        .filter(|c| !"{[`<".contains(*c))
+        .collect();
     text.extend_from_slice(prose.as_bytes());
     if input.params.fence {
         text.extend_from_slice(b"\n```json\n");
@@ -38,7 +43,12 @@ fuzz_target!(|input: Seeded<Params>| {
 
     let mut doc = Document::with_options(Options::default().lenient(true));
     let mut rest = &text[..];
-    let mut sizes = input.params.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    let mut sizes = input
+        .params
+        .chunk_sizes
+        .iter()
+        .map(|&s| usize::from(s).max(1))
+        .cycle();
     let mut failed = false;
     while !rest.is_empty() {
         let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
@@ -52,8 +62,16 @@ fuzz_target!(|input: Seeded<Params>| {
     let result = if failed { None } else { doc.finish().ok() };
     // A valid object or array whose first bytes are `{"`/`{}` or `[` + a value
     // start is found and equals the strict parse.
-    let Ok(strict) = parse(&input.bytes) else { return };
-    let lead: Vec<u8> = input.bytes.iter().copied().filter(|b| !b" \t\r\n".contains(b)).take(2).collect();
+    let Ok(strict) = parse(&input.bytes) else {
+        return;
+    };
+    let lead: Vec<u8> = input
+        .bytes
+        .iter()
+        .copied()
+        .filter(|b| !b" \t\r\n".contains(b))
+        .take(2)
+        .collect();
     let findable = matches!(lead.as_slice(), [b'{', b'"' | b'}'] | [b'[', _])
         && deciding_byte(&input.bytes) <= 64;
     if !findable || input.bytes.first().is_some_and(|b| b" \t\r\n".contains(b)) {
@@ -71,7 +89,12 @@ fuzz_target!(|input: Seeded<Params>| {
 /// whitespace, or after a leading `true`/`false`/`null` and the whitespace
 /// after it. The scanner holds at most 64 bytes before that byte.
 fn deciding_byte(json: &[u8]) -> usize {
-    let skip_ws = |from: usize| from + json[from..].iter().take_while(|b| b" \t\r\n".contains(b)).count();
+    let skip_ws = |from: usize| {
+        from + json[from..]
+            .iter()
+            .take_while(|b| b" \t\r\n".contains(b))
+            .count()
+    };
     let first = skip_ws(1);
     match (json[0], json.get(first)) {
         (b'[', Some(b't' | b'n')) => skip_ws(first + 4),

@@ -18,7 +18,11 @@ enum OllamaLine {
     Thinking(Text),
     ToolCalls(Vec<(Word, Option<Args>, Option<Word>)>),
     Generate(Text),
-    Done { reason: Option<Word>, prompt: Option<u8>, eval: Option<u8> },
+    Done {
+        reason: Option<Word>,
+        prompt: Option<u8>,
+        eval: Option<u8>,
+    },
     Error(Word),
     Unknown(Text),
 }
@@ -28,7 +32,9 @@ impl Frame for OllamaLine {
         let msg = |m: Value| json!({"model": "llama3.2", "message": m, "done": false});
         match self {
             OllamaLine::Content(t) => msg(json!({"role": "assistant", "content": t.string()})),
-            OllamaLine::Thinking(t) => msg(json!({"role": "assistant", "content": "", "thinking": t.string()})),
+            OllamaLine::Thinking(t) => {
+                msg(json!({"role": "assistant", "content": "", "thinking": t.string()}))
+            }
             OllamaLine::ToolCalls(calls) => {
                 let calls: Vec<Value> = calls
                     .iter()
@@ -46,8 +52,14 @@ impl Frame for OllamaLine {
                     .collect();
                 msg(json!({"role": "assistant", "content": "", "tool_calls": calls}))
             }
-            OllamaLine::Generate(t) => json!({"model": "phi3", "response": t.string(), "done": false}),
-            OllamaLine::Done { reason, prompt, eval } => {
+            OllamaLine::Generate(t) => {
+                json!({"model": "phi3", "response": t.string(), "done": false})
+            }
+            OllamaLine::Done {
+                reason,
+                prompt,
+                eval,
+            } => {
                 let mut v = json!({"model": "llama3.2", "message": {"role": "assistant", "content": ""}, "done": true});
                 if let Some(r) = reason {
                     v["done_reason"] = json!(r.text());

@@ -14,10 +14,24 @@ use structream_openai::ChatDecoder;
 
 #[derive(Debug, Arbitrary)]
 enum ChatFrame {
-    Content { choice: Small, text: Text },
-    Parts { choice: Small, thinking: Text, text: Text },
-    Reasoning { choice: Small, text: Text, groq: bool },
-    Refusal { choice: Small, text: Text },
+    Content {
+        choice: Small,
+        text: Text,
+    },
+    Parts {
+        choice: Small,
+        thinking: Text,
+        text: Text,
+    },
+    Reasoning {
+        choice: Small,
+        text: Text,
+        groq: bool,
+    },
+    Refusal {
+        choice: Small,
+        text: Text,
+    },
     ToolCall {
         choice: Small,
         index: Option<Small>,
@@ -26,11 +40,23 @@ enum ChatFrame {
         args: Option<Text>,
         whole: Option<Args>,
     },
-    Finish { choice: Small, reason: Word, usage: Option<(u8, u8)> },
-    Usage { prompt: u8, completion: u8, groq: bool },
+    Finish {
+        choice: Small,
+        reason: Word,
+        usage: Option<(u8, u8)>,
+    },
+    Usage {
+        prompt: u8,
+        completion: u8,
+        groq: bool,
+    },
     NoChoices,
-    InChunkError { message: Word },
-    ErrorEvent { message: Word },
+    InChunkError {
+        message: Word,
+    },
+    ErrorEvent {
+        message: Word,
+    },
     Done,
     Other(Text),
 }
@@ -53,7 +79,11 @@ impl Frame for ChatFrame {
             ChatFrame::Content { choice, text } => {
                 chunk(json!([{"index": choice.get(), "delta": {"content": text.string()}}]))
             }
-            ChatFrame::Parts { choice, thinking, text } => chunk(json!([{
+            ChatFrame::Parts {
+                choice,
+                thinking,
+                text,
+            } => chunk(json!([{
                 "index": choice.get(),
                 "delta": {"content": [
                     {"type": "thinking", "thinking": [{"type": "text", "text": thinking.string()}]},
@@ -61,13 +91,24 @@ impl Frame for ChatFrame {
                 ]}
             }])),
             ChatFrame::Reasoning { choice, text, groq } => {
-                let field = if *groq { "reasoning" } else { "reasoning_content" };
+                let field = if *groq {
+                    "reasoning"
+                } else {
+                    "reasoning_content"
+                };
                 chunk(json!([{"index": choice.get(), "delta": {field: text.string()}}]))
             }
             ChatFrame::Refusal { choice, text } => {
                 chunk(json!([{"index": choice.get(), "delta": {"refusal": text.string()}}]))
             }
-            ChatFrame::ToolCall { choice, index, id, name, args, whole } => {
+            ChatFrame::ToolCall {
+                choice,
+                index,
+                id,
+                name,
+                args,
+                whole,
+            } => {
                 let mut call = json!({"type": "function", "function": {}});
                 if let Some(i) = index {
                     call["index"] = json!(i.get());
@@ -85,14 +126,24 @@ impl Frame for ChatFrame {
                 }
                 chunk(json!([{"index": choice.get(), "delta": {"tool_calls": [call]}}]))
             }
-            ChatFrame::Finish { choice, reason, usage } => {
-                let mut c = chunk(json!([{"index": choice.get(), "delta": {}, "finish_reason": reason.text()}]));
+            ChatFrame::Finish {
+                choice,
+                reason,
+                usage,
+            } => {
+                let mut c = chunk(
+                    json!([{"index": choice.get(), "delta": {}, "finish_reason": reason.text()}]),
+                );
                 if let Some((p, o)) = usage {
                     c["usage"] = json!({"prompt_tokens": p, "completion_tokens": o});
                 }
                 c
             }
-            ChatFrame::Usage { prompt, completion, groq } => {
+            ChatFrame::Usage {
+                prompt,
+                completion,
+                groq,
+            } => {
                 let usage = json!({"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": 0});
                 if *groq {
                     json!({"choices": [], "x_groq": {"usage": usage}})

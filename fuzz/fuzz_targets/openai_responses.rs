@@ -34,22 +34,64 @@ impl ItemKind {
 #[derive(Debug, Arbitrary)]
 enum ResponsesFrame {
     Created,
-    ItemAdded { index: Small, kind: ItemKind, name: Option<Word>, call_id: Option<Word>, arguments: Option<Text> },
-    TextDelta { index: Small, text: Text },
-    ReasoningSummary { index: Small, text: Text },
-    ReasoningText { index: Small, text: Text },
-    RefusalDelta { index: Small, text: Text },
-    ArgsDelta { index: Small, delta: Text },
-    ArgsDone { index: Small, arguments: Option<Text> },
-    ItemDone { index: Small, kind: ItemKind, name: Option<Word>, arguments: Option<Text> },
-    Completed { usage: Option<(u8, u8)> },
-    Incomplete { reason: Word },
-    Failed { message: Word },
-    Error { message: Word },
+    ItemAdded {
+        index: Small,
+        kind: ItemKind,
+        name: Option<Word>,
+        call_id: Option<Word>,
+        arguments: Option<Text>,
+    },
+    TextDelta {
+        index: Small,
+        text: Text,
+    },
+    ReasoningSummary {
+        index: Small,
+        text: Text,
+    },
+    ReasoningText {
+        index: Small,
+        text: Text,
+    },
+    RefusalDelta {
+        index: Small,
+        text: Text,
+    },
+    ArgsDelta {
+        index: Small,
+        delta: Text,
+    },
+    ArgsDone {
+        index: Small,
+        arguments: Option<Text>,
+    },
+    ItemDone {
+        index: Small,
+        kind: ItemKind,
+        name: Option<Word>,
+        arguments: Option<Text>,
+    },
+    Completed {
+        usage: Option<(u8, u8)>,
+    },
+    Incomplete {
+        reason: Word,
+    },
+    Failed {
+        message: Word,
+    },
+    Error {
+        message: Word,
+    },
     Unknown(Text),
 }
 
-fn item(kind: &ItemKind, name: &Option<Word>, call_id: &Option<Word>, arguments: &Option<Text>) -> Value {
+fn item(
+    kind: &ItemKind,
+    name: &Option<Word>,
+    call_id: &Option<Word>,
+    arguments: &Option<Text>,
+) -> Value {
     let mut item = json!({"type": kind.name(), "id": "fc_1"});
     if let Some(n) = name {
         item["name"] = json!(n.text());
@@ -86,8 +128,16 @@ impl Frame for ResponsesFrame {
     fn json(&self) -> Value {
         let kind = self.event().unwrap_or_default();
         match self {
-            ResponsesFrame::Created => json!({"type": kind, "response": {"id": "resp_1", "status": "in_progress"}}),
-            ResponsesFrame::ItemAdded { index, kind: k, name, call_id, arguments } => {
+            ResponsesFrame::Created => {
+                json!({"type": kind, "response": {"id": "resp_1", "status": "in_progress"}})
+            }
+            ResponsesFrame::ItemAdded {
+                index,
+                kind: k,
+                name,
+                call_id,
+                arguments,
+            } => {
                 json!({"type": kind, "output_index": index.get(), "item": item(k, name, call_id, arguments)})
             }
             ResponsesFrame::TextDelta { index, text }
@@ -106,7 +156,12 @@ impl Frame for ResponsesFrame {
                 }
                 v
             }
-            ResponsesFrame::ItemDone { index, kind: k, name, arguments } => {
+            ResponsesFrame::ItemDone {
+                index,
+                kind: k,
+                name,
+                arguments,
+            } => {
                 json!({"type": kind, "output_index": index.get(), "item": item(k, name, &None, arguments)})
             }
             ResponsesFrame::Completed { usage } => {
@@ -124,7 +179,9 @@ impl Frame for ResponsesFrame {
                 "type": kind,
                 "response": {"status": "failed", "error": {"code": "server_error", "message": message.text()}}
             }),
-            ResponsesFrame::Error { message } => json!({"type": kind, "code": "x", "message": message.text()}),
+            ResponsesFrame::Error { message } => {
+                json!({"type": kind, "code": "x", "message": message.text()})
+            }
             ResponsesFrame::Unknown(text) => json!({"type": kind, "x": text.string()}),
         }
     }

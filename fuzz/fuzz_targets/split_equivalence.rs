@@ -1,5 +1,6 @@
 //! The same input split two ways gives the same joined events and the same
-//! verdict (error kind and offset included).
+//! verdict (error kind and offset included); and the split input drained
+//! through `Feed::next_event` gives `feed_with`'s events one for one.
 #![no_main]
 
 mod seeded;
@@ -22,7 +23,11 @@ enum Tok {
     Scalar(String),
 }
 
-fn run(config: &Config, bytes: &[u8], cuts: &[usize]) -> (Vec<Tok>, Result<(), structream_parser::Error>) {
+fn run(
+    config: &Config,
+    bytes: &[u8],
+    cuts: &[usize],
+) -> (Vec<Tok>, Result<(), structream_parser::Error>) {
     let mut tok = Tokenizer::with_config(config.clone());
     let mut out = Vec::new();
     let mut text: Option<String> = None;
@@ -54,10 +59,49 @@ fn run(config: &Config, bytes: &[u8], cuts: &[usize]) -> (Vec<Tok>, Result<(), s
     (out, result)
 }
 
+/// Every event as it came, fragments not joined, then the verdict: through
+/// `feed_with` (`callback`) or `Feed::next_event`.
+fn raw(
+    config: &Config,
+    bytes: &[u8],
+    cuts: &[usize],
+    callback: bool,
+) -> (Vec<String>, Result<(), structream_parser::Error>) {
+    let mut tok = Tokenizer::with_config(config.clone());
+    let mut events = Vec::new();
+    let mut prev = 0;
+    let result = (|| {
+        for &cut in cuts.iter().chain([&bytes.len()]) {
+            let piece = &bytes[prev..cut];
+            prev = cut;
+            if callback {
+                tok.feed_with(piece, |event| events.push(format!("{event:?}")))?;
+            } else {
+                let mut feed = tok.feed(piece);
+                while let Some(event) = feed.next_event()? {
+                    events.push(format!("{event:?}"));
+                }
+            }
+        }
+        tok.finish_with(|event| events.push(format!("{event:?}")))
+    })();
+    (events, result)
+}
+
 fuzz_target!(|input: Seeded<Params>| {
     let len = input.bytes.len();
-    let mut cuts: Vec<usize> = input.params.cuts.iter().map(|&c| usize::from(c) % (len + 1)).collect();
+    let mut cuts: Vec<usize> = input
+        .params
+        .cuts
+        .iter()
+        .map(|&c| usize::from(c) % (len + 1))
+        .collect();
     cuts.sort_unstable();
+    assert_eq!(
+        raw(&input.params.config, &input.bytes, &cuts, true),
+        raw(&input.params.config, &input.bytes, &cuts, false),
+        "feed_with and next_event differ"
+    );
     let whole = run(&input.params.config, &input.bytes, &[]);
     let split = run(&input.params.config, &input.bytes, &cuts);
     if input.params.config.max_string_len.is_some() && whole.1.is_err() {

@@ -115,13 +115,25 @@ fn decode(config: SseConfig, bytes: &[u8], cuts: &[usize]) -> (Decoded, usize) {
     }
     let peak = PEAK.load(Ordering::Relaxed) - base;
     drop(dec);
-    (Decoded { frames: hasher.finish(), count, longest_data, end }, peak)
+    (
+        Decoded {
+            frames: hasher.finish(),
+            count,
+            longest_data,
+            end,
+        },
+        peak,
+    )
 }
 
 /// The longest line of the input, BOM and line ends not counted.
 fn longest_line(bytes: &[u8]) -> usize {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    bytes.split(|&b| b == b'\n' || b == b'\r').map(<[u8]>::len).max().unwrap_or(0)
+    bytes
+        .split(|&b| b == b'\n' || b == b'\r')
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or(0)
 }
 
 fuzz_target!(|input: Input| {
@@ -133,7 +145,11 @@ fuzz_target!(|input: Input| {
             .max_event_len(usize::from(input.max_event) % 8192)
     };
     let bytes = &input.bytes;
-    let mut cuts: Vec<usize> = input.cuts.iter().map(|&c| usize::from(c) % (bytes.len() + 1)).collect();
+    let mut cuts: Vec<usize> = input
+        .cuts
+        .iter()
+        .map(|&c| usize::from(c) % (bytes.len() + 1))
+        .collect();
     cuts.sort_unstable();
     let (whole, _) = decode(config, bytes, &[]);
     let (split, peak) = decode(config, bytes, &cuts);

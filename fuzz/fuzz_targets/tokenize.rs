@@ -17,7 +17,12 @@ struct Params {
 fuzz_target!(|input: Seeded<Params>| {
     let mut tok = Tokenizer::with_config(input.params.config);
     let mut rest = &input.bytes[..];
-    let mut sizes = input.params.chunk_sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    let mut sizes = input
+        .params
+        .chunk_sizes
+        .iter()
+        .map(|&s| usize::from(s).max(1))
+        .cycle();
     let mut events = 0usize;
     let result = (|| {
         while !rest.is_empty() {

@@ -185,7 +185,11 @@ pub fn sse_body<F: Frame>(framing: Framing, frames: &[F]) -> Vec<u8> {
             out.push_str(name);
             out.push_str(end);
         }
-        out.push_str(if let Framing::Tight = framing { "data:" } else { "data: " });
+        out.push_str(if let Framing::Tight = framing {
+            "data:"
+        } else {
+            "data: "
+        });
         out.push_str(&f.data());
         out.push_str(end);
         out.push_str(end);
@@ -221,7 +225,10 @@ pub fn decode(decoder: &mut dyn StreamDecoder, body: &[u8], cuts: &[usize]) -> D
     let mut prev = 0;
     for &c in cuts.iter().chain(std::iter::once(&body.len())) {
         if let Err(e) = decoder.feed(&body[prev..c], &mut sink) {
-            return Decoded { events, end: Err(e) };
+            return Decoded {
+                events,
+                end: Err(e),
+            };
         }
         prev = c;
     }
@@ -275,17 +282,37 @@ pub fn check_rules(decoded: &Decoded, len: usize) {
             "{e:?} after the usage event"
         );
         match e {
-            StreamEvent::ToolCallStart { choice, index, name, .. } => {
+            StreamEvent::ToolCallStart {
+                choice,
+                index,
+                name,
+                ..
+            } => {
                 assert!(!name.is_empty(), "a tool call without a name");
-                assert!(calls.insert((*choice, *index), true).is_none(), "call {index} started twice");
+                assert!(
+                    calls.insert((*choice, *index), true).is_none(),
+                    "call {index} started twice"
+                );
             }
-            StreamEvent::ToolArgsDelta { choice, index, json } => {
+            StreamEvent::ToolArgsDelta {
+                choice,
+                index,
+                json,
+            } => {
                 assert!(!json.is_empty(), "empty arguments delta");
-                assert_eq!(calls.get(&(*choice, *index)), Some(&true), "arguments outside call {index}");
+                assert_eq!(
+                    calls.get(&(*choice, *index)),
+                    Some(&true),
+                    "arguments outside call {index}"
+                );
             }
             StreamEvent::ToolCallEnd { choice, index } => {
                 let open = calls.get_mut(&(*choice, *index));
-                assert_eq!(open.as_deref(), Some(&true), "end of call {index} that is not open");
+                assert_eq!(
+                    open.as_deref(),
+                    Some(&true),
+                    "end of call {index} that is not open"
+                );
                 *open.unwrap() = false;
             }
             StreamEvent::TextDelta { text, .. }
@@ -296,6 +323,10 @@ pub fn check_rules(decoded: &Decoded, len: usize) {
         }
     }
     if let Err(e) = &decoded.end {
-        assert!(e.offset() <= len as u64, "error at {} past the end {len}", e.offset());
+        assert!(
+            e.offset() <= len as u64,
+            "error at {} past the end {len}",
+            e.offset()
+        );
     }
 }

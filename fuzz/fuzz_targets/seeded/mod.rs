@@ -19,17 +19,27 @@ pub struct Seeded<P> {
 
 impl<'a, P: Arbitrary<'a> + Default> Seeded<P> {
     fn params(u: &mut Unstructured<'a>) -> arbitrary::Result<P> {
-        if u8::arbitrary(u)? == 0 { Ok(P::default()) } else { P::arbitrary(u) }
+        if u8::arbitrary(u)? == 0 {
+            Ok(P::default())
+        } else {
+            P::arbitrary(u)
+        }
     }
 }
 
 impl<'a, P: Arbitrary<'a> + Default> Arbitrary<'a> for Seeded<P> {
     fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
-        Ok(Seeded { params: Self::params(u)?, bytes: Vec::arbitrary(u)? })
+        Ok(Seeded {
+            params: Self::params(u)?,
+            bytes: Vec::arbitrary(u)?,
+        })
     }
 
     fn arbitrary_take_rest(mut u: Unstructured<'a>) -> arbitrary::Result<Self> {
         let params = Self::params(&mut u)?;
-        Ok(Seeded { params, bytes: u.take_rest().to_vec() })
+        Ok(Seeded {
+            params,
+            bytes: u.take_rest().to_vec(),
+        })
     }
 }

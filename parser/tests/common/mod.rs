@@ -192,8 +192,43 @@ pub const CHUNKINGS: [Chunking; 7] = [
     Chunking::Resume(5),
 ];
 
+/// Every event as it came (fragments not joined), then the verdict.
+type RawRun = (Vec<String>, Result<(), Error>);
+
+/// The raw events of the given chunks through [`Feed::next_event`]
+/// (`callback == false`) or [`Tokenizer::feed_with`] (`true`), which runs
+/// the machine its own way: the two must agree event for event.
+///
+/// [`Feed::next_event`]: structream_parser::Feed::next_event
+pub fn raw_events(pieces: &[&[u8]], config: &Config, callback: bool) -> RawRun {
+    let mut tok = Tokenizer::with_config(config.clone());
+    let mut events = Vec::new();
+    let result = (|| {
+        for &piece in pieces {
+            if callback {
+                tok.feed_with(piece, |event| events.push(format!("{event:?}")))?;
+            } else {
+                let mut feed = tok.feed(piece);
+                while let Some(event) = feed.next_event()? {
+                    events.push(format!("{event:?}"));
+                }
+            }
+        }
+        tok.finish_with(|event| events.push(format!("{event:?}")))
+    })();
+    (events, result)
+}
+
+/// Asserts that both ways of draining the tokenizer give the same events.
+pub fn assert_apis_agree(pieces: &[&[u8]], config: &Config, name: &str) {
+    let lent = raw_events(pieces, config, false);
+    let called = raw_events(pieces, config, true);
+    assert_eq!(called, lent, "{name}: feed_with and next_event differ");
+}
+
 /// Runs every chunking and every two-chunk split; asserts all runs equal the
 /// whole-input run (tokens, value, error kind and offset) and returns it.
+/// Every chunking is also drained both ways ([`assert_apis_agree`]).
 pub fn run_all_chunkings(input: &[u8], config: &Config, name: &str) -> Run {
     let whole = run(input, config, Chunking::Whole);
     for chunking in CHUNKINGS {
@@ -202,12 +237,14 @@ pub fn run_all_chunkings(input: &[u8], config: &Config, name: &str) -> Run {
             other, whole,
             "{name}: {chunking:?} differs from the whole input"
         );
+        assert_apis_agree(&pieces(input, chunking), config, name);
     }
     for k in 0..=input.len() {
         let other = run(input, config, Chunking::SplitAt(k));
         if other != whole {
             panic!("{name}: split at {k} differs: {other:?} vs {whole:?}");
         }
+        assert_apis_agree(&pieces(input, Chunking::SplitAt(k)), config, name);
     }
     whole
 }
