@@ -677,7 +677,11 @@ impl<'t, 'a> Feed<'t, 'a> {
                         emit!(sink, ev);
                     }
                     if NumState::start(b).is_some() {
-                        return self.number();
+                        match self.number()? {
+                            Some(ev) => emit!(sink, ev),
+                            // The chunk ends inside the number.
+                            None => return Ok(None),
+                        }
                     }
                 }
                 State::FirstKey | State::NextKey => {
@@ -802,7 +806,7 @@ impl<'t, 'a> Feed<'t, 'a> {
 
     /// A number starting at `self.pos` (its first byte a `-` or a digit).
     #[inline(always)]
-    fn number(&mut self) -> Result<Option<Event<'_>>, Error> {
+    fn number(&mut self) -> Result<Option<Event<'a>>, Error> {
         let start = self.pos;
         let input = self.input;
         let (scan, i) = match number::fast(input, start) {
