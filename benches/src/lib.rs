@@ -19,6 +19,7 @@ use structream_parser::value::ValueBuilder;
 use structream_parser::{Config, Error, Event, Tokenizer, Value};
 
 pub mod peers;
+pub mod workload;
 
 /// One benchmark document.
 #[derive(Debug, Clone)]

@@ -1,0 +1,136 @@
+//! Times the tokenizer's workloads and their peers interleaved, and prints
+//! the ratios of the performance targets:
+//!
+//! ```text
+//! cargo run --release -p structream-benches --bin ratios [-- ROUNDS [FIXTURE...]]
+//! ```
+//!
+//! Criterion measures one benchmark after another, so on a shared machine
+//! two implementations it compares may have run under different loads. Here
+//! every round runs each workload of a fixture once, in turn, and the figure
+//! kept for each is its fastest run over all rounds (ROUNDS, default 100):
+//! the run least disturbed by whatever else the machine was doing, measured
+//! under the same conditions as its peers. The median over the rounds is
+//! printed beside it to show the spread. Every run's check value (event
+//! count, or 1 for a parse that succeeded) must equal the first run's.
+//!
+//! The workloads are those of `icount` (see [`structream_benches::workload`]).
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use structream_benches::{fixtures, workload};
+
+/// The workloads timed for each fixture.
+const TIMED: [&str; 9] = [
+    "tokenizer",
+    "tokenizer-4",
+    "value",
+    "value-4",
+    "serde-ignored",
+    "serde-ignored-utf8",
+    "serde-value",
+    "jiter-skip",
+    "jiter-value",
+];
+
+/// The ratios printed: (label with its target, ours, peer). Each is the
+/// peer's time over ours (above 1: we are faster), except the 4-byte rows:
+/// our time in 4-byte chunks over our whole-input time (lower is better).
+const TARGETS: [(&str, &str, &str); 6] = [
+    ("tokenizer vs serde_json IgnoredAny (≥ 1)", "tokenizer", "serde-ignored"),
+    (
+        "tokenizer vs IgnoredAny + UTF-8, the same work (≥ 1)",
+        "tokenizer",
+        "serde-ignored-utf8",
+    ),
+    ("tokenizer + value vs serde_json Value (≥ 1.5)", "value", "serde-value"),
+    ("tokenizer vs jiter skip", "tokenizer", "jiter-skip"),
+    ("4-byte ÷ whole time, tokenizer (≤ 1.3)", "tokenizer-4", "tokenizer"),
+    ("4-byte ÷ whole time, + value (≤ 1.3)", "value-4", "value"),
+];
+
+struct Timing {
+    best: Duration,
+    runs: Vec<Duration>,
+}
+
+impl Timing {
+    fn median(&self) -> Duration {
+        let mut runs = self.runs.clone();
+        runs.sort_unstable();
+        runs[runs.len() / 2]
+    }
+}
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let rounds: usize = match args.next().map(|a| a.parse()) {
+        None => 100,
+        Some(Ok(n)) if n > 0 => n,
+        Some(_) => {
+            eprintln!("usage: ratios [ROUNDS [FIXTURE...]]");
+            return ExitCode::from(2);
+        }
+    };
+    let only: Vec<String> = args.collect();
+    let mut table = Vec::new();
+    for fixture in fixtures() {
+        if !only.is_empty() && !only.iter().any(|n| n == fixture.name) {
+            continue;
+        }
+        let input = &fixture.bytes;
+        let expected: Vec<usize> = TIMED.iter().map(|w| workload::run(input, w)).collect();
+        assert!(expected.iter().all(|&v| v > 0), "{}: a workload failed", fixture.name);
+        let mut timings: Vec<Timing> = TIMED
+            .iter()
+            .map(|_| Timing {
+                best: Duration::MAX,
+                runs: Vec::with_capacity(rounds),
+            })
+            .collect();
+        for _ in 0..rounds {
+            for (i, name) in TIMED.iter().enumerate() {
+                let start = Instant::now();
+                let out = workload::run(black_box(input), black_box(name));
+                let took = start.elapsed();
+                assert_eq!(out, expected[i], "{}: {name} changed its result", fixture.name);
+                timings[i].best = timings[i].best.min(took);
+                timings[i].runs.push(took);
+            }
+        }
+        let mb = input.len() as f64 / 1e6;
+        println!("{} ({:.2} MB), {rounds} rounds", fixture.name, mb);
+        println!("  {:<20} {:>10} {:>10} {:>12}", "workload", "best µs", "median µs", "best MB/s");
+        for (name, t) in TIMED.iter().zip(&timings) {
+            let best = t.best.as_secs_f64();
+            println!(
+                "  {name:<20} {:>10.0} {:>10.0} {:>12.0}",
+                best * 1e6,
+                t.median().as_secs_f64() * 1e6,
+                mb / best
+            );
+        }
+        let best = |w: &str| timings[TIMED.iter().position(|n| *n == w).unwrap()].best.as_secs_f64();
+        let ratios: Vec<f64> = TARGETS
+            .iter()
+            .map(|&(label, ours, peer)| {
+                if label.starts_with("4-byte") {
+                    best(ours) / best(peer)
+                } else {
+                    best(peer) / best(ours)
+                }
+            })
+            .collect();
+        table.push((fixture.name, ratios));
+    }
+    println!();
+    println!("| target | {} |", table.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(" | "));
+    println!("|---|{}", "---:|".repeat(table.len()));
+    for (i, (label, _, _)) in TARGETS.iter().enumerate() {
+        let cells: Vec<String> = table.iter().map(|(_, r)| format!("{:.2}×", r[i])).collect();
+        println!("| {label} | {} |", cells.join(" | "));
+    }
+    ExitCode::SUCCESS
+}
