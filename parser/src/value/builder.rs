@@ -42,6 +42,7 @@ impl ValueBuilder {
     }
 
     /// Applies one event; returns the top-level value it completes, if any.
+    #[inline]
     pub fn push(&mut self, event: Event<'_>) -> Option<Value> {
         let value = match event {
             Event::ObjectStart => {
