@@ -79,4 +79,3 @@ pub fn run(input: &[u8], workload: &str) -> usize {
         _ => panic!("unknown workload {workload}"),
     }
 }
-

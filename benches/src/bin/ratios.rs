@@ -41,15 +41,27 @@ const TIMED: [&str; 9] = [
 /// peer's time over ours (above 1: we are faster), except the 4-byte rows:
 /// our time in 4-byte chunks over our whole-input time (lower is better).
 const TARGETS: [(&str, &str, &str); 6] = [
-    ("tokenizer vs serde_json IgnoredAny (≥ 1)", "tokenizer", "serde-ignored"),
+    (
+        "tokenizer vs serde_json IgnoredAny (≥ 1)",
+        "tokenizer",
+        "serde-ignored",
+    ),
     (
         "tokenizer vs IgnoredAny + UTF-8, the same work (≥ 1)",
         "tokenizer",
         "serde-ignored-utf8",
     ),
-    ("tokenizer + value vs serde_json Value (≥ 1.5)", "value", "serde-value"),
+    (
+        "tokenizer + value vs serde_json Value (≥ 1.5)",
+        "value",
+        "serde-value",
+    ),
     ("tokenizer vs jiter skip", "tokenizer", "jiter-skip"),
-    ("4-byte ÷ whole time, tokenizer (≤ 1.3)", "tokenizer-4", "tokenizer"),
+    (
+        "4-byte ÷ whole time, tokenizer (≤ 1.3)",
+        "tokenizer-4",
+        "tokenizer",
+    ),
     ("4-byte ÷ whole time, + value (≤ 1.3)", "value-4", "value"),
 ];
 
@@ -84,7 +96,11 @@ fn main() -> ExitCode {
         }
         let input = &fixture.bytes;
         let expected: Vec<usize> = TIMED.iter().map(|w| workload::run(input, w)).collect();
-        assert!(expected.iter().all(|&v| v > 0), "{}: a workload failed", fixture.name);
+        assert!(
+            expected.iter().all(|&v| v > 0),
+            "{}: a workload failed",
+            fixture.name
+        );
         let mut timings: Vec<Timing> = TIMED
             .iter()
             .map(|_| Timing {
@@ -100,14 +116,21 @@ fn main() -> ExitCode {
                 let start = Instant::now();
                 let out = workload::run(black_box(input), black_box(name));
                 let took = start.elapsed();
-                assert_eq!(out, expected[i], "{}: {name} changed its result", fixture.name);
+                assert_eq!(
+                    out, expected[i],
+                    "{}: {name} changed its result",
+                    fixture.name
+                );
                 timings[i].best = timings[i].best.min(took);
                 timings[i].runs.push(took);
             }
         }
         let mb = input.len() as f64 / 1e6;
         println!("{} ({:.2} MB), {rounds} rounds", fixture.name, mb);
-        println!("  {:<20} {:>10} {:>10} {:>12}", "workload", "best µs", "median µs", "best MB/s");
+        println!(
+            "  {:<20} {:>10} {:>10} {:>12}",
+            "workload", "best µs", "median µs", "best MB/s"
+        );
         for (name, t) in TIMED.iter().zip(&timings) {
             let best = t.best.as_secs_f64();
             println!(
@@ -117,7 +140,11 @@ fn main() -> ExitCode {
                 mb / best
             );
         }
-        let best = |w: &str| timings[TIMED.iter().position(|n| *n == w).unwrap()].best.as_secs_f64();
+        let best = |w: &str| {
+            timings[TIMED.iter().position(|n| *n == w).unwrap()]
+                .best
+                .as_secs_f64()
+        };
         let ratios: Vec<f64> = TARGETS
             .iter()
             .map(|&(label, ours, peer)| {
@@ -131,7 +158,14 @@ fn main() -> ExitCode {
         table.push((fixture.name, ratios));
     }
     println!();
-    println!("| target | {} |", table.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(" | "));
+    println!(
+        "| target | {} |",
+        table
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
     println!("|---|{}", "---:|".repeat(table.len()));
     for (i, (label, _, _)) in TARGETS.iter().enumerate() {
         let cells: Vec<String> = table.iter().map(|(_, r)| format!("{:.2}×", r[i])).collect();

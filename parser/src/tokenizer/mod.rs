@@ -648,10 +648,7 @@ impl<'t, 'a> Feed<'t, 'a> {
     /// tokenizer's buffer, or at the end of the chunk), `Ok(None)` when the
     /// chunk is used up.
     #[inline(always)]
-    fn run<F: FnMut(Event<'_>)>(
-        &mut self,
-        on_event: &mut F,
-    ) -> Result<Option<Event<'_>>, Error> {
+    fn run<F: FnMut(Event<'_>)>(&mut self, on_event: &mut F) -> Result<Option<Event<'_>>, Error> {
         if self.pos == self.input.len() {
             return self.chunk_used_up();
         }
