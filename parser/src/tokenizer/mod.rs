@@ -124,9 +124,9 @@ impl<F: FnMut(Event<'_>)> Sink for Callback<'_, F> {
     }
 }
 
-/// Hands `$event` to `$sink` and runs on, or returns it. With `$feed`, an
-/// event that often uses up a small chunk (a string fragment or value):
-/// the machine stops at once then, rather than go round once more.
+/// Hands `$event` to `$sink` and runs on, or returns it. With `$feed`, for
+/// a string fragment, which often ends a small chunk: when it did, the
+/// machine stops at once rather than go round once more to find that out.
 macro_rules! emit {
     ($sink:expr, $event:expr) => {{
         let event = $event;
@@ -655,7 +655,8 @@ impl<'t, 'a> Feed<'t, 'a> {
         self.machine(&mut Callback(on_event))
     }
 
-    /// The machine. Each arm either returns or changes state and loops.
+    /// The machine. Each arm returns, hands an event to `sink` and loops
+    /// (or returns it, as `sink` says), or changes state and loops.
     #[inline(always)]
     fn machine<S: Sink>(&mut self, sink: &mut S) -> Result<Option<Event<'_>>, Error> {
         loop {
