@@ -36,21 +36,11 @@ fuzz_target!(|input: Seeded<Params>| {
     }
     let mut doc = Document::with_options(options);
     let mut replayed = None;
-    let mut rest = &input.bytes[..];
-    let mut sizes = input
-        .params
-        .chunk_sizes
-        .iter()
-        .map(|&s| usize::from(s).max(1))
-        .cycle();
+    let mut pieces = seeded::chunks(&input.bytes, &input.params.chunk_sizes);
     loop {
-        let changes = if rest.is_empty() {
-            doc.finish()
-        } else {
-            let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
-            let (chunk, tail) = rest.split_at(n);
-            rest = tail;
-            doc.feed(chunk)
+        let changes = match pieces.next() {
+            Some(chunk) => doc.feed(chunk),
+            None => doc.finish(),
         };
         let Ok(changes) = changes else { return };
         for delta in changes.deltas() {

@@ -65,17 +65,7 @@ fuzz_target!(|input: Seeded<Params>| {
     };
     let fin = parse(&input.bytes).ok().filter(|v| !has_repeated_keys(v));
     let mut doc = Document::with_options(Options::default().strings(strings));
-    let mut rest = &input.bytes[..];
-    let mut sizes = input
-        .params
-        .chunk_sizes
-        .iter()
-        .map(|&s| usize::from(s).max(1))
-        .cycle();
-    while !rest.is_empty() {
-        let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
-        let (chunk, tail) = rest.split_at(n);
-        rest = tail;
+    for chunk in seeded::chunks(&input.bytes, &input.params.chunk_sizes) {
         let Ok(changes) = doc.feed(chunk) else {
             assert!(fin.is_none());
             return;

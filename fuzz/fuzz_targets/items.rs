@@ -40,21 +40,11 @@ fuzz_target!(|input: Seeded<Params>| {
     let mut doc = Document::with_options(options);
     let mut done = Vec::new();
     let mut started = 0;
-    let mut rest = &input.bytes[..];
-    let mut sizes = input
-        .params
-        .chunk_sizes
-        .iter()
-        .map(|&s| usize::from(s).max(1))
-        .cycle();
+    let mut pieces = seeded::chunks(&input.bytes, &input.params.chunk_sizes).peekable();
     loop {
-        let changes = if rest.is_empty() {
-            doc.finish().unwrap()
-        } else {
-            let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
-            let (chunk, tail) = rest.split_at(n);
-            rest = tail;
-            doc.feed(chunk).unwrap()
+        let changes = match pieces.next() {
+            Some(chunk) => doc.feed(chunk).unwrap(),
+            None => doc.finish().unwrap(),
         };
         for item in changes.items() {
             match item {
@@ -68,7 +58,7 @@ fuzz_target!(|input: Seeded<Params>| {
                 }
             }
         }
-        if rest.is_empty() && changes.outcome().is_some() {
+        if pieces.peek().is_none() && changes.outcome().is_some() {
             break;
         }
     }

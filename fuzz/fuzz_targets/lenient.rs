@@ -42,18 +42,8 @@ fuzz_target!(|input: Seeded<Params>| {
     text.extend_from_slice(input.params.after.as_bytes());
 
     let mut doc = Document::with_options(Options::default().lenient(true));
-    let mut rest = &text[..];
-    let mut sizes = input
-        .params
-        .chunk_sizes
-        .iter()
-        .map(|&s| usize::from(s).max(1))
-        .cycle();
     let mut failed = false;
-    while !rest.is_empty() {
-        let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
-        let (chunk, tail) = rest.split_at(n);
-        rest = tail;
+    for chunk in seeded::chunks(&text, &input.params.chunk_sizes) {
         if doc.feed(chunk).is_err() {
             failed = true;
             break;

@@ -16,20 +16,10 @@ struct Params {
 
 fuzz_target!(|input: Seeded<Params>| {
     let mut tok = Tokenizer::with_config(input.params.config);
-    let mut rest = &input.bytes[..];
-    let mut sizes = input
-        .params
-        .chunk_sizes
-        .iter()
-        .map(|&s| usize::from(s).max(1))
-        .cycle();
     let mut events = 0usize;
     let result = (|| {
-        while !rest.is_empty() {
-            let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
-            let (chunk, tail) = rest.split_at(n);
+        for chunk in seeded::chunks(&input.bytes, &input.params.chunk_sizes) {
             tok.feed_with(chunk, |_| events += 1)?;
-            rest = tail;
         }
         tok.finish_with(|_| events += 1)
     })();

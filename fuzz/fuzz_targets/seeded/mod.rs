@@ -43,3 +43,21 @@ impl<'a, P: Arbitrary<'a> + Default> Arbitrary<'a> for Seeded<P> {
         })
     }
 }
+
+/// `bytes` cut into chunks whose sizes cycle through `sizes` (a size of 0
+/// counts as 1); the whole as one chunk when `sizes` is empty; no chunk when
+/// `bytes` is empty.
+#[allow(dead_code)] // not every target feeds in chunks of given sizes
+pub fn chunks<'b>(bytes: &'b [u8], sizes: &'b [u8]) -> impl Iterator<Item = &'b [u8]> + 'b {
+    let mut sizes = sizes.iter().map(|&s| usize::from(s).max(1)).cycle();
+    let mut rest = bytes;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let n = sizes.next().unwrap_or(rest.len()).min(rest.len());
+        let (chunk, tail) = rest.split_at(n);
+        rest = tail;
+        Some(chunk)
+    })
+}
