@@ -709,34 +709,43 @@ impl<'t, 'a> Feed<'t, 'a> {
                     self.pos += 1;
                     self.tok.state = State::Value;
                 }
-                State::AfterValue => {
+                // Closing brackets often come in runs (`]}]}`): after one,
+                // the state is `AfterValue` again unless the document ended,
+                // so this arm loops on itself rather than through the
+                // dispatch.
+                State::AfterValue => loop {
                     let Some(b) = self.skip_ws() else {
                         return self.at_end();
                     };
                     let top = self.tok.stack.last().copied();
-                    match (b, top) {
+                    let container = match (b, top) {
                         (b',', Some(Container::Array)) => {
                             self.pos += 1;
                             self.tok.state = State::NextItem;
+                            break;
                         }
                         (b',', _) => {
                             self.pos += 1;
                             self.tok.state = State::NextKey;
+                            break;
                         }
-                        (b']', Some(Container::Array)) => {
-                            emit!(sink, self.close(Container::Array));
-                        }
-                        (b'}', Some(Container::Object)) => {
-                            emit!(sink, self.close(Container::Object));
-                        }
+                        (b']', Some(Container::Array)) => Container::Array,
+                        (b'}', Some(Container::Object)) => Container::Object,
                         (_, Some(Container::Array)) => {
                             return Err(self.error(ErrorKind::ExpectedListCommaOrEnd, self.pos));
                         }
                         _ => {
                             return Err(self.error(ErrorKind::ExpectedObjectCommaOrEnd, self.pos));
                         }
+                    };
+                    let event = self.close(container);
+                    if !sink.emit(event) {
+                        return Ok(Some(event));
                     }
-                }
+                    if self.tok.stack.is_empty() {
+                        break;
+                    }
+                },
                 State::End { needs_ws } => {
                     if needs_ws {
                         match self.input.get(self.pos) {
