@@ -124,7 +124,8 @@ impl<F: FnMut(Event<'_>)> Sink for Callback<'_, F> {
     }
 }
 
-/// Hands `$event` to `$sink` and runs on, or returns it. With `$feed`, for
+/// Hands `$event` to `$sink` and runs on (a bare `continue`: not for use
+/// inside an arm's own loop), or returns it. With `$feed`, for
 /// a string fragment, which often ends a small chunk: when it did, the
 /// machine stops at once rather than go round once more to find that out.
 macro_rules! emit {
