@@ -25,7 +25,7 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use structream_benches::workload::{self, WORKLOADS};
+use structream_benches::workload;
 use structream_benches::{Fixture, fixture, llm_document};
 
 #[inline(never)]
@@ -50,7 +50,8 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let (Some(name), Some(workload)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: icount <fixture> <{}>", WORKLOADS.join("|"));
+        let names: Vec<&str> = workload::names().collect();
+        eprintln!("usage: icount <fixture> <{}>", names.join("|"));
         return ExitCode::from(2);
     };
     let generated = name
@@ -64,7 +65,7 @@ fn main() -> ExitCode {
         eprintln!("unknown fixture {name}");
         return ExitCode::from(2);
     };
-    if !WORKLOADS.contains(&workload.as_str()) {
+    if !workload::names().any(|name| name == workload) {
         eprintln!("unknown workload {workload}");
         return ExitCode::from(2);
     }

@@ -23,23 +23,11 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use structream_benches::{fixtures, workload};
+use structream_benches::fixtures;
+use structream_benches::workload::{self, COMPARED};
 
 /// Back-to-back runs of a workload in each round (see `main`).
 const REPEAT: usize = 3;
-
-/// The workloads timed for each fixture.
-const TIMED: [&str; 9] = [
-    "tokenizer",
-    "tokenizer-4",
-    "value",
-    "value-4",
-    "serde-ignored",
-    "serde-ignored-utf8",
-    "serde-value",
-    "jiter-skip",
-    "jiter-value",
-];
 
 /// The ratios printed: (label with its target, ours, peer). Each is the
 /// peer's time over ours (above 1: we are faster), except the 4-byte rows:
@@ -99,13 +87,13 @@ fn main() -> ExitCode {
             continue;
         }
         let input = &fixture.bytes;
-        let expected: Vec<usize> = TIMED.iter().map(|w| workload::run(input, w)).collect();
+        let expected: Vec<usize> = COMPARED.iter().map(|w| workload::run(input, w)).collect();
         assert!(
             expected.iter().all(|&v| v > 0),
             "{}: a workload failed",
             fixture.name
         );
-        let mut timings: Vec<Timing> = TIMED
+        let mut timings: Vec<Timing> = COMPARED
             .iter()
             .map(|_| Timing {
                 best: Duration::MAX,
@@ -113,7 +101,7 @@ fn main() -> ExitCode {
             })
             .collect();
         for _ in 0..rounds {
-            for (i, name) in TIMED.iter().enumerate() {
+            for (i, name) in COMPARED.iter().enumerate() {
                 // A workload's first run after another finds the heap as the
                 // other left it (pages returned to the system, chunks of
                 // other sizes); its next ones find it as it left it, as a
@@ -143,7 +131,7 @@ fn main() -> ExitCode {
             "  {:<20} {:>10} {:>10} {:>12}",
             "workload", "best µs", "median µs", "best MB/s"
         );
-        for (name, t) in TIMED.iter().zip(&timings) {
+        for (name, t) in COMPARED.iter().zip(&timings) {
             let best = t.best.as_secs_f64();
             println!(
                 "  {name:<20} {:>10.0} {:>10.0} {:>12.0}",
@@ -153,7 +141,7 @@ fn main() -> ExitCode {
             );
         }
         let best = |w: &str| {
-            timings[TIMED.iter().position(|n| *n == w).unwrap()]
+            timings[COMPARED.iter().position(|n| *n == w).unwrap()]
                 .best
                 .as_secs_f64()
         };
