@@ -29,26 +29,27 @@ use structream_benches::workload::{self, COMPARED};
 /// Back-to-back runs of a workload in each round (see `main`).
 const REPEAT: usize = 3;
 
-/// The ratios printed: (label with its target, ours, peer). Each is the
-/// peer's time over ours (above 1: we are faster), except the 4-byte rows:
-/// our time in 4-byte chunks over our whole-input time (lower is better).
+/// The ratios printed: (label with its target, a, b), each the time of `a`
+/// over the time of `b`. Against a peer, `a` is the peer (above 1: we are
+/// faster); the 4-byte rows give our time in 4-byte chunks over our
+/// whole-input time (lower is better).
 const TARGETS: [(&str, &str, &str); 6] = [
     (
         "tokenizer vs serde_json IgnoredAny (≥ 1)",
-        "tokenizer",
         "serde-ignored",
+        "tokenizer",
     ),
     (
         "tokenizer vs IgnoredAny + UTF-8, the same work (≥ 1)",
-        "tokenizer",
         "serde-ignored-utf8",
+        "tokenizer",
     ),
     (
         "tokenizer + value vs serde_json Value (≥ 1.5)",
-        "value",
         "serde-value",
+        "value",
     ),
-    ("tokenizer vs jiter skip", "tokenizer", "jiter-skip"),
+    ("tokenizer vs jiter skip", "jiter-skip", "tokenizer"),
     (
         "4-byte ÷ whole time, tokenizer (≤ 1.3)",
         "tokenizer-4",
@@ -57,17 +58,11 @@ const TARGETS: [(&str, &str, &str); 6] = [
     ("4-byte ÷ whole time, + value (≤ 1.3)", "value-4", "value"),
 ];
 
-struct Timing {
-    best: Duration,
-    runs: Vec<Duration>,
-}
-
-impl Timing {
-    fn median(&self) -> Duration {
-        let mut runs = self.runs.clone();
-        runs.sort_unstable();
-        runs[runs.len() / 2]
-    }
+/// The fastest and the median of a workload's rounds.
+fn best_and_median(rounds: &[Duration]) -> (Duration, Duration) {
+    let mut sorted = rounds.to_vec();
+    sorted.sort_unstable();
+    (sorted[0], sorted[sorted.len() / 2])
 }
 
 fn main() -> ExitCode {
@@ -93,13 +88,7 @@ fn main() -> ExitCode {
             "{}: a workload failed",
             fixture.name
         );
-        let mut timings: Vec<Timing> = COMPARED
-            .iter()
-            .map(|_| Timing {
-                best: Duration::MAX,
-                runs: Vec::with_capacity(rounds),
-            })
-            .collect();
+        let mut timings: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); COMPARED.len()];
         for _ in 0..rounds {
             for (i, name) in COMPARED.iter().enumerate() {
                 // A workload's first run after another finds the heap as the
@@ -121,8 +110,7 @@ fn main() -> ExitCode {
                         fixture.name
                     );
                 }
-                timings[i].best = timings[i].best.min(took);
-                timings[i].runs.push(took);
+                timings[i].push(took);
             }
         }
         let mb = input.len() as f64 / 1e6;
@@ -131,30 +119,23 @@ fn main() -> ExitCode {
             "  {:<20} {:>10} {:>10} {:>12}",
             "workload", "best µs", "median µs", "best MB/s"
         );
-        for (name, t) in COMPARED.iter().zip(&timings) {
-            let best = t.best.as_secs_f64();
+        let summary: Vec<(Duration, Duration)> =
+            timings.iter().map(|t| best_and_median(t)).collect();
+        for (name, &(best, median)) in COMPARED.iter().zip(&summary) {
+            let best = best.as_secs_f64();
             println!(
                 "  {name:<20} {:>10.0} {:>10.0} {:>12.0}",
                 best * 1e6,
-                t.median().as_secs_f64() * 1e6,
+                median.as_secs_f64() * 1e6,
                 mb / best
             );
         }
         let best = |w: &str| {
-            timings[COMPARED.iter().position(|n| *n == w).unwrap()]
-                .best
+            summary[COMPARED.iter().position(|n| *n == w).unwrap()]
+                .0
                 .as_secs_f64()
         };
-        let ratios: Vec<f64> = TARGETS
-            .iter()
-            .map(|&(label, ours, peer)| {
-                if label.starts_with("4-byte") {
-                    best(ours) / best(peer)
-                } else {
-                    best(peer) / best(ours)
-                }
-            })
-            .collect();
+        let ratios: Vec<f64> = TARGETS.iter().map(|&(_, a, b)| best(a) / best(b)).collect();
         table.push((fixture.name, ratios));
     }
     println!();
