@@ -7,7 +7,8 @@
 #   bash benches/callgrind.sh --annotate FIXTURE WORKLOAD
 #                                        # callgrind_annotate of one run
 #   bash benches/callgrind.sh --peers    # also count serde_json and jiter,
-#                                        # and the 4-byte call floor (blank-4)
+#                                        # and the 4-byte call floors (blank-4,
+#                                        # calls-4)
 #                                        # (for comparison; never checked)
 #
 # Each line of the baseline is `<fixture> <workload> <instructions>`: the
@@ -27,7 +28,7 @@ fixtures=(twitter citm_catalog canada llm nested)
 workloads=(tokenizer tokenizer-4 value value-4)
 peers=()
 if [[ ${1:-} == --peers ]]; then
-    peers=(lending serde-ignored serde-ignored-utf8 serde-value jiter-skip jiter-value blank-4)
+    peers=(lending serde-ignored serde-ignored-utf8 serde-value jiter-skip jiter-value blank-4 calls-4)
 fi
 
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installed" >&2; exit 2; }

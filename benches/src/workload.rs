@@ -7,12 +7,14 @@ use crate::{
 };
 
 /// The whole-document workloads set against their peers: ours whole and in
-/// 4-byte chunks, then serde_json's and jiter's (what `ratios` times).
-pub const COMPARED: [&str; 9] = [
+/// 4-byte chunks, the bare 4-byte calls (`calls-4`), then serde_json's and
+/// jiter's (what `ratios` times).
+pub const COMPARED: [&str; 10] = [
     "tokenizer",
     "tokenizer-4",
     "value",
     "value-4",
+    "calls-4",
     "serde-ignored",
     "serde-ignored-utf8",
     "serde-value",
@@ -70,6 +72,7 @@ pub fn run(input: &[u8], workload: &str) -> usize {
                 .is_ok_and(|text| serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()),
         ),
         "blank-4" => count_events(input, 4).expect("[ and ] around whitespace"),
+        "calls-4" => bare_calls(input, 4),
         "serde-value" => usize::from(serde_json::from_slice::<serde_json::Value>(input).is_ok()),
         "jiter-skip" => {
             let mut jiter = jiter::Jiter::new(input);
@@ -89,4 +92,26 @@ pub fn run(input: &[u8], workload: &str) -> usize {
         }
         _ => panic!("unknown workload {workload}"),
     }
+}
+
+/// The least a push API does per chunk: the input cut into `chunk`-byte
+/// pieces, each handed to a function that cannot be inlined and that keeps
+/// its state in memory between calls (here it only reads the piece's length
+/// and first byte). No tokenizer can take a chunk for less, so this is the
+/// floor under any `tokenizer-4` figure. Returns the number of calls.
+fn bare_calls(input: &[u8], chunk: usize) -> usize {
+    #[inline(never)]
+    fn take(state: &mut (usize, u8), piece: &[u8]) {
+        state.0 += 1;
+        state.1 ^= piece.first().copied().unwrap_or(0);
+    }
+    let mut state = (0, 0);
+    for piece in input.chunks(chunk) {
+        take(
+            std::hint::black_box(&mut state),
+            std::hint::black_box(piece),
+        );
+    }
+    std::hint::black_box(state.1);
+    state.0
 }
