@@ -1,6 +1,8 @@
 //! Lenient input: prose, code fences and think blocks around a JSON value.
 //! Never a panic; the value found equals the strict parse of the embedded
-//! JSON when the surroundings cannot be mistaken for it.
+//! JSON when the surroundings cannot be mistaken for it. With a root kind
+//! set, the prose may hold brackets of the other kind (citations like `[1]`
+//! before an object), which must be skipped.
 #![no_main]
 
 mod seeded;
@@ -8,6 +10,7 @@ mod seeded;
 use libfuzzer_sys::fuzz_target;
 use seeded::Seeded;
 use structream_parser::document::{Document, Options, Outcome};
+use structream_parser::lenient::Root;
 use structream_parser::parse;
 
 /// What surrounds the JSON (the input's bytes).
@@ -17,6 +20,8 @@ struct Params {
     fence: bool,
     think: Option<String>,
     after: String,
+    /// 1: only an object, 2: only an array, else either.
+    root: u8,
     chunk_sizes: Vec<u8>,
 }
 
@@ -27,12 +32,18 @@ fuzz_target!(|input: Seeded<Params>| {
         let t: String = t.chars().filter(|&c| c != '<').collect();
         text.extend_from_slice(format!("<think>{t}</think>").as_bytes());
     }
-    // Prose without brackets, backticks or tags cannot start a value.
+    let (root, excluded) = match input.params.root {
+        1 => (Root::Object, "{`<"),
+        2 => (Root::Array, "[`<"),
+        _ => (Root::Any, "{[`<"),
+    };
+    // Prose without brackets (of the kinds that may start the value),
+    // backticks or tags cannot start a value.
     let prose: String = input
         .params
         .prose
         .chars()
-        .filter(|c| !"{[`<".contains(*c))
+        .filter(|c| !excluded.contains(*c))
         .collect();
     text.extend_from_slice(prose.as_bytes());
     if input.params.fence {
@@ -41,7 +52,7 @@ fuzz_target!(|input: Seeded<Params>| {
     text.extend_from_slice(&input.bytes);
     text.extend_from_slice(input.params.after.as_bytes());
 
-    let mut doc = Document::with_options(Options::default().lenient(true));
+    let mut doc = Document::with_options(Options::default().lenient(true).lenient_root(root));
     let mut failed = false;
     for chunk in seeded::chunks(&text, &input.params.chunk_sizes) {
         if doc.feed(chunk).is_err() {
@@ -62,8 +73,11 @@ fuzz_target!(|input: Seeded<Params>| {
         .filter(|b| !b" \t\r\n".contains(b))
         .take(2)
         .collect();
-    let findable = matches!(lead.as_slice(), [b'{', b'"' | b'}'] | [b'[', _])
-        && deciding_byte(&input.bytes) <= 64;
+    let findable = match lead.as_slice() {
+        [b'{', b'"' | b'}'] => root != Root::Array,
+        [b'[', _] => root != Root::Object,
+        _ => false,
+    } && deciding_byte(&input.bytes) <= 64;
     if !findable || input.bytes.first().is_some_and(|b| b" \t\r\n".contains(b)) {
         return;
     }
@@ -71,7 +85,13 @@ fuzz_target!(|input: Seeded<Params>| {
     assert_eq!(end.outcome(), Some(Outcome::Complete));
     let found = end.snapshot().unwrap().value();
     let fin = parse(found.to_json().as_bytes()).unwrap();
-    assert_eq!(as_serde(&fin), as_serde(&strict));
+    // serde_json is the judge where it can hold the value: not where a
+    // number is out of its range (a snapshot keeps the last of duplicate
+    // keys, so it may have dropped such a number that the input holds).
+    let Some(expected) = as_serde(&strict) else {
+        return;
+    };
+    assert_eq!(as_serde(&fin), Some(expected));
 });
 
 /// Where the scanner decides that a value starts at `json[0]` (valid JSON

@@ -10,10 +10,28 @@
 //! a `[` followed by the start of a value or `]`, where a `t`, `f` or `n`
 //! counts only as a whole `true`, `false` or `null` followed by `,` or `]`:
 //! so `{name}`, `[see below]` or a markdown link `[techcrunch.com](…)` in
-//! prose is not mistaken for JSON. (A citation such as `[1]` is a valid
-//! array and is taken for the value.) Braces inside strings
+//! prose is not mistaken for JSON. A citation such as `[1]` is a valid
+//! array, so it is taken for the value unless the value is known to be an
+//! object: with [`Root::Object`] (see [`Lenient::with_root`]) only a `{`
+//! can start it, and with [`Root::Array`] only a `[`. Braces inside strings
 //! never confuse it, because once the value has started the tokenizer, not
 //! this scanner, decides where it ends.
+//!
+//! ```
+//! use structream_parser::document::{Document, Options};
+//! use structream_parser::lenient::Root;
+//!
+//! let text = "As shown in [1] and [2], the answer is:\n{\"city\": \"Oslo\"}";
+//! let mut any = Document::with_options(Options::default().lenient(true));
+//! any.feed(text.as_bytes()).unwrap();
+//! assert_eq!(any.finish().unwrap().snapshot().unwrap().to_json(), "[1]");
+//!
+//! let options = Options::default().lenient(true).lenient_root(Root::Object);
+//! let mut object = Document::with_options(options);
+//! object.feed(text.as_bytes()).unwrap();
+//! let end = object.finish().unwrap();
+//! assert_eq!(end.snapshot().unwrap().to_json(), r#"{"city":"Oslo"}"#);
+//! ```
 
 use crate::Tokenizer;
 
@@ -57,10 +75,34 @@ enum Decision {
     Reject,
 }
 
+/// The kinds of value that lenient input is searched for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Root {
+    /// An object or an array (the default).
+    #[default]
+    Any,
+    /// Only an object: a `[` in prose is prose.
+    Object,
+    /// Only an array: a `{` in prose is prose.
+    Array,
+}
+
+impl Root {
+    /// Whether `b` may open the value.
+    fn opens(self, b: u8) -> bool {
+        match self {
+            Root::Any => matches!(b, b'{' | b'['),
+            Root::Object => b == b'{',
+            Root::Array => b == b'[',
+        }
+    }
+}
+
 /// Finds the JSON value in lenient input; see the [module docs](self).
 #[derive(Debug, Clone)]
 pub struct Lenient {
     phase: Phase,
+    root: Root,
     tag: [u8; 16],
     tag_len: usize,
     carried: [u8; MAX_CARRIED],
@@ -91,10 +133,17 @@ impl Found {
 }
 
 impl Lenient {
-    /// A scanner at the start of the input.
+    /// A scanner at the start of the input, for an object or an array.
     pub fn new() -> Self {
+        Lenient::with_root(Root::Any)
+    }
+
+    /// A scanner at the start of the input, for a value of the kinds `root`
+    /// allows.
+    pub fn with_root(root: Root) -> Self {
         Lenient {
             phase: Phase::Prose { ticks: 0 },
+            root,
             tag: [0; 16],
             tag_len: 0,
             carried: [0; MAX_CARRIED],
@@ -132,7 +181,7 @@ impl Lenient {
                     match b {
                         b'`' if ticks == 2 => self.phase = Phase::FenceInfo,
                         b'`' => self.phase = Phase::Prose { ticks: ticks + 1 },
-                        b'{' | b'[' => {
+                        b'{' | b'[' if self.root.opens(b) => {
                             tok.skip(&chunk[skipped_to..i]);
                             skipped_to = i + 1;
                             self.carried[0] = b;

@@ -8,6 +8,7 @@ use common::partial::{consistent, stream};
 use common::{corpora, cut_at};
 use proptest::prelude::*;
 use structream_parser::document::{Document, NodeState, Options, Outcome, StringMode};
+use structream_parser::lenient::Root;
 use structream_parser::{Config, Value, parse};
 
 fn load(path: &str) -> Vec<u8> {
@@ -405,6 +406,67 @@ fn lenient_input_finds_the_value_in_what_a_model_writes() {
     let end = document.finish().unwrap();
     assert!(matches!(end.outcome(), Some(Outcome::Incomplete(_))));
     assert!(end.snapshot().is_none());
+}
+
+#[test]
+fn lenient_input_with_a_known_root_skips_the_other_kind() {
+    let cases: &[(&str, Root, Option<&str>)] = &[
+        (
+            "Per [1] and [2, 3], see {\"a\": [1]}",
+            Root::Object,
+            Some(r#"{"a":[1]}"#),
+        ),
+        (
+            "Per [1] and [2, 3], see {\"a\": [1]}",
+            Root::Any,
+            Some("[1]"),
+        ),
+        (
+            "Per [1] and [2, 3], see {\"a\": [1]}",
+            Root::Array,
+            Some("[1]"),
+        ),
+        (
+            "Use {\"x\": 1} like so: [{\"x\": 2}]",
+            Root::Array,
+            Some(r#"[{"x":2}]"#),
+        ),
+        (
+            "Use {\"x\": 1} like so: [{\"x\": 2}]",
+            Root::Object,
+            Some(r#"{"x":1}"#),
+        ),
+        // Inside the value, brackets of either kind are the tokenizer's.
+        (
+            "[1] {\"a\": [{\"b\": []}]}",
+            Root::Object,
+            Some(r#"{"a":[{"b":[]}]}"#),
+        ),
+        // A fenced array is still skipped when an object is wanted.
+        ("```json\n[1, 2]\n```\nno object here", Root::Object, None),
+    ];
+    for &(input, root, expected) in cases {
+        for cuts in [vec![], (1..input.len()).collect::<Vec<_>>()] {
+            let options = Options::default().lenient(true).lenient_root(root);
+            let mut document = Document::with_options(options);
+            for chunk in cut_at(input.as_bytes(), &cuts) {
+                document
+                    .feed(chunk)
+                    .unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            }
+            let end = document.finish().unwrap();
+            assert_eq!(
+                end.snapshot().map(|s| s.to_json()).as_deref(),
+                expected,
+                "{input:?} {root:?} {cuts:?}"
+            );
+        }
+    }
+    // Positions still count the skipped prose, citations included.
+    let options = Options::default().lenient(true).lenient_root(Root::Object);
+    let mut document = Document::with_options(options);
+    let err = document.feed(b"see [1]\n[2] {\"a\": tru }").unwrap_err();
+    assert_eq!((err.line(), err.column(), err.offset()), (2, 14, 21));
 }
 
 #[test]

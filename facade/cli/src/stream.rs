@@ -6,6 +6,7 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use structream_parser::document::{Changes, Document, Options, Outcome};
+use structream_parser::lenient::Root;
 
 use crate::input::{self, ChunkError, ChunkSizes, Source};
 use crate::report;
@@ -21,9 +22,34 @@ pub(crate) struct Common {
     /// ignore text after it.
     #[arg(long)]
     pub(crate) lenient: bool,
+    /// With --lenient, the kind of value to look for: `object` takes a `[`
+    /// in the prose (a citation such as `[1]`) for prose.
+    #[arg(long, value_enum, default_value_t = LenientRoot::Any, requires = "lenient")]
+    pub(crate) lenient_root: LenientRoot,
     /// Input file; `-` or nothing reads standard input.
     #[arg(value_name = "FILE|-")]
     pub(crate) file: Option<std::path::PathBuf>,
+}
+
+/// The values of `--lenient-root`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum LenientRoot {
+    /// An object or an array.
+    Any,
+    /// Only an object.
+    Object,
+    /// Only an array.
+    Array,
+}
+
+impl From<LenientRoot> for Root {
+    fn from(root: LenientRoot) -> Root {
+        match root {
+            LenientRoot::Any => Root::Any,
+            LenientRoot::Object => Root::Object,
+            LenientRoot::Array => Root::Array,
+        }
+    }
 }
 
 /// Why the stream stopped early.
@@ -42,7 +68,10 @@ pub(crate) fn run(
     mut print: impl FnMut(&Changes<'_>, &mut dyn Write) -> io::Result<()>,
 ) -> ExitCode {
     let source = Source::from_arg(common.file.as_ref());
-    let mut doc = Document::with_options(options.lenient(common.lenient));
+    let options = options
+        .lenient(common.lenient)
+        .lenient_root(common.lenient_root.into());
+    let mut doc = Document::with_options(options);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let fed = input::for_each_chunk(&source, common.chunk_sizes.as_ref(), |chunk| {

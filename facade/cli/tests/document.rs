@@ -35,6 +35,36 @@ fn partial_prints_each_visible_change_and_ends_with_the_final_value() {
 }
 
 #[test]
+fn lenient_root_object_skips_citations() {
+    let input = b"As [1] and [2, 3] say:\n{\"a\": [1]}";
+    let out = structream(&["partial", "--lenient"], input);
+    assert_eq!(lines(&out), ["[1]"]);
+    for root in ["object", "any"] {
+        let out = structream(
+            &[
+                "partial",
+                "--lenient",
+                "--lenient-root",
+                root,
+                "--chunk-sizes",
+                "3",
+            ],
+            input,
+        );
+        assert_eq!(out.status.code(), Some(0), "{root}");
+        let expected = if root == "object" {
+            r#"{"a":[1]}"#
+        } else {
+            "[1]"
+        };
+        assert_eq!(lines(&out).last().unwrap(), expected, "{root}");
+    }
+    // The kind means nothing without --lenient: a usage error.
+    let out = structream(&["partial", "--lenient-root", "object"], input);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn partial_reads_lenient_input_and_reports_truncation() {
     let input = b"Here you go:\n```json\n{\"a\": [1, 2]}\n```\nDone.";
     let out = structream(&["partial", "--lenient"], input);

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use structream_parser::document::{Changes, Document, ItemEvent, Options, Outcome};
+use structream_parser::lenient::Root;
 use structream_provider::{FinishReason, Message, StreamEvent, StructuredRequest, Usage};
 
 use crate::partial::{PartialValue, Policies, split_pointer};
@@ -93,6 +94,9 @@ pub(crate) struct Driver<T: Structured> {
     max_retries: u32,
     raw_events: bool,
     options: Options,
+    /// `options` for JSON in the text content: lenient, looking only for
+    /// the kind of value the schema asks for.
+    content_options: Options,
     next: Next,
     // This attempt.
     calls: BTreeMap<u32, Channel>,
@@ -120,6 +124,17 @@ impl<T: Structured> std::fmt::Debug for Driver<T> {
             .field("next", &self.next)
             .field("attempt", &self.errors.len())
             .finish_non_exhaustive()
+    }
+}
+
+/// The kind of value a schema asks for at its root, so that lenient text
+/// looks only for that kind: a model's `[1]`-style citations before an
+/// object are prose.
+fn root_of(schema: &Value) -> Root {
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") => Root::Object,
+        Some("array") => Root::Array,
+        _ => Root::Any,
     }
 }
 
@@ -164,6 +179,7 @@ impl<T: Structured> Driver<T> {
             }
             _ => {}
         }
+        let content_options = options.clone().lenient(true).lenient_root(root_of(&schema));
         Driver {
             want,
             shape,
@@ -172,6 +188,7 @@ impl<T: Structured> Driver<T> {
             max_retries,
             raw_events,
             options,
+            content_options,
             next: Next::Send,
             calls: BTreeMap::new(),
             content: None,
@@ -247,7 +264,7 @@ impl<T: Structured> Driver<T> {
         match event {
             StreamEvent::TextDelta { text, .. } => {
                 if self.content.is_none() {
-                    let options = self.options.clone().lenient(true);
+                    let options = self.content_options.clone();
                     self.content = Some(Channel::new(String::new(), options));
                 }
                 self.feed_content(&text);

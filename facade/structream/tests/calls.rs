@@ -120,6 +120,35 @@ async fn create_returns_the_validated_value_for_every_protocol() {
 }
 
 #[tokio::test]
+async fn citations_before_the_json_in_text_are_prose() {
+    // A model that cites its sources ([1], [2, 3]) before the answer: the
+    // schema asks for an object, so the bracketed numbers are not taken for
+    // the value (which would fail validation and cost a retry).
+    let text = format!("Per [1] and [2, 3], the user is:\n```json\n{JASON}\n```");
+    let server = Server::start(vec![plan(replay::openai_content(&text, 4, "stop"))]).await;
+    let user: User = connect("openai", &server)
+        .await
+        .create(Request::user("x").mode(Mode::MarkdownJson).max_retries(0))
+        .await
+        .unwrap();
+    assert_eq!(user.name, "Jason \"J\" Smith");
+    assert_eq!(server.received().len(), 1);
+    // A list is asked for as an object holding it: the same holds.
+    let text = format!("Found two [1]: {USERS}");
+    let server = Server::start(vec![plan(replay::openai_content(&text, 4, "stop"))]).await;
+    let client = connect("openai", &server).await;
+    let mut stream =
+        client.create_iterable::<User>(Request::user("x").mode(Mode::MarkdownJson).max_retries(0));
+    let mut names = Vec::new();
+    while let Some(event) = next(&mut stream).await {
+        if let Event::Item(user) = event.unwrap() {
+            names.push(user.name);
+        }
+    }
+    assert_eq!(names, ["Jason", "John"]);
+}
+
+#[tokio::test]
 async fn partials_grow_monotonically_without_half_numbers_and_end_with_the_value() {
     for (provider, body) in [
         ("openai", replay::openai_tool_calls(&[("User", JASON)], 1)),

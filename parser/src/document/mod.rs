@@ -46,7 +46,7 @@ pub use pointer::{Pattern, PatternError};
 
 use std::fmt;
 
-use crate::lenient::Lenient;
+use crate::lenient::{Lenient, Root};
 use crate::{Config, Error, Event, Tokenizer, Value};
 use core::{Core, Role};
 
@@ -98,6 +98,10 @@ pub struct Options {
     /// Find the value in prose, code fences and reasoning blocks, and ignore
     /// text after it; see [`crate::lenient`].
     pub lenient: bool,
+    /// With [`Options::lenient`], the kinds of value searched for: a value
+    /// known to be an object skips `[1]`-style citations in the prose
+    /// before it.
+    pub lenient_root: Root,
     /// Values held back until complete.
     pub hold: Vec<Pattern>,
     /// Objects hidden until the named member has a (non-null) value.
@@ -132,6 +136,13 @@ impl Options {
     #[must_use]
     pub fn lenient(mut self, on: bool) -> Self {
         self.lenient = on;
+        self
+    }
+
+    /// Sets [`Options::lenient_root`].
+    #[must_use]
+    pub fn lenient_root(mut self, root: Root) -> Self {
+        self.lenient_root = root;
         self
     }
 
@@ -204,7 +215,9 @@ impl Document {
         patterns.extend(options.items.into_iter().map(|p| (p, Role::Items)));
         Document {
             tok: Tokenizer::with_config(options.tokenizer),
-            lenient: options.lenient.then(Lenient::new),
+            lenient: options
+                .lenient
+                .then(|| Lenient::with_root(options.lenient_root)),
             core: Core::new(options.strings, options.deltas, patterns),
             outcome: None,
             seen_generation: 0,
