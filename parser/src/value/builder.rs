@@ -96,7 +96,13 @@ impl ValueBuilder {
             }
             Some(frame) => {
                 match self.members.last_mut() {
-                    Some(member) if frame.key_pending => member.1 = value,
+                    // The placeholder is a `Null`, which owns nothing:
+                    // forgetting it spares an out-of-line drop call.
+                    Some(member) if frame.key_pending => {
+                        let placeholder = std::mem::replace(&mut member.1, value);
+                        debug_assert!(matches!(placeholder, Value::Null));
+                        std::mem::forget(placeholder);
+                    }
                     // A value without a key: events that did not come from
                     // one tokenizer.
                     _ => self.members.push((String::new(), value)),
@@ -122,11 +128,18 @@ impl ValueBuilder {
     }
 
     /// Collects a string from its fragments; the whole string at the last one.
-    #[inline]
+    /// A string in one piece (the common case) is copied out directly; this
+    /// test is inlined into `push`, the fragments' path is not.
+    #[inline(always)]
     fn assemble(&mut self, fragment: crate::Str<'_>) -> Option<String> {
         if fragment.is_whole() {
             return Some(fragment.as_str().to_owned());
         }
+        self.assemble_fragment(fragment)
+    }
+
+    #[inline(never)]
+    fn assemble_fragment(&mut self, fragment: crate::Str<'_>) -> Option<String> {
         if fragment.is_first() {
             self.text.clear();
         }
