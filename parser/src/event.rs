@@ -71,8 +71,11 @@ impl<'a> Str<'a> {
     pub fn as_str(&self) -> &str {
         match &self.text {
             Text::Borrowed(s) => s,
-            // Always the UTF-8 encoding of one `char`, written by `Str::char`.
-            Text::Char { bytes, len } => std::str::from_utf8(&bytes[..*len as usize]).unwrap_or(""),
+            // Always the UTF-8 encoding of one `char`, written by `Str::char`;
+            // most are ASCII (`\n`, `\"`), which skip `from_utf8`'s call.
+            Text::Char { bytes, len } => {
+                crate::tokenizer::text::run(&bytes[..*len as usize]).unwrap_or("")
+            }
         }
     }
 
@@ -167,8 +170,8 @@ impl<'a> Number<'a> {
 
     /// The number's text exactly as written in the input.
     pub fn as_str(&self) -> &'a str {
-        // ASCII by construction, so never the fallback.
-        std::str::from_utf8(self.text).unwrap_or("")
+        // ASCII by construction, so never the fallback (nor `from_utf8`).
+        crate::tokenizer::text::run(self.text).unwrap_or("")
     }
 
     /// Whether the number has no fraction and no exponent.

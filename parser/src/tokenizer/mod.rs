@@ -21,7 +21,7 @@
 
 mod number;
 pub(crate) mod scan;
-mod text;
+pub(crate) mod text;
 
 use crate::config::{Config, LoneSurrogates};
 use crate::error::{Error, ErrorKind};

@@ -38,14 +38,29 @@ pub(crate) fn string_run_end(bytes: &[u8], from: usize) -> usize {
         }
         at += 8;
     }
+    // The last seven bytes or fewer (all of a short fragment's): one table
+    // lookup a byte rather than three comparisons.
     for &b in words.remainder() {
-        if b == b'"' || b == b'\\' || b < 0x20 {
+        if ENDS_RUN[usize::from(b)] {
             return at;
         }
         at += 1;
     }
     at
 }
+
+/// The bytes that end a plain string run: `"`, `\` and control characters.
+static ENDS_RUN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
 
 /// Index of the first byte at or after `from` that is not an ASCII digit
 /// (`bytes.len()` if there is none), eight bytes at a time.

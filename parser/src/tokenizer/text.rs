@@ -14,7 +14,7 @@ use std::str::Utf8Error;
 
 /// `bytes` as a `str`: `std::str::from_utf8`, with a fast path for ASCII.
 #[inline(always)]
-pub(super) fn run(bytes: &[u8]) -> Result<&str, Utf8Error> {
+pub(crate) fn run(bytes: &[u8]) -> Result<&str, Utf8Error> {
     // Inline, unlike `<[u8]>::is_ascii`: the runs are short.
     if bytes.iter().fold(0, |any, &b| any | b) < 0x80 {
         // SAFETY: every byte is below 0x80, and a sequence of ASCII bytes is

@@ -53,7 +53,7 @@ impl RawNumber {
         match &self.0 {
             // Copied from a `&str` in `new`, so always valid UTF-8.
             Repr::Inline { len, bytes } => {
-                std::str::from_utf8(&bytes[..*len as usize]).unwrap_or("")
+                crate::tokenizer::text::run(&bytes[..*len as usize]).unwrap_or("")
             }
             Repr::Boxed(s) => s,
         }

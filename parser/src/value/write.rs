@@ -12,16 +12,29 @@ pub fn write_json_string(s: &str, out: &mut String) {
 }
 
 /// Appends `s` JSON-escaped (as inside a string literal, without quotes).
+///
+/// A text with nothing to escape (nearly every fragment of a stream) is
+/// copied in the caller's own code; only an escape leaves it, for
+/// [`escape_from`]. Fragments are a few bytes long, so the call saved is a
+/// good part of their cost.
+#[inline(always)]
 pub(crate) fn escape_into(s: &str, out: &mut String) {
+    // The bytes that need an escape are those that end a string run: found
+    // eight at a time.
+    let i = crate::tokenizer::scan::string_run_end(s.as_bytes(), 0);
+    if i == s.len() {
+        out.push_str(s);
+    } else {
+        escape_from(s, i, out);
+    }
+}
+
+/// [`escape_into`] from the first byte to escape, at `i`.
+#[inline(never)]
+fn escape_from(s: &str, mut i: usize, out: &mut String) {
     let bytes = s.as_bytes();
     let mut start = 0;
-    loop {
-        // The bytes that need an escape are those that end a string run:
-        // found eight at a time.
-        let i = crate::tokenizer::scan::string_run_end(bytes, start);
-        let Some(&b) = bytes.get(i) else {
-            break;
-        };
+    while let Some(&b) = bytes.get(i) {
         out.push_str(&s[start..i]);
         let escape: &str = match b {
             b'"' => "\\\"",
@@ -42,6 +55,7 @@ pub(crate) fn escape_into(s: &str, out: &mut String) {
             out.push_str(escape);
         }
         start = i + 1;
+        i = crate::tokenizer::scan::string_run_end(bytes, start);
     }
     out.push_str(&s[start..]);
 }
