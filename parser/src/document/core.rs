@@ -227,6 +227,18 @@ impl Core {
         self.closers(0, 0, out);
     }
 
+    /// Whether an open node writes into the visible text (so that the
+    /// snapshot needs a closer). The root, when open and visible, is the
+    /// first level looked at.
+    pub(super) fn has_visible_open(&self) -> bool {
+        self.levels[..self.depth].iter().any(|level| level.buf == 0)
+    }
+
+    /// How many nodes are open.
+    pub(super) fn depth(&self) -> usize {
+        self.depth
+    }
+
     /// [`Core::visible_closers`], byte by byte (each `"`, `]` or `}`).
     pub(super) fn visible_closers_with(&self, mut f: impl FnMut(u8)) {
         for level in self.levels[..self.depth].iter().rev() {

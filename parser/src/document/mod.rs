@@ -295,7 +295,7 @@ impl Document {
         }
         Some(Snapshot {
             text: self.core.text(),
-            closers: Closers::of(&self.core),
+            core: &self.core,
         })
     }
 
@@ -407,78 +407,21 @@ impl<'d> Changes<'d> {
 /// The visible value at one moment, borrowed from the [`Document`].
 ///
 /// Its JSON text is the document's text so far plus the closing quote and
-/// brackets of what is still open; it is written out on demand.
-#[derive(Debug, Clone)]
+/// brackets of what is still open; it is written out on demand. Taking a
+/// snapshot costs nothing (it borrows the document); the closers are read
+/// from the open spine only when the text is asked for.
+#[derive(Clone, Copy)]
 pub struct Snapshot<'d> {
     text: &'d str,
-    closers: Closers,
-}
-
-/// Bytes of closers a snapshot keeps inline; deeper spines use the heap.
-const INLINE_CLOSERS: usize = 30;
-
-/// The closing quote and brackets of a snapshot: inline up to
-/// [`INLINE_CLOSERS`] (a snapshot per chunk then allocates nothing).
-#[derive(Debug, Clone)]
-enum Closers {
-    Inline {
-        len: u8,
-        bytes: [u8; INLINE_CLOSERS],
-    },
-    Heap(String),
-}
-
-impl Closers {
-    fn of(core: &Core) -> Closers {
-        let mut bytes = [0; INLINE_CLOSERS];
-        let mut len = 0;
-        let mut overflow = false;
-        core.visible_closers_with(|c| {
-            if len < INLINE_CLOSERS {
-                bytes[len] = c;
-                len += 1;
-            } else {
-                overflow = true;
-            }
-        });
-        if overflow {
-            let mut closers = String::new();
-            core.visible_closers(&mut closers);
-            return Closers::Heap(closers);
-        }
-        Closers::Inline {
-            len: len as u8,
-            bytes,
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        match self {
-            // Only `"`, `]` and `}`: ASCII, which the inline check in
-            // `text::run` passes without `from_utf8`'s call (about 70
-            // instructions, once per snapshot).
-            Closers::Inline { len, bytes } => {
-                crate::tokenizer::text::run(&bytes[..usize::from(*len)]).unwrap_or_default()
-            }
-            Closers::Heap(s) => s,
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        match self {
-            Closers::Inline { len, .. } => *len == 0,
-            Closers::Heap(s) => s.is_empty(),
-        }
-    }
+    core: &'d Core,
 }
 
 impl Snapshot<'_> {
     /// The value as compact JSON text.
     pub fn to_json(&self) -> String {
-        let closers = self.closers.as_str();
-        let mut out = String::with_capacity(self.text.len() + closers.len());
+        let mut out = String::with_capacity(self.text.len() + self.core.depth());
         out.push_str(self.text);
-        out.push_str(closers);
+        self.core.visible_closers(&mut out);
         out
     }
 
@@ -490,14 +433,26 @@ impl Snapshot<'_> {
 
     /// Whether nothing in it is still open.
     pub fn is_complete(&self) -> bool {
-        self.closers.is_empty()
+        !self.core.has_visible_open()
     }
 }
 
 impl fmt::Display for Snapshot<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.text)?;
-        f.write_str(self.closers.as_str())
+        let mut written = Ok(());
+        self.core.visible_closers_with(|c| {
+            if written.is_ok() {
+                written = fmt::Write::write_char(f, char::from(c));
+            }
+        });
+        written
+    }
+}
+
+impl fmt::Debug for Snapshot<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Snapshot").field(&self.to_json()).finish()
     }
 }
 
@@ -505,17 +460,10 @@ impl fmt::Display for Snapshot<'_> {
 mod tests {
     use super::*;
 
-    /// Snapshots of spines deeper than the inline closers (and at the edge)
-    /// close every open bracket.
+    /// Snapshots of deep spines close every open bracket.
     #[test]
     fn deep_snapshots_close_everything() {
-        for depth in [
-            1,
-            INLINE_CLOSERS - 1,
-            INLINE_CLOSERS,
-            INLINE_CLOSERS + 1,
-            100,
-        ] {
+        for depth in [1, 29, 30, 31, 100] {
             let mut doc = Document::new();
             let open = "[".repeat(depth) + "\"a";
             let changes = doc.feed(open.as_bytes()).unwrap();
