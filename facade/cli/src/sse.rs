@@ -23,6 +23,8 @@ use structream_openai::{ChatDecoder, OllamaDecoder, ResponsesDecoder};
 use structream_parser::document::{Options, Pattern};
 use structream_provider::{DecodeError, StreamDecoder, StreamEvent};
 
+use crate::stream::LenientRoot;
+
 use crate::channels::{Channels, View};
 use crate::input::{self, ChunkError, ChunkSizes, Source};
 
@@ -107,6 +109,11 @@ pub(crate) struct Args {
     /// the first channel's.
     #[arg(long, requires = "view")]
     wrap: bool,
+    /// With --partial or --items, the kind of value to look for in a
+    /// choice's text: `object` takes a `[` in the prose (a citation such as
+    /// `[1]`) for prose. Tool call arguments are not affected.
+    #[arg(long, value_enum, default_value_t = LenientRoot::Any, requires = "view")]
+    lenient_root: LenientRoot,
     /// Input file; `-` or nothing reads standard input.
     file: Option<PathBuf>,
 }
@@ -114,14 +121,11 @@ pub(crate) struct Args {
 impl Args {
     /// What `--partial` / `--items` ask for, if anything.
     fn view(&self) -> Option<(View, Options)> {
+        let options = Options::default().lenient_root(self.lenient_root.into());
         if self.partial {
-            Some((View::Partial, Options::default()))
+            Some((View::Partial, options))
         } else if !self.items.is_empty() {
-            let options = self
-                .items
-                .iter()
-                .cloned()
-                .fold(Options::default(), Options::items);
+            let options = self.items.iter().cloned().fold(options, Options::items);
             Some((View::Items, options))
         } else {
             None

@@ -487,6 +487,20 @@ fn broken_or_missing_json_exits_1_with_an_error_per_problem() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(lines(&out), [r#"{"a":[1]}"#]);
+    // A citation before the JSON: taken for the value unless an object is
+    // asked for.
+    let body = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"As [1] says: {\\\"a\\\": 2}\"}}]}\n\n\
+        data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+    for (extra, expected) in [
+        (&[][..], "[1]"),
+        (&["--lenient-root", "object"][..], r#"{"a":2}"#),
+    ] {
+        let mut args = vec!["sse", "--protocol", "openai-chat", "--partial"];
+        args.extend_from_slice(extra);
+        let out = structream(&args, body.as_bytes());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(lines(&out), [expected], "{extra:?}");
+    }
 }
 
 #[test]
