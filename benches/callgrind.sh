@@ -7,8 +7,8 @@
 #   bash benches/callgrind.sh --annotate FIXTURE WORKLOAD
 #                                        # callgrind_annotate of one run
 #   bash benches/callgrind.sh --peers    # also count serde_json and jiter,
-#                                        # and the 4-byte call floors (blank-4,
-#                                        # calls-4)
+#                                        # whitespace in 4-byte chunks (blank-4)
+#                                        # and the bare 4-byte calls (calls-4)
 #                                        # (for comparison; never checked)
 #
 # Each line of the baseline is `<fixture> <workload> <instructions>`: the

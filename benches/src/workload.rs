@@ -23,7 +23,7 @@ pub const COMPARED: [&str; 10] = [
 ];
 
 /// The other workloads: the lending API, the streams in LLM-sized chunks,
-/// and the 4-byte call floor.
+/// and `blank-4` (whitespace fed to the tokenizer in 4-byte chunks).
 pub const OTHERS: [&str; 6] = [
     "lending",
     "stream-tokenizer",

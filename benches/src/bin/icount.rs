@@ -9,10 +9,10 @@
 //! then serde_json into `IgnoredAny`: serde_json skips strings without
 //! checking their UTF-8, which our tokenizer must do to hand out `&str`, so
 //! this is the same work), `jiter-skip` and `jiter-value`; and `blank-4`,
-//! the fixture's length of whitespace inside `[]` fed in 4-byte chunks: what
-//! the calls alone cost, a floor under `tokenizer-4`; and `calls-4`, the
-//! fixture cut into 4-byte pieces each handed to a function that does
-//! almost nothing: the floor under any push API's 4-byte figure. The fixture is
+//! the fixture's length of whitespace inside `[]` fed in 4-byte chunks: our
+//! tokenizer's calls with nothing but whitespace to skip; and `calls-4`, the
+//! fixture cut into 4-byte pieces each handed to a function that does almost
+//! nothing: the floor under any push API's 4-byte figure. The fixture is
 //! loaded or generated before the measured function, which callgrind's
 //! `--toggle-collect=measured_workload` isolates.
 //!

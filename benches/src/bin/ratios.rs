@@ -12,10 +12,10 @@
 //! and the figure kept for each is its fastest round over all rounds
 //! (ROUNDS, default 100): the run least disturbed by whatever else the
 //! machine was doing, measured under the same conditions as its peers. The
-//! median over the rounds is printed beside it to show the spread. Each run starts with the input
-//! read once (in cache, as for the run that follows `from_utf8` in
-//! `serde-ignored-utf8`), and its check value (event count, or 1 for a parse
-//! that succeeded) must equal the first run's.
+//! median over the rounds is printed beside it to show the spread. Each run
+//! starts with the input read once (in cache, as for the run that follows
+//! `from_utf8` in `serde-ignored-utf8`), and its check value (event count,
+//! or 1 for a parse that succeeded) must equal the first run's.
 //!
 //! The workloads are those of `icount` (see [`structream_benches::workload`]).
 

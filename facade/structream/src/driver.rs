@@ -94,9 +94,6 @@ pub(crate) struct Driver<T: Structured> {
     max_retries: u32,
     raw_events: bool,
     options: Options,
-    /// `options` for JSON in the text content: lenient, looking only for
-    /// the kind of value the schema asks for.
-    content_options: Options,
     next: Next,
     // This attempt.
     calls: BTreeMap<u32, Channel>,
@@ -179,7 +176,6 @@ impl<T: Structured> Driver<T> {
             }
             _ => {}
         }
-        let content_options = options.clone().lenient(true).lenient_root(root_of(&schema));
         Driver {
             want,
             shape,
@@ -188,7 +184,6 @@ impl<T: Structured> Driver<T> {
             max_retries,
             raw_events,
             options,
-            content_options,
             next: Next::Send,
             calls: BTreeMap::new(),
             content: None,
@@ -264,7 +259,10 @@ impl<T: Structured> Driver<T> {
         match event {
             StreamEvent::TextDelta { text, .. } => {
                 if self.content.is_none() {
-                    let options = self.content_options.clone();
+                    // JSON in the text: lenient, looking only for the kind
+                    // of value the schema asks for.
+                    let options = self.options.clone().lenient(true);
+                    let options = options.lenient_root(root_of(&self.schema));
                     self.content = Some(Channel::new(String::new(), options));
                 }
                 self.feed_content(&text);
