@@ -1,0 +1,313 @@
+//! `PartialJSON`: one object per stream, fed chunks, read at any time.
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyList, PyString};
+use structream_parser::document::{Document, ItemEvent, NodeState, Options, Outcome, Pattern, StringMode};
+
+use crate::convert;
+use crate::error::json_error;
+use crate::tree::{PyDelta, Tree};
+
+/// How much of a value shows before it is complete.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Nothing until the whole value is read.
+    Off,
+    /// Containers as they fill; strings once closed.
+    On,
+    /// Containers as they fill; strings as they grow.
+    TrailingStrings,
+}
+
+impl Mode {
+    fn from_py(value: &Bound<'_, PyAny>) -> PyResult<Mode> {
+        if let Ok(b) = value.cast::<PyBool>() {
+            return Ok(if b.is_true() { Mode::On } else { Mode::Off });
+        }
+        if let Ok(s) = value.cast::<PyString>() {
+            match &*s.to_cow()? {
+                "off" => return Ok(Mode::Off),
+                "on" => return Ok(Mode::On),
+                "trailing-strings" => return Ok(Mode::TrailingStrings),
+                _ => {}
+            }
+        }
+        Err(PyValueError::new_err(format!(
+            "partial_mode must be one of \"off\", \"on\", \"trailing-strings\", False or True, not {}",
+            value.repr()?
+        )))
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Mode::Off => "off",
+            Mode::On => "on",
+            Mode::TrailingStrings => "trailing-strings",
+        }
+    }
+}
+
+/// A JSON value that streams in: feed it chunks, read the value at any time.
+#[pyclass(module = "structream", name = "PartialJSON")]
+pub(crate) struct PartialJson {
+    doc: Document,
+    tree: Tree,
+    mode: Mode,
+    /// The error that stopped the input, repeated on every later call.
+    error: Option<structream_parser::Error>,
+    /// `Some(complete)` once `finish` was called.
+    finished: Option<bool>,
+    /// Items that closed during the last feed: (array pointer, index, value).
+    closed: Vec<(String, usize, Py<PyAny>)>,
+    /// The last feed's deltas, when asked for.
+    deltas: Option<Vec<PyDelta>>,
+}
+
+#[pymethods]
+impl PartialJson {
+    #[new]
+    #[pyo3(signature = (partial_mode = None, items = None, lenient = false, deltas = false))]
+    fn new(
+        partial_mode: Option<&Bound<'_, PyAny>>,
+        items: Option<Vec<String>>,
+        lenient: bool,
+        deltas: bool,
+    ) -> PyResult<Self> {
+        let mode = match partial_mode {
+            Some(m) => Mode::from_py(m)?,
+            None => Mode::TrailingStrings,
+        };
+        let strings = match mode {
+            Mode::TrailingStrings => StringMode::Trailing,
+            Mode::On | Mode::Off => StringMode::Complete,
+        };
+        // The tree is built from the deltas, so they are always on.
+        let mut options = Options::default().strings(strings).deltas(true).lenient(lenient);
+        if mode == Mode::Off {
+            let root = "".parse::<Pattern>().map_err(|e| PyValueError::new_err(e.to_string()))?;
+            options = options.hold(root);
+        }
+        for pattern in items.unwrap_or_default() {
+            let parsed = pattern
+                .parse::<Pattern>()
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            options = options.items(parsed);
+        }
+        Ok(PartialJson {
+            doc: Document::with_options(options),
+            tree: Tree::default(),
+            mode,
+            error: None,
+            finished: None,
+            closed: Vec::new(),
+            deltas: deltas.then(Vec::new),
+        })
+    }
+
+    /// Feeds a chunk (`bytes`, `bytearray` or `str`, split anywhere);
+    /// returns whether the visible value changed.
+    fn feed(&mut self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<bool> {
+        self.check_open(py)?;
+        if let Ok(bytes) = chunk.cast::<PyBytes>() {
+            return self.feed_bytes(py, bytes.as_bytes());
+        }
+        if let Ok(s) = chunk.cast::<PyString>() {
+            return self.feed_bytes(py, s.to_cow()?.as_bytes());
+        }
+        if let Ok(array) = chunk.cast::<PyByteArray>() {
+            return self.feed_bytes(py, &array.to_vec());
+        }
+        Err(PyTypeError::new_err(format!(
+            "feed() takes bytes, bytearray or str, not {}",
+            chunk.get_type().name()?
+        )))
+    }
+
+    /// Signals the end of input; returns True when the input held one whole
+    /// value. With `strict=True`, incomplete input raises `JSONError` instead.
+    #[pyo3(signature = (strict = false))]
+    fn finish(&mut self, py: Python<'_>, strict: bool) -> PyResult<bool> {
+        if let Some(e) = &self.error {
+            return Err(json_error(py, e));
+        }
+        if let Some(done) = self.finished {
+            return Ok(done);
+        }
+        self.begin_feed();
+        let outcome = match self.doc.finish() {
+            Ok(changes) => {
+                for delta in changes.deltas() {
+                    self.tree.apply(py, &delta, self.deltas.as_mut())?;
+                }
+                collect_items(py, &mut self.tree, changes.items(), &mut self.closed)?;
+                changes.outcome()
+            }
+            Err(e) => {
+                self.error = Some(e);
+                return Err(json_error(py, &e));
+            }
+        };
+        let complete = matches!(outcome, Some(Outcome::Complete));
+        self.finished = Some(complete);
+        match outcome {
+            Some(Outcome::Incomplete(e)) if strict => Err(json_error(py, &e)),
+            _ => Ok(complete),
+        }
+    }
+
+    /// The visible value (`None` until something shows): one live object,
+    /// updated in place by later chunks; see `snapshot()` for a copy.
+    #[getter]
+    fn value(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.tree.value(py)
+    }
+
+    /// A copy of the visible value that later chunks leave alone; it shares
+    /// every completed subtree with `value`.
+    fn snapshot(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.tree.snapshot(py)
+    }
+
+    /// The items of the selected arrays that closed during the last feed.
+    #[getter]
+    fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(py, self.closed.iter().map(|(_, _, v)| v.clone_ref(py)))
+    }
+
+    /// `(array pointer, index, value)` of each item that closed during the
+    /// last feed.
+    #[getter]
+    fn closed_items(&self, py: Python<'_>) -> Vec<(String, usize, Py<PyAny>)> {
+        self.closed
+            .iter()
+            .map(|(p, i, v)| (p.clone(), *i, v.clone_ref(py)))
+            .collect()
+    }
+
+    /// The last feed's changes as `(op, path, value)` tuples.
+    #[getter]
+    fn deltas(&self, py: Python<'_>) -> PyResult<Vec<PyDelta>> {
+        let Some(deltas) = &self.deltas else {
+            return Err(PyValueError::new_err(
+                "deltas are recorded only by PartialJSON(..., deltas=True)",
+            ));
+        };
+        Ok(deltas
+            .iter()
+            .map(|(op, p, v)| (*op, p.clone(), v.clone_ref(py)))
+            .collect())
+    }
+
+    /// The completion state of the node at JSON Pointer `pointer`.
+    fn state(&mut self, py: Python<'_>, pointer: &str) -> PyResult<Option<&'static str>> {
+        if !pointer.is_empty() && !pointer.starts_with('/') {
+            return Err(PyValueError::new_err(format!(
+                "{pointer:?} is not a JSON Pointer: it must be empty or start with '/'"
+            )));
+        }
+        let state = self.doc.state_at(pointer);
+        if state == NodeState::Pending {
+            return Ok(Some("pending"));
+        }
+        if self.tree.get(py, pointer)?.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(match state {
+            NodeState::Incomplete => "incomplete",
+            _ => "complete",
+        }))
+    }
+
+    /// The visible value as compact JSON text, or `None`.
+    fn json(&self) -> Option<String> {
+        self.doc.snapshot().map(|s| s.to_json())
+    }
+
+    /// Whether the whole value has been read.
+    #[getter]
+    fn complete(&self) -> bool {
+        self.doc.is_complete()
+    }
+
+    /// Bytes consumed so far.
+    #[getter]
+    fn offset(&self) -> u64 {
+        self.doc.offset()
+    }
+
+    /// The partial mode, as a string.
+    #[getter]
+    fn partial_mode(&self) -> &'static str {
+        self.mode.as_str()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "PartialJSON(partial_mode={:?}, offset={}, complete={})",
+            self.mode.as_str(),
+            self.doc.offset(),
+            if self.doc.is_complete() { "True" } else { "False" }
+        )
+    }
+}
+
+impl PartialJson {
+    fn check_open(&self, py: Python<'_>) -> PyResult<()> {
+        if let Some(e) = &self.error {
+            return Err(json_error(py, e));
+        }
+        if self.finished.is_some() {
+            return Err(PyValueError::new_err("feed() after finish()"));
+        }
+        Ok(())
+    }
+
+    fn begin_feed(&mut self) {
+        self.closed.clear();
+        if let Some(d) = &mut self.deltas {
+            d.clear();
+        }
+    }
+
+    fn feed_bytes(&mut self, py: Python<'_>, bytes: &[u8]) -> PyResult<bool> {
+        self.begin_feed();
+        match self.doc.feed(bytes) {
+            Ok(changes) => {
+                for delta in changes.deltas() {
+                    self.tree.apply(py, &delta, self.deltas.as_mut())?;
+                }
+                if !changes.items().is_empty() {
+                    collect_items(py, &mut self.tree, changes.items(), &mut self.closed)?;
+                }
+                Ok(changes.changed())
+            }
+            Err(e) => {
+                self.error = Some(e);
+                Err(json_error(py, &e))
+            }
+        }
+    }
+}
+
+/// The values of the items that closed: the tree's own objects when the
+/// array shows, built from the item's text when it does not (yet).
+fn collect_items(
+    py: Python<'_>,
+    tree: &mut Tree,
+    events: &[ItemEvent],
+    out: &mut Vec<(String, usize, Py<PyAny>)>,
+) -> PyResult<()> {
+    for event in events {
+        let ItemEvent::Done { path, index, json } = event else {
+            continue;
+        };
+        let pointer = format!("{path}/{index}");
+        let value = match tree.get(py, &pointer)? {
+            Some(v) => v,
+            None => convert::json_text(py, json)?.unbind(),
+        };
+        out.push((path.clone(), *index, value));
+    }
+    Ok(())
+}
