@@ -1,0 +1,85 @@
+//! The options JavaScript passes to a new document, checked and turned into
+//! the parser's [`Options`].
+
+use napi::{Error, Result, Status};
+use napi_derive::napi;
+use structream_parser::document::{Options, Pattern, StringMode};
+use structream_parser::lenient::Root;
+use structream_parser::{Config, LoneSurrogates};
+
+/// A new document's options, as `lib/options.js` normalises them.
+#[napi(object)]
+#[derive(Debug, Default)]
+pub struct NativeOptions {
+    /// `"trailing-strings"`, `"on"` (strings once closed) or `"off"` (the
+    /// value once complete).
+    pub partial_mode: String,
+    /// JSON Pointer patterns of arrays whose closed items are reported.
+    pub items: Vec<String>,
+    /// JSON Pointer patterns of values shown only once complete.
+    pub hold: Vec<String>,
+    /// Find the value in prose, code fences and reasoning blocks.
+    pub lenient: bool,
+    /// `"any"`, `"object"` or `"array"`: what lenient input looks for.
+    pub lenient_root: String,
+    /// Deepest nesting accepted; negative for no limit.
+    pub max_depth: i64,
+    /// `"reject"` or `"replace"`: a lone half of a UTF-16 surrogate pair in an escape.
+    pub lone_surrogates: String,
+}
+
+fn invalid(message: String) -> Error {
+    Error::new(Status::InvalidArg, message)
+}
+
+fn pattern(text: &str) -> Result<Pattern> {
+    text.parse().map_err(|e| invalid(format!("{e}")))
+}
+
+impl NativeOptions {
+    /// The parser's options (deltas on), or an error naming the bad option.
+    pub(crate) fn to_options(&self) -> Result<Options> {
+        let mut options = Options::default().deltas(true);
+        match self.partial_mode.as_str() {
+            "trailing-strings" => {}
+            "on" => options = options.strings(StringMode::Complete),
+            "off" => options = options.hold(pattern("")?),
+            other => {
+                return Err(invalid(format!(
+                    "partialMode must be 'trailing-strings', 'on' or 'off', not {other:?}"
+                )));
+            }
+        }
+        for text in &self.items {
+            options = options.items(pattern(text)?);
+        }
+        for text in &self.hold {
+            options = options.hold(pattern(text)?);
+        }
+        let root = match self.lenient_root.as_str() {
+            "any" => Root::Any,
+            "object" => Root::Object,
+            "array" => Root::Array,
+            other => {
+                return Err(invalid(format!(
+                    "lenientRoot must be 'any', 'object' or 'array', not {other:?}"
+                )));
+            }
+        };
+        options = options.lenient(self.lenient).lenient_root(root);
+        let surrogates = match self.lone_surrogates.as_str() {
+            "reject" => LoneSurrogates::Reject,
+            "replace" => LoneSurrogates::Replace,
+            other => {
+                return Err(invalid(format!(
+                    "loneSurrogates must be 'reject' or 'replace', not {other:?}"
+                )));
+            }
+        };
+        let depth = usize::try_from(self.max_depth).ok();
+        let config = Config::default()
+            .max_depth(depth)
+            .lone_surrogates(surrogates);
+        Ok(options.tokenizer(config))
+    }
+}
