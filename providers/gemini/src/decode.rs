@@ -19,6 +19,14 @@
 //! Usage: `output_tokens` is `candidatesTokenCount` plus
 //! `thoughtsTokenCount` (all generated tokens), `reasoning_tokens` the
 //! latter.
+//!
+//! Finish reasons: older Vertex streams put `finishReason: STOP` on every
+//! chunk and the real reason (`RECITATION`, `SAFETY`, `MAX_TOKENS` …) on the
+//! last one, so a candidate's finish is reported once, when the stream
+//! ends, with the last reason seen; a reason other than `STOP` is never
+//! overridden by a later `STOP`. A candidate that called functions and
+//! stopped normally finishes with [`FinishReason::ToolCalls`], as every
+//! other protocol says it (the raw `STOP` rides along).
 
 use std::borrow::Cow;
 
@@ -129,6 +137,14 @@ struct Streaming {
     args: Value,
 }
 
+/// A candidate's finish reason so far, reported when the stream ends.
+#[derive(Debug)]
+struct PendingFinish {
+    choice: u32,
+    reason: FinishReason,
+    raw: String,
+}
+
 /// Decodes Gemini frames; use it through
 /// [`GeminiDecoder`](crate::GeminiDecoder).
 #[derive(Debug, Default)]
@@ -137,7 +153,8 @@ pub struct GeminiHandler {
     calls: Vec<(u32, u32)>,
     streaming: Option<Streaming>,
     usage: Option<Usage>,
-    finished: Vec<u32>,
+    /// Per candidate, in the order they first finished.
+    finishes: Vec<PendingFinish>,
     errored: bool,
 }
 
@@ -152,6 +169,40 @@ impl GeminiHandler {
                 self.calls.push((choice, 1));
                 0
             }
+        }
+    }
+
+    /// Records a finish reason of `choice`: the last one counts, except
+    /// that `STOP` does not replace another reason.
+    fn note_finish(&mut self, choice: u32, reason: FinishReason, raw: &str) {
+        match self.finishes.iter_mut().find(|f| f.choice == choice) {
+            Some(f) if reason == FinishReason::Stop && f.reason != FinishReason::Stop => {}
+            Some(f) => {
+                f.reason = reason;
+                f.raw.clear();
+                f.raw.push_str(raw);
+            }
+            None => self.finishes.push(PendingFinish {
+                choice,
+                reason,
+                raw: raw.to_string(),
+            }),
+        }
+    }
+
+    /// Reports each candidate's finish.
+    fn send_finishes(&mut self, sink: &mut Sink<'_>) {
+        for f in std::mem::take(&mut self.finishes) {
+            let called = self.calls.iter().any(|c| c.0 == f.choice && c.1 > 0);
+            let reason = match f.reason {
+                FinishReason::Stop if called => FinishReason::ToolCalls,
+                r => r,
+            };
+            sink(StreamEvent::Finish {
+                choice: f.choice,
+                reason,
+                raw: Cow::Owned(f.raw),
+            });
         }
     }
 
@@ -344,12 +395,7 @@ impl FrameHandler for GeminiHandler {
             self.usage = Some(usage);
         }
         if let Some(reason) = chunk.prompt_feedback.and_then(|p| p.block_reason) {
-            self.finished.push(0);
-            sink(StreamEvent::Finish {
-                choice: 0,
-                reason: FinishReason::ContentFilter,
-                raw: reason,
-            });
+            self.note_finish(0, FinishReason::ContentFilter, &reason);
         }
         for cand in chunk.candidates.into_iter().flatten() {
             let choice = cand.index.unwrap_or(0);
@@ -367,17 +413,7 @@ impl FrameHandler for GeminiHandler {
             }
             if let Some(raw) = cand.finish_reason.filter(|r| !r.is_empty()) {
                 self.end_streaming(sink);
-                if !self.finished.contains(&choice) {
-                    self.finished.push(choice);
-                    // Gemini says STOP after function calls too: it stays
-                    // `stop`, as the provider said.
-                    let reason = FinishReason::from_raw(&raw);
-                    sink(StreamEvent::Finish {
-                        choice,
-                        reason,
-                        raw,
-                    });
-                }
+                self.note_finish(choice, FinishReason::from_raw(&raw), &raw);
             }
         }
         Ok(())
@@ -385,10 +421,12 @@ impl FrameHandler for GeminiHandler {
 
     fn end(&mut self, position: u64, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
         self.end_streaming(sink);
+        let finished = !self.finishes.is_empty();
+        self.send_finishes(sink);
         if let Some(u) = self.usage.take() {
             sink(StreamEvent::Usage(u));
         }
-        if self.errored || !self.finished.is_empty() {
+        if self.errored || finished {
             Ok(())
         } else {
             Err(DecodeError::new(DecodeErrorKind::Incomplete, position))

@@ -123,8 +123,11 @@ fn check(f: &Fixture, run: &conformance::FixtureRun) {
                     }
                 }
             }
-            if let Some(r) = c["finishReason"].as_str() {
-                finish.get_or_insert(r.to_string());
+            // The last reason counts, but STOP does not replace another.
+            if let Some(r) = c["finishReason"].as_str()
+                && !(r == "STOP" && finish.as_deref().is_some_and(|f| f != "STOP"))
+            {
+                finish = Some(r.to_string());
             }
         }
     }
@@ -156,7 +159,11 @@ fn check(f: &Fixture, run: &conformance::FixtureRun) {
     let f0 = finish.unwrap_or_else(|| panic!("{name}: recording has no finish"));
     assert_eq!(t.finish.len(), 1, "{name}");
     assert_eq!(t.finish[0].2, f0);
-    assert_eq!(t.finish[0].1, FinishReason::from_raw(&f0));
+    let reason = match FinishReason::from_raw(&f0) {
+        FinishReason::Stop if !calls.is_empty() => FinishReason::ToolCalls,
+        r => r,
+    };
+    assert_eq!(t.finish[0].1, reason, "{name}");
     assert_eq!(
         t.usage.first().map(|u| (u.input_tokens, u.output_tokens)),
         usage,
