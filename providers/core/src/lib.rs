@@ -55,6 +55,7 @@ pub mod request;
 pub mod schema;
 pub mod secret;
 pub mod sse;
+pub mod unframed;
 
 #[cfg(feature = "http")]
 pub mod http;

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::error::{DecodeError, Error};
+use crate::error::{DecodeError, DecodeErrorKind, Error};
 use crate::event::StreamEvent;
 use crate::ndjson::NdjsonDecoder;
 use crate::request::{HttpRequest, Mode, StructuredRequest};
@@ -145,6 +145,11 @@ impl<H: FrameHandler> SseStreamDecoder<H> {
         };
         // Read before `finish`, which resets the SSE decoder.
         let position = self.sse.position();
+        let unframed = if end {
+            self.sse.unframed_error()
+        } else {
+            None
+        };
         let r = if end {
             self.sse.finish(&mut on_event)
         } else {
@@ -154,8 +159,24 @@ impl<H: FrameHandler> SseStreamDecoder<H> {
             Some(e) => Err(e),
             None => r,
         };
-        if end && r.is_ok() {
-            r = self.handler.end(position, sink);
+        if end {
+            let truncated =
+                matches!(&r, Err(e) if matches!(e.kind(), DecodeErrorKind::Truncated));
+            if r.is_ok() || (truncated && unframed.is_some()) {
+                let ended = self.handler.end(position, sink);
+                let incomplete =
+                    matches!(&ended, Err(e) if matches!(e.kind(), DecodeErrorKind::Incomplete));
+                r = if truncated { r.and(ended) } else { ended };
+                // A stream that ends without its protocol's end, or in a
+                // line that is no field, but with an error written outside
+                // the frames ended with that error.
+                if (truncated || incomplete)
+                    && let Some(error) = unframed
+                {
+                    sink(StreamEvent::Error(error));
+                    r = Ok(());
+                }
+            }
         }
         if let Err(e) = &r {
             self.failed = Some(e.clone());

@@ -27,13 +27,20 @@
 //! [`SseConfig::max_line_len`] or frame data longer than
 //! [`SseConfig::max_event_len`] is an error, never unbounded growth.
 //!
+//! Lines that are no field the decoder uses (a non-standard `error:` line,
+//! the lines of a JSON error object written after the last frame) are kept
+//! since the last data frame, up to a limit, so that a stream that ends
+//! with one can report the provider's error ([`SseDecoder::unframed_error`],
+//! see [`crate::unframed`]).
+//!
 //! After an error the decoder stays failed: every later call returns the
 //! same error.
 
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::error::{DecodeError, DecodeErrorKind};
+use crate::error::{DecodeError, DecodeErrorKind, ProviderError};
+use crate::unframed::Unframed;
 
 /// Limits of a [`SseDecoder`] (and of the NDJSON decoder).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +170,8 @@ struct Frame {
     retry: Option<u64>,
     /// Offset of the frame's first line, if a line of it has been seen.
     start: Option<u64>,
+    /// Lines that are no field, since the last data frame.
+    unframed: Unframed,
 }
 
 /// A push decoder for server-sent events; see the module documentation.
@@ -214,7 +223,10 @@ impl SseDecoder {
         SseDecoder {
             config,
             line: Vec::new(),
-            frame: Frame::default(),
+            frame: Frame {
+                unframed: Unframed::new(config.max_line_len),
+                ..Frame::default()
+            },
             after_cr: false,
             bom: 0,
             pos: 0,
@@ -378,6 +390,14 @@ impl SseDecoder {
         Ok(())
     }
 
+    /// The provider error written outside the frames since the last data
+    /// frame (see [`crate::unframed`]), counting an unfinished last line:
+    /// what a stream that ends without its protocol's end may still say.
+    pub fn unframed_error(&self) -> Option<ProviderError> {
+        let tail = (!is_field(&self.line)).then_some(&self.line[..]);
+        self.frame.unframed.error(tail)
+    }
+
     /// Forgets all state, ready for a new stream with the same limits.
     pub fn reset(&mut self) {
         *self = Self::with_config(self.config);
@@ -473,9 +493,18 @@ where
             });
             frame.retry = Some(ms);
         }
-        _ => {}
+        _ => frame.unframed.push(line),
     }
     Ok(())
+}
+
+/// Whether `line` is a comment or a field the decoder uses.
+fn is_field(line: &[u8]) -> bool {
+    let name = match memchr::memchr(b':', line) {
+        Some(c) => &line[..c],
+        None => line,
+    };
+    line.first() == Some(&b':') || matches!(name, b"data" | b"event" | b"id" | b"retry")
 }
 
 fn data_len(frame: &Frame, _input: &[u8]) -> usize {
@@ -487,6 +516,7 @@ where
     F: FnMut(SseEvent<'_>),
 {
     if frame.has_data {
+        frame.unframed.clear();
         let data = match &frame.borrowed {
             Some(r) => &input[r.clone()],
             None => &frame.data[..],
