@@ -243,8 +243,10 @@ impl<W: Write> FragmentSink for Channels<W> {
 /// How a channel is named in errors.
 fn name(key: JsonChannel) -> String {
     match key {
-        JsonChannel::ToolArguments { choice: 0, index } => format!("tool call {index}"),
-        JsonChannel::ToolArguments { choice, index } => {
+        JsonChannel::ToolArguments {
+            choice: 0, index, ..
+        } => format!("tool call {index}"),
+        JsonChannel::ToolArguments { choice, index, .. } => {
             format!("tool call {index} of choice {choice}")
         }
         JsonChannel::Content { choice: 0 } => "the text".to_string(),
@@ -260,12 +262,21 @@ fn write_line(
 ) -> io::Result<()> {
     match wrap {
         None => writeln!(out, "{value}"),
-        Some(JsonChannel::ToolArguments { choice: 0, index }) => {
-            writeln!(out, "{{\"index\":{index},\"value\":{value}}}")
-        }
-        Some(JsonChannel::ToolArguments { choice, index }) => writeln!(
+        Some(JsonChannel::ToolArguments {
+            choice: 0,
+            index,
+            call,
+        }) => writeln!(
             out,
-            "{{\"choice\":{choice},\"index\":{index},\"value\":{value}}}"
+            "{{\"index\":{index},\"call\":{call},\"value\":{value}}}"
+        ),
+        Some(JsonChannel::ToolArguments {
+            choice,
+            index,
+            call,
+        }) => writeln!(
+            out,
+            "{{\"choice\":{choice},\"index\":{index},\"call\":{call},\"value\":{value}}}"
         ),
         Some(JsonChannel::Content { choice }) => {
             writeln!(out, "{{\"choice\":{choice},\"value\":{value}}}")
@@ -278,7 +289,12 @@ mod tests {
     use super::*;
 
     fn tool(index: u32) -> JsonChannel {
-        JsonChannel::ToolArguments { choice: 0, index }
+        // The ordinal differs from the index, as after a text block.
+        JsonChannel::ToolArguments {
+            choice: 0,
+            index,
+            call: index.saturating_sub(1),
+        }
     }
 
     fn run(
@@ -320,7 +336,8 @@ mod tests {
         );
         assert_eq!(
             out,
-            "{}\n{\"index\":1,\"value\":{}}\n{\"a\":1}\n{\"index\":1,\"value\":{\"b\":true}}\n\
+            "{}\n{\"index\":1,\"call\":0,\"value\":{}}\n{\"a\":1}\n\
+             {\"index\":1,\"call\":0,\"value\":{\"b\":true}}\n\
              {\"choice\":2,\"value\":[1]}\n"
         );
         assert!(problems.is_empty(), "{problems:?}");
@@ -331,7 +348,7 @@ mod tests {
         let (out, _) = run(View::Items, true, &[(tool(3), Some("{\"a\":[1,2]}"))]);
         assert_eq!(
             out,
-            "{\"index\":3,\"value\":1}\n{\"index\":3,\"value\":2}\n"
+            "{\"index\":3,\"call\":2,\"value\":1}\n{\"index\":3,\"call\":2,\"value\":2}\n"
         );
     }
 
@@ -367,7 +384,7 @@ mod tests {
         // Tool call 0 failed in its first feed and printed nothing (as
         // `structream partial` prints nothing of a chunk with an error), so
         // tool call 1 is the first to print.
-        assert_eq!(out, "{\"b\":[]}\n{\"index\":2,\"value\":{}}\n");
+        assert_eq!(out, "{\"b\":[]}\n{\"index\":2,\"call\":1,\"value\":{}}\n");
         assert_eq!(
             problems,
             [

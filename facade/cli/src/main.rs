@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod calls;
 mod channels;
 mod deltas;
 mod demo;

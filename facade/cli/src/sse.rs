@@ -3,8 +3,10 @@
 //! the parser's output for each JSON channel (see [`crate::channels`]).
 //!
 //! Output lines: `{"type": "text_delta", "text"}`, `tool_call_start
-//! {index, id, name}`, `tool_args_delta {index, json}`, `tool_call_end
-//! {index}`, `reasoning_delta {text}`, `reasoning_redacted {data}`,
+//! {index, call, id, name}`, `tool_args_delta {index, call, json}`,
+//! `tool_call_end {index, call}` (`index` is the provider's own, `call` the
+//! call's ordinal among its choice's tool calls, see [`crate::calls`]),
+//! `reasoning_delta {text}`, `reasoning_redacted {data}`,
 //! `refusal {text}`, `usage {input_tokens, output_tokens[,
 //! reasoning_tokens, cached_tokens]}`, `finish {reason, raw}`, `error
 //! {message[, kind, code, status, offset]}`. Events of a choice other than
@@ -23,9 +25,10 @@ use structream_openai::{ChatDecoder, OllamaDecoder, ResponsesDecoder};
 use structream_parser::document::{Options, Pattern};
 use structream_provider::{DecodeError, StreamDecoder, StreamEvent};
 
+use crate::calls::CallOrdinals;
+use crate::channels::{Channels, View};
 use crate::stream::LenientRoot;
 
-use crate::channels::{Channels, View};
 use crate::input::{self, ChunkError, ChunkSizes, Source};
 
 /// The wire protocol of the input.
@@ -66,11 +69,20 @@ impl Protocol {
   curl -sN ... | structream sse --protocol anthropic --partial -
 
 Prints one JSON object per event and line:
-  {"type":"tool_call_start","index":0,"id":"call_1","name":"get_weather"}
-  {"type":"tool_args_delta","index":0,"json":"{\"city\":"}
+  {"type":"tool_call_start","index":0,"call":0,"id":"call_1","name":"get_weather"}
+  {"type":"tool_args_delta","index":0,"call":0,"json":"{\"city\":"}
   {"type":"finish","reason":"tool_calls","raw":"tool_calls"}
+`index` is the provider's index of a tool call (Anthropic and the Responses API count text
+and reasoning blocks too: a call after a text block is index 1); `call` is the call's
+ordinal among the choice's tool calls (0, 1, ...), the same for every protocol.
 Exit status 0 when the stream ended normally; 1 when it carried an error or could not be
-decoded (the `error` line is printed like the others and the message goes to stderr).
+decoded (the `error` line is printed like the others and the message goes to stderr). An
+error the server wrote outside the frames (an `error:` line, a JSON error object after the
+last frame, a JSON error body instead of a stream) is an `error` line with its whole message.
+Server-side tools (Anthropic server_tool_use, mcp_tool_use and their results such as web
+search results; Responses web_search_call, file_search_call, code_interpreter_call,
+mcp_call ...; Gemini executableCode) run at the provider and are not printed: they are not
+tool calls for the caller to run, and their results reach the answer's text.
 
 --partial and --items print the parser's output for the stream's JSON channels instead:
 each tool call's arguments (strict JSON), and each choice's text (lenient: prose, markdown
@@ -80,11 +92,15 @@ does; --items prints each item of the selected arrays the moment it closes, as
 `structream items --path` does. Lines of the first channel to print are bare JSON, so a
 stream with one tool call prints exactly what `structream partial` prints of its
 arguments; lines of any other channel are wrapped:
-  {"index":1,"value":{"city":"Paris"}}        tool call 1
-  {"choice":2,"value":{"answer":42}}          the text of choice 2
-  {"choice":1,"index":0,"value":{}}           tool call 0 of choice 1
+  {"index":1,"call":1,"value":{"city":"Paris"}}        tool call 1
+  {"choice":2,"value":{"answer":42}}                   the text of choice 2
+  {"choice":1,"index":0,"call":0,"value":{}}           tool call 0 of choice 1
 A bare line may look like a wrapped one; --wrap wraps every line, for scripts that must
 tell channels apart. A tool call with no argument text counts as {}.
+In a choice's text only an object is taken for the JSON by default (--lenient-root
+object): tool arguments, JSON mode and json_schema answers are objects, and a `[1]`-style
+citation in prose is not an answer. Give --lenient-root array or any for an answer whose
+top level is an array (a Gemini responseSchema of type array).
 Exit status 1, with one `error:` line per problem on stderr, when the stream carried an
 error or could not be decoded, when a channel's JSON is invalid or incomplete (the byte
 is counted in that channel's JSON), or when the stream had no JSON at all:
@@ -110,9 +126,10 @@ pub(crate) struct Args {
     #[arg(long, requires = "view")]
     wrap: bool,
     /// With --partial or --items, the kind of value to look for in a
-    /// choice's text: `object` takes a `[` in the prose (a citation such as
-    /// `[1]`) for prose. Tool call arguments are not affected.
-    #[arg(long, value_enum, default_value_t = LenientRoot::Any, requires = "view")]
+    /// choice's text: `object` (the default) takes a `[` in the prose (a
+    /// citation such as `[1]`) for prose; `array` or `any` for an answer
+    /// that is an array. Tool call arguments are not affected.
+    #[arg(long, value_enum, default_value_t = LenientRoot::Object, requires = "view")]
     lenient_root: LenientRoot,
     /// Input file; `-` or nothing reads standard input.
     file: Option<PathBuf>,
@@ -136,8 +153,9 @@ impl Args {
 /// Which JSON document a fragment belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum JsonChannel {
-    /// The arguments of a tool call (choice, provider index).
-    ToolArguments { choice: u32, index: u32 },
+    /// The arguments of a tool call (choice, provider index, ordinal among
+    /// the choice's calls).
+    ToolArguments { choice: u32, index: u32, call: u32 },
     /// The text content of a choice (JSON in the JSON modes).
     Content { choice: u32 },
 }
@@ -153,8 +171,10 @@ pub(crate) trait FragmentSink {
 }
 
 /// Routes the JSON-bearing events of a stream to a [`FragmentSink`]: the one
-/// function `--partial` / `--items` plug into.
-fn route_fragments(event: &StreamEvent<'_>, sink: &mut dyn FragmentSink) {
+/// function `--partial` / `--items` plug into. `call` is the ordinal of a
+/// tool call event's call.
+fn route_fragments(event: &StreamEvent<'_>, call: Option<u32>, sink: &mut dyn FragmentSink) {
+    let call = call.unwrap_or(0);
     match event {
         StreamEvent::ToolArgsDelta {
             choice,
@@ -164,12 +184,14 @@ fn route_fragments(event: &StreamEvent<'_>, sink: &mut dyn FragmentSink) {
             JsonChannel::ToolArguments {
                 choice: *choice,
                 index: *index,
+                call,
             },
             json,
         ),
         StreamEvent::ToolCallEnd { choice, index } => sink.end(JsonChannel::ToolArguments {
             choice: *choice,
             index: *index,
+            call,
         }),
         StreamEvent::TextDelta { choice, text } => {
             sink.fragment(JsonChannel::Content { choice: *choice }, text)
@@ -216,8 +238,20 @@ impl Line {
     }
 }
 
-/// The output line of an event.
-fn render(event: &StreamEvent<'_>) -> String {
+/// The (choice, provider index) of a tool call event.
+fn tool_call(event: &StreamEvent<'_>) -> Option<(u32, u32)> {
+    match event {
+        StreamEvent::ToolCallStart { choice, index, .. }
+        | StreamEvent::ToolArgsDelta { choice, index, .. }
+        | StreamEvent::ToolCallEnd { choice, index } => Some((*choice, *index)),
+        _ => None,
+    }
+}
+
+/// The output line of an event; `call` is the ordinal of a tool call
+/// event's call.
+fn render(event: &StreamEvent<'_>, call: Option<u32>) -> String {
+    let call = call.unwrap_or(0);
     let line = match event {
         StreamEvent::TextDelta { choice, text } => Line::new("text_delta")
             .field("text", &**text)
@@ -229,6 +263,7 @@ fn render(event: &StreamEvent<'_>) -> String {
             name,
         } => Line::new("tool_call_start")
             .field("index", *index)
+            .field("call", call)
             .field("id", id.as_deref().map_or(Value::Null, Value::from))
             .field("name", &**name)
             .choice(*choice),
@@ -238,10 +273,12 @@ fn render(event: &StreamEvent<'_>) -> String {
             json,
         } => Line::new("tool_args_delta")
             .field("index", *index)
+            .field("call", call)
             .field("json", &**json)
             .choice(*choice),
         StreamEvent::ToolCallEnd { choice, index } => Line::new("tool_call_end")
             .field("index", *index)
+            .field("call", call)
             .choice(*choice),
         StreamEvent::ReasoningDelta { choice, text } => Line::new("reasoning_delta")
             .field("text", &**text)
@@ -316,14 +353,14 @@ enum Printer<W: Write> {
 }
 
 impl<W: Write> Printer<W> {
-    fn event(&mut self, event: &StreamEvent<'_>) {
+    fn event(&mut self, event: &StreamEvent<'_>, call: Option<u32>) {
         match self {
             Printer::Events { out, write_failed } => {
-                if writeln!(out, "{}", render(event)).is_err() {
+                if writeln!(out, "{}", render(event, call)).is_err() {
                     *write_failed = true;
                 }
             }
-            Printer::Documents(channels) => route_fragments(event, &mut **channels),
+            Printer::Documents(channels) => route_fragments(event, call, &mut **channels),
         }
     }
 
@@ -358,6 +395,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
     };
     let mut provider_error: Option<String> = None;
     let mut decoded_any = false;
+    let mut calls = CallOrdinals::default();
     // The input's first bytes, to tell what it was when nothing decodes.
     let mut head: Vec<u8> = Vec::new();
 
@@ -368,7 +406,8 @@ pub(crate) fn run(args: Args) -> ExitCode {
             provider_error = Some(e.to_string());
         }
         decoded_any = true;
-        printer.event(&event);
+        let call = tool_call(&event).map(|(choice, index)| calls.ordinal(choice, index));
+        printer.event(&event, call);
     };
 
     let fed = input::for_each_chunk(&source, sizes, |chunk| {
@@ -447,15 +486,15 @@ mod tests {
             name: Cow::Borrowed("f"),
         };
         assert_eq!(
-            render(&e),
-            r#"{"type":"tool_call_start","index":1,"id":"call_1","name":"f"}"#
+            render(&e, Some(0)),
+            r#"{"type":"tool_call_start","index":1,"call":0,"id":"call_1","name":"f"}"#
         );
         let e = StreamEvent::TextDelta {
             choice: 2,
             text: Cow::Borrowed("a\"b"),
         };
         assert_eq!(
-            render(&e),
+            render(&e, None),
             r#"{"type":"text_delta","text":"a\"b","choice":2}"#
         );
         let e = StreamEvent::Finish {
@@ -464,17 +503,17 @@ mod tests {
             raw: Cow::Borrowed("max_tokens"),
         };
         assert_eq!(
-            render(&e),
+            render(&e, None),
             r#"{"type":"finish","reason":"length","raw":"max_tokens"}"#
         );
         assert_eq!(
-            render(&StreamEvent::Usage(Usage::new(3, 4))),
+            render(&StreamEvent::Usage(Usage::new(3, 4)), None),
             r#"{"type":"usage","input_tokens":3,"output_tokens":4}"#
         );
         let mut err = ProviderError::new("Overloaded");
         err.kind = Some("overloaded_error".into());
         assert_eq!(
-            render(&StreamEvent::Error(err)),
+            render(&StreamEvent::Error(err), None),
             r#"{"type":"error","message":"Overloaded","kind":"overloaded_error"}"#
         );
     }
@@ -495,6 +534,7 @@ mod tests {
         let tool = JsonChannel::ToolArguments {
             choice: 0,
             index: 3,
+            call: 1,
         };
         route_fragments(
             &StreamEvent::ToolArgsDelta {
@@ -502,6 +542,7 @@ mod tests {
                 index: 3,
                 json: Cow::Borrowed("{\"a\""),
             },
+            Some(1),
             &mut c,
         );
         route_fragments(
@@ -509,6 +550,7 @@ mod tests {
                 choice: 0,
                 index: 3,
             },
+            Some(1),
             &mut c,
         );
         assert_eq!(c.0, [(tool, Some("{\"a\"".to_string())), (tool, None)]);

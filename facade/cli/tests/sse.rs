@@ -61,12 +61,12 @@ fn event_lines_of_one_small_recording_per_protocol() {
             "openai-chat",
             corpus!("openai-chat/pydantic-ai/parallel_tool_calls_2.sse"),
             &[
-                r#"{"type":"tool_call_start","index":0,"id":"call_3rqTYrA6H21AYUaRGP4F66oq","name":"get_country"}"#,
-                r#"{"type":"tool_args_delta","index":0,"json":"{}"}"#,
-                r#"{"type":"tool_call_start","index":1,"id":"call_Xw9XMKBJU48kAAd78WgIswDx","name":"get_product_name"}"#,
-                r#"{"type":"tool_args_delta","index":1,"json":"{}"}"#,
-                r#"{"type":"tool_call_end","index":0}"#,
-                r#"{"type":"tool_call_end","index":1}"#,
+                r#"{"type":"tool_call_start","index":0,"call":0,"id":"call_3rqTYrA6H21AYUaRGP4F66oq","name":"get_country"}"#,
+                r#"{"type":"tool_args_delta","index":0,"call":0,"json":"{}"}"#,
+                r#"{"type":"tool_call_start","index":1,"call":1,"id":"call_Xw9XMKBJU48kAAd78WgIswDx","name":"get_product_name"}"#,
+                r#"{"type":"tool_args_delta","index":1,"call":1,"json":"{}"}"#,
+                r#"{"type":"tool_call_end","index":0,"call":0}"#,
+                r#"{"type":"tool_call_end","index":1,"call":1}"#,
                 r#"{"type":"finish","reason":"tool_calls","raw":"tool_calls"}"#,
                 r#"{"type":"usage","input_tokens":364,"output_tokens":40,"reasoning_tokens":0,"cached_tokens":0}"#,
             ],
@@ -75,13 +75,13 @@ fn event_lines_of_one_small_recording_per_protocol() {
             "openai-responses",
             corpus!("openai-responses/pydantic-ai/responses_stream.0.function_call.sse"),
             &[
-                r#"{"type":"tool_call_start","index":0,"id":"call_kL0PCQV7M2WMoVX8V8OtYSAL","name":"get_capital"}"#,
-                r#"{"type":"tool_args_delta","index":0,"json":"{\""}"#,
-                r#"{"type":"tool_args_delta","index":0,"json":"country"}"#,
-                r#"{"type":"tool_args_delta","index":0,"json":"\":\""}"#,
-                r#"{"type":"tool_args_delta","index":0,"json":"France"}"#,
-                r#"{"type":"tool_args_delta","index":0,"json":"\"}"}"#,
-                r#"{"type":"tool_call_end","index":0}"#,
+                r#"{"type":"tool_call_start","index":0,"call":0,"id":"call_kL0PCQV7M2WMoVX8V8OtYSAL","name":"get_capital"}"#,
+                r#"{"type":"tool_args_delta","index":0,"call":0,"json":"{\""}"#,
+                r#"{"type":"tool_args_delta","index":0,"call":0,"json":"country"}"#,
+                r#"{"type":"tool_args_delta","index":0,"call":0,"json":"\":\""}"#,
+                r#"{"type":"tool_args_delta","index":0,"call":0,"json":"France"}"#,
+                r#"{"type":"tool_args_delta","index":0,"call":0,"json":"\"}"}"#,
+                r#"{"type":"tool_call_end","index":0,"call":0}"#,
                 r#"{"type":"finish","reason":"tool_calls","raw":"completed"}"#,
                 r#"{"type":"usage","input_tokens":255,"output_tokens":16,"reasoning_tokens":0,"cached_tokens":0}"#,
             ],
@@ -99,10 +99,10 @@ fn event_lines_of_one_small_recording_per_protocol() {
             "gemini",
             corpus!("gemini/pydantic-ai/model_iter_stream.0.function_call.sse"),
             &[
-                r#"{"type":"tool_call_start","index":0,"id":null,"name":"get_capital"}"#,
-                r#"{"type":"tool_args_delta","index":0,"json":"{\"country\":\"France\"}"}"#,
-                r#"{"type":"tool_call_end","index":0}"#,
-                r#"{"type":"finish","reason":"stop","raw":"STOP"}"#,
+                r#"{"type":"tool_call_start","index":0,"call":0,"id":null,"name":"get_capital"}"#,
+                r#"{"type":"tool_args_delta","index":0,"call":0,"json":"{\"country\":\"France\"}"}"#,
+                r#"{"type":"tool_call_end","index":0,"call":0}"#,
+                r#"{"type":"finish","reason":"tool_calls","raw":"STOP"}"#,
                 r#"{"type":"usage","input_tokens":52,"output_tokens":5}"#,
             ],
         ),
@@ -110,9 +110,9 @@ fn event_lines_of_one_small_recording_per_protocol() {
             "ollama",
             corpus!("ollama/semantic-kernel/api_chat_tool_call_llama3.2.ndjson"),
             &[
-                r#"{"type":"tool_call_start","index":0,"id":null,"name":"TestPlugin_TestFunction"}"#,
-                r#"{"type":"tool_args_delta","index":0,"json":"{\"testInput\":\"fake-text\"}"}"#,
-                r#"{"type":"tool_call_end","index":0}"#,
+                r#"{"type":"tool_call_start","index":0,"call":0,"id":null,"name":"TestPlugin_TestFunction"}"#,
+                r#"{"type":"tool_args_delta","index":0,"call":0,"json":"{\"testInput\":\"fake-text\"}"}"#,
+                r#"{"type":"tool_call_end","index":0,"call":0}"#,
                 r#"{"type":"finish","reason":"tool_calls","raw":"stop"}"#,
                 r#"{"type":"usage","input_tokens":152,"output_tokens":22}"#,
             ],
@@ -296,7 +296,7 @@ fn partial_with_parallel_calls_wraps_every_channel_but_the_first() {
     let (mut bare, mut wrapped) = (None, None);
     for line in &out {
         let v: Value = serde_json::from_str(line).unwrap();
-        if line.starts_with(r#"{"index":1,"value":"#) {
+        if line.starts_with(r#"{"index":1,"call":1,"value":"#) {
             wrapped = Some(v["value"].clone());
         } else {
             bare = Some(v);
@@ -307,7 +307,11 @@ fn partial_with_parallel_calls_wraps_every_channel_but_the_first() {
     // --wrap: every line names its channel.
     let (code, out, _) = sse("openai-chat", file, &["--partial", "--wrap"]);
     assert_eq!(code, Some(0));
-    assert!(out[0].starts_with(r#"{"index":0,"value":"#), "{}", out[0]);
+    assert!(
+        out[0].starts_with(r#"{"index":0,"call":0,"value":"#),
+        "{}",
+        out[0]
+    );
     let last: Vec<Value> = [0, 1]
         .iter()
         .map(|&i| {
@@ -487,13 +491,14 @@ fn broken_or_missing_json_exits_1_with_an_error_per_problem() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(lines(&out), [r#"{"a":[1]}"#]);
-    // A citation before the JSON: taken for the value unless an object is
-    // asked for.
+    // A citation before the JSON: prose by default (an object is looked
+    // for); taken for the value when any value is asked for.
     let body = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"As [1] says: {\\\"a\\\": 2}\"}}]}\n\n\
         data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
     for (extra, expected) in [
-        (&[][..], "[1]"),
+        (&[][..], r#"{"a":2}"#),
         (&["--lenient-root", "object"][..], r#"{"a":2}"#),
+        (&["--lenient-root", "any"][..], "[1]"),
     ] {
         let mut args = vec!["sse", "--protocol", "openai-chat", "--partial"];
         args.extend_from_slice(extra);
