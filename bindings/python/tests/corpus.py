@@ -45,11 +45,16 @@ def _loads_ok(path: Path) -> bool:
         return False
 
 
-def partial_inputs() -> List[str]:
-    """The ``input`` of every case of the partial-JSON vector files."""
+def partial_inputs() -> List[bytes]:
+    """The input of every case of the partial-JSON vector files."""
     inputs = []
     for jsonl in _files("partial-json/*.jsonl"):
         for line in jsonl.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                inputs.append(json.loads(line)["input"])
+            if not line.strip():
+                continue
+            case = json.loads(line)
+            if "input_hex" in case:
+                inputs.append(bytes.fromhex(case["input_hex"]))
+            else:
+                inputs.append(case["input"].encode("utf-8"))
     return inputs
