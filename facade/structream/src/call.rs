@@ -138,10 +138,11 @@ impl<T: Structured> Stream for CallStream<T> {
                         let fed = decoder.feed(&bytes, &mut |event| driver.on_event(event));
                         match fed {
                             Ok(()) => driver.end_of_chunk(),
-                            Err(e) => driver.fail(Error::Transport(e.to_string())),
+                            Err(e) => driver.broken(Error::Transport(e.to_string())),
                         }
                     }
-                    Poll::Ready(Some(Err(e))) => this.driver.fail(Error::from_provider(e)),
+                    // The connection failed while the body streamed.
+                    Poll::Ready(Some(Err(e))) => this.driver.broken(Error::from_provider(e)),
                     Poll::Ready(None) => {
                         let driver = &mut this.driver;
                         match decoder.finish(&mut |event| driver.on_event(event)) {
@@ -151,7 +152,7 @@ impl<T: Structured> Stream for CallStream<T> {
                                 // judge what arrived as a complete response.
                                 driver.end_of_response();
                             }
-                            Err(e) => driver.fail(Error::Transport(e.to_string())),
+                            Err(e) => driver.broken(Error::Transport(e.to_string())),
                         }
                         if matches!(this.driver.next(), Next::Send) {
                             this.state = State::Idle;

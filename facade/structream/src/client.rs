@@ -374,6 +374,8 @@ impl Client {
         Err(Error::Incomplete {
             partial: None,
             reason: stream.finish_reason(),
+            items: None,
+            cause: None,
         })
     }
 

@@ -17,9 +17,10 @@ use structream_parser::document::{Changes, Document, ItemEvent, Options, Outcome
 use structream_parser::lenient::Root;
 use structream_provider::{FinishReason, Message, StreamEvent, StructuredRequest, Usage};
 
+use crate::error::JsonError;
 use crate::partial::{PartialValue, Policies, split_pointer};
 use crate::schema::{ITEMS_FIELD, validate};
-use crate::{Error, Event, Structured};
+use crate::{Coercion, Error, Event, Structured};
 
 /// What the caller wants from the response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +70,7 @@ struct Channel {
     name: String,
     doc: Document,
     raw: String,
-    failed: Option<String>,
+    failed: Option<structream_parser::Error>,
     ended: bool,
 }
 
@@ -104,6 +105,12 @@ pub(crate) struct Driver<T: Structured> {
     attempt_usage: Usage,
     partial: Option<Arc<T::Partial>>,
     dirty: bool,
+    /// Items handed out in this attempt.
+    attempt_items: usize,
+    /// Whether this attempt's answer was reported as a bare list.
+    coerced: bool,
+    /// Whether the response has ended (its end is being judged).
+    response_ended: bool,
     /// Item JSON handed out, over all attempts (a retry continues the list).
     accepted: Vec<String>,
     // Over all attempts.
@@ -171,8 +178,10 @@ impl<T: Structured> Driver<T> {
             }
             (Shape::Variant, Want::Partial) => options = options.deltas(true),
             (Shape::List, Want::Items) => {
-                options =
-                    options.items(format!("/{ITEMS_FIELD}").parse().expect("a valid pattern"));
+                // The list in its wrapper, or a bare array (read as the list).
+                options = options
+                    .items(format!("/{ITEMS_FIELD}").parse().expect("a valid pattern"))
+                    .items("".parse().expect("the root pattern"));
             }
             _ => {}
         }
@@ -193,6 +202,9 @@ impl<T: Structured> Driver<T> {
             attempt_usage: Usage::default(),
             partial: None,
             dirty: false,
+            attempt_items: 0,
+            coerced: false,
+            response_ended: false,
             accepted: Vec::new(),
             errors: Vec::new(),
             usage: Usage::default(),
@@ -236,12 +248,84 @@ impl<T: Structured> Driver<T> {
         self.next = Next::Read;
     }
 
-    /// The request failed, or the response broke off: the call ends with
-    /// this error (what already arrived was handed out).
+    /// The request failed: the call ends with this error (what already
+    /// arrived was handed out).
     pub(crate) fn fail(&mut self, error: Error) {
         self.flush_partial();
         self.out.push_back(Err(error));
         self.next = Next::Done;
+    }
+
+    /// Reading the response failed (the connection, or a frame that cannot
+    /// be decoded). Before the answer began the call ends with `error`;
+    /// after, with [`Error::Incomplete`] carrying what arrived, `error` as
+    /// its cause. Once the provider has reported the answer finished, only
+    /// the response's trailer (usage, an end marker) is lost: the answer is
+    /// judged as if the response had ended.
+    pub(crate) fn broken(&mut self, error: Error) {
+        let began = self.calls.values().chain(&self.content).any(|c| !c.raw.is_empty())
+            || !self.accepted.is_empty();
+        if !began || self.next != Next::Read {
+            return self.fail(error);
+        }
+        if self.finish.is_some() {
+            return self.end_of_response();
+        }
+        self.flush_partial();
+        let error = self.incomplete(Some(error));
+        self.last_output = self.attempt_output();
+        self.fail(error);
+    }
+
+    /// The error of an output that stopped before the value was complete,
+    /// with what arrived.
+    fn incomplete(&mut self, cause: Option<Error>) -> Error {
+        Error::Incomplete {
+            partial: self.partial_json(),
+            reason: self.finish,
+            items: (self.want == Want::Items).then_some(self.accepted.len()),
+            cause: cause.map(Box::new),
+        }
+    }
+
+    /// The value as far as it came, as compact JSON: the value channel's
+    /// snapshot; for a list, the item still open (the closed ones were
+    /// handed out).
+    fn partial_json(&mut self) -> Option<String> {
+        match self.shape {
+            Shape::Calls { variants } => {
+                let (name, json) = self
+                    .calls
+                    .values()
+                    .filter(|c| !c.ended)
+                    .find_map(|c| Some((c.name.clone(), c.doc.snapshot()?.to_json())))?;
+                Some(if variants { wrap(&name, &json) } else { json })
+            }
+            Shape::List => {
+                let open = self.attempt_items;
+                let json = self.value_channel()?.doc.snapshot()?.to_json();
+                let value: Value = serde_json::from_str(&json).ok()?;
+                let list = match &value {
+                    Value::Array(list) => Some(list),
+                    Value::Object(map) => match map.get(ITEMS_FIELD) {
+                        Some(Value::Array(list)) => Some(list),
+                        Some(_) => None,
+                        // Perhaps one item: the object itself, once it
+                        // shows a member.
+                        None if map.is_empty() => None,
+                        None => return Some(json),
+                    },
+                    _ => None,
+                };
+                list.and_then(|l| l.get(open)).map(Value::to_string)
+            }
+            Shape::Variant => {
+                let channel = self.value_channel()?;
+                let json = channel.doc.snapshot()?.to_json();
+                Some(wrap(&channel.name, &json))
+            }
+            Shape::Single => Some(self.value_channel()?.doc.snapshot()?.to_json()),
+        }
     }
 
     /// One decoded event of the response.
@@ -260,7 +344,9 @@ impl<T: Structured> Driver<T> {
             StreamEvent::TextDelta { text, .. } => {
                 if self.content.is_none() {
                     // JSON in the text: lenient, looking only for the kind
-                    // of value the schema asks for.
+                    // of value the schema asks for (for a list, its wrapper
+                    // object; a bare array in text shows as its first item,
+                    // and [`Driver::read_list`] reads the rest).
                     let options = self.options.clone().lenient(true);
                     let options = options.lenient_root(root_of(&self.schema));
                     self.content = Some(Channel::new(String::new(), options));
@@ -340,7 +426,7 @@ impl<T: Structured> Driver<T> {
                 let (deltas, items) = collect(&changes);
                 self.apply(index, deltas, items);
             }
-            Err(e) => channel.failed = Some(e.to_string()),
+            Err(e) => channel.failed = Some(e),
         }
     }
 
@@ -349,7 +435,7 @@ impl<T: Structured> Driver<T> {
         &mut self,
         index: Option<u32>,
         deltas: Vec<(structream_parser::document::DeltaOp, String, String)>,
-        items: Vec<String>,
+        items: Vec<(String, String)>,
     ) {
         if self.want == Want::Partial && self.is_value_channel(index) {
             let prefix = match (&self.shape, index) {
@@ -379,7 +465,11 @@ impl<T: Structured> Driver<T> {
                 }
             }
         }
-        for json in items {
+        for (path, json) in items {
+            if path.is_empty() && self.shape == Shape::List && !self.coerced {
+                self.coerced = true;
+                self.out.push_back(Ok(Event::Coerced(Coercion::BareList)));
+            }
             self.item(&json);
         }
     }
@@ -401,9 +491,7 @@ impl<T: Structured> Driver<T> {
         match result {
             Ok(json) => {
                 let json = match self.shape {
-                    Shape::Calls { variants: true } => {
-                        format!("{{{}:{json}}}", Value::String(name))
-                    }
+                    Shape::Calls { variants: true } => wrap(&name, &json),
                     _ => json,
                 };
                 self.item(&json);
@@ -417,20 +505,27 @@ impl<T: Structured> Driver<T> {
         if self.next != Next::Read {
             return;
         }
-        let item_schema = match self.shape {
+        match validate_value::<T>(json, self.item_schema().as_ref()) {
+            Ok(value) => self.hand_out(json, value),
+            Err(e) => self.attempt_failed(e),
+        }
+    }
+
+    fn hand_out(&mut self, json: &str, item: T) {
+        self.accepted.push(json.to_owned());
+        self.attempt_items += 1;
+        self.out.push_back(Ok(Event::Item(item)));
+    }
+
+    /// The schema of one item.
+    fn item_schema(&self) -> Option<Value> {
+        match self.shape {
             Shape::List => self
                 .schema
-                .pointer("/properties/items/items")
+                .pointer(&format!("/properties/{ITEMS_FIELD}/items"))
                 .cloned()
                 .map(|s| with_defs(s, &self.schema)),
             _ => Some(self.schema.clone()),
-        };
-        match validate_value::<T>(json, item_schema.as_ref()) {
-            Ok(value) => {
-                self.accepted.push(json.to_owned());
-                self.out.push_back(Ok(Event::Item(value)));
-            }
-            Err(e) => self.attempt_failed(e),
         }
     }
 
@@ -444,6 +539,7 @@ impl<T: Structured> Driver<T> {
             self.fail(e);
             return;
         }
+        self.response_ended = true;
         match self.want {
             Want::Items => self.end_items(),
             Want::Value | Want::Partial => self.end_value(),
@@ -471,35 +567,125 @@ impl<T: Structured> Driver<T> {
             }
             return self.finish_attempt();
         }
-        let channel = self.value_channel();
-        let Some(channel) = channel else {
-            let e = self
-                .no_output_error()
-                .unwrap_or_else(|| Error::Json("no list in the output".into()));
+        let Some(channel) = self.value_channel() else {
+            let e = self.no_output_error().unwrap_or_else(no_answer);
             return self.attempt_failed(e);
         };
-        match finish_channel(channel) {
-            Ok(_) => self.finish_attempt(),
+        let read = finish_channel(channel).map(|json| {
+            // What follows the value in text (nothing after tool arguments).
+            let end = usize::try_from(channel.doc.offset()).unwrap_or(usize::MAX);
+            (json, channel.raw.get(end..).unwrap_or_default().to_owned())
+        });
+        let read = read.and_then(|(json, rest)| self.read_list(&json, &rest));
+        match read {
+            Ok(()) => self.finish_attempt(),
             Err(e) => self.attempt_failed(e),
+        }
+    }
+
+    /// Checks the whole answer of a list call, whose items (if it had the
+    /// list's shape) were handed out as they closed: the list in its
+    /// wrapper, or a bare array, or one object that validates as an item
+    /// (handed out now, as a list of one). Anything else is a validation
+    /// error. `rest` is the text after the value: in text, where only an
+    /// object is looked for, a bare array shows as its first item followed
+    /// by `, {…}, …]`, whose items are read from there.
+    fn read_list(&mut self, json: &str, rest: &str) -> Result<(), Error> {
+        let invalid = |message: String| Error::Validation {
+            path: String::new(),
+            message,
+            output: json.to_owned(),
+        };
+        let value: Value = serde_json::from_str(json).map_err(|e| unreadable(json, &e))?;
+        match &value {
+            Value::Array(_) => {
+                if !self.coerced {
+                    self.coerced = true;
+                    self.out.push_back(Ok(Event::Coerced(Coercion::BareList)));
+                }
+                Ok(())
+            }
+            Value::Object(map) if map.contains_key(ITEMS_FIELD) => {
+                // The items were checked one by one; the rest of the wrapper
+                // is checked here.
+                let mut wrapper = self.schema.clone();
+                if let Some(Value::Object(list)) =
+                    wrapper.pointer_mut(&format!("/properties/{ITEMS_FIELD}"))
+                {
+                    list.remove("items");
+                }
+                match violations(&value, &wrapper) {
+                    None => Ok(()),
+                    Some((path, message)) => Err(Error::Validation {
+                        path,
+                        message,
+                        output: json.to_owned(),
+                    }),
+                }
+            }
+            Value::Object(_) if list_continues(rest) => {
+                let more = list_rest(rest).map_err(|e| Error::Validation {
+                    path: String::new(),
+                    message: format!(
+                        "the answer goes on after its first item as a bare list would, \
+                         but the rest of it cannot be read: {e}"
+                    ),
+                    output: self.attempt_output(),
+                })?;
+                self.coerced = true;
+                self.out.push_back(Ok(Event::Coerced(Coercion::BareList)));
+                let schema = self.item_schema();
+                for item in std::iter::once(json.to_owned()).chain(more) {
+                    let value = validate_value::<T>(&item, schema.as_ref())?;
+                    self.hand_out(&item, value);
+                }
+                Ok(())
+            }
+            _ => {
+                let as_list = violations(&value, &self.schema)
+                    .map(|(_, m)| m)
+                    .unwrap_or_default();
+                if value.is_object() {
+                    match validate_value::<T>(json, self.item_schema().as_ref()) {
+                        Ok(item) => {
+                            self.out.push_back(Ok(Event::Coerced(Coercion::SingleItem)));
+                            self.hand_out(json, item);
+                            Ok(())
+                        }
+                        Err(e) => {
+                            let as_item = match &e {
+                                Error::Validation { path, message, .. } if !path.is_empty() => {
+                                    format!("{path}: {message}")
+                                }
+                                Error::Validation { message, .. } => message.clone(),
+                                other => other.to_string(),
+                            };
+                            Err(invalid(format!(
+                                "the answer is not the list asked for: {as_list}\n\
+                                 nor one item: {as_item}"
+                            )))
+                        }
+                    }
+                } else {
+                    Err(invalid(format!(
+                        "the answer is not the list asked for: {as_list}"
+                    )))
+                }
+            }
         }
     }
 
     fn end_value(&mut self) {
         let shape = self.shape.clone();
         let Some(channel) = self.value_channel() else {
-            let e = self.no_output_error().unwrap_or_else(|| {
-                Error::Json(
-                    "no structured output: the model neither called the tool nor answered in JSON"
-                        .into(),
-                )
-            });
+            let e = self.no_output_error().unwrap_or_else(no_answer);
             return self.attempt_failed(e);
         };
         let name = channel.name.clone();
         match finish_channel(channel) {
             Ok(json) => {
                 let json = if shape == Shape::Variant {
-                    format!("{{{}:{json}}}", Value::String(name))
+                    wrap(&name, &json)
                 } else {
                     json
                 };
@@ -533,6 +719,8 @@ impl<T: Structured> Driver<T> {
             Some(FinishReason::Length) => Some(Error::Incomplete {
                 partial: None,
                 reason: self.finish,
+                items: (self.want == Want::Items).then_some(self.accepted.len()),
+                cause: None,
             }),
             _ => None,
         }
@@ -542,16 +730,19 @@ impl<T: Structured> Driver<T> {
     fn attempt_failed(&mut self, error: Error) {
         let error = match error {
             // A cut-off output is what it is; asking again would cut it again.
-            Error::Json(_) if self.finish == Some(FinishReason::Length) => Error::Incomplete {
-                partial: self
-                    .value_channel()
-                    .and_then(|c| c.doc.snapshot().map(|s| s.to_json())),
-                reason: self.finish,
-            },
-            Error::Json(_) if !self.refusal.is_empty() => Error::Refusal(self.refusal.clone()),
-            Error::Json(_) if self.finish == Some(FinishReason::ContentFilter) => {
+            Error::Json { .. } if self.finish == Some(FinishReason::Length) => {
+                self.incomplete(None)
+            }
+            Error::Json { .. } if !self.refusal.is_empty() => Error::Refusal(self.refusal.clone()),
+            Error::Json { .. } if self.finish == Some(FinishReason::ContentFilter) => {
                 Error::ContentFilter
             }
+            // A response that ended inside the value without the provider
+            // saying it was finished was cut off on the way.
+            Error::Json {
+                error: JsonError::EndedInside { .. },
+                ..
+            } if self.response_ended && self.finish.is_none() => self.incomplete(None),
             other => other,
         };
         let output = self.attempt_output();
@@ -645,6 +836,9 @@ impl<T: Structured> Driver<T> {
         self.stream_error = None;
         self.partial = None;
         self.dirty = false;
+        self.attempt_items = 0;
+        self.coerced = false;
+        self.response_ended = false;
     }
 
     /// The adapter dropped an aborted response; the retry goes out next.
@@ -655,10 +849,11 @@ impl<T: Structured> Driver<T> {
     }
 }
 
-/// The deltas and finished items of one feed, owned.
+/// The deltas and finished items (the array's path and the item) of one
+/// feed, owned.
 type Collected = (
     Vec<(structream_parser::document::DeltaOp, String, String)>,
-    Vec<String>,
+    Vec<(String, String)>,
 );
 
 fn collect(changes: &Changes<'_>) -> Collected {
@@ -670,7 +865,7 @@ fn collect(changes: &Changes<'_>) -> Collected {
         .items()
         .iter()
         .filter_map(|i| match i {
-            ItemEvent::Done { json, .. } => Some(json.clone()),
+            ItemEvent::Done { path, json, .. } => Some((path.clone(), json.clone())),
             ItemEvent::Started { .. } => None,
         })
         .collect();
@@ -679,20 +874,95 @@ fn collect(changes: &Changes<'_>) -> Collected {
 
 /// Ends a channel's document: its complete JSON, or why there is none.
 fn finish_channel(channel: &mut Channel) -> Result<String, Error> {
-    if let Some(e) = &channel.failed {
-        return Err(Error::Json(e.clone()));
-    }
-    match channel.doc.finish() {
-        Ok(changes) => match changes.outcome() {
-            Some(Outcome::Complete) => {
-                Ok(changes.snapshot().map(|s| s.to_json()).unwrap_or_default())
+    let error = match channel.failed {
+        Some(e) => JsonError::Syntax(e),
+        None => match channel.doc.finish() {
+            Err(e) => JsonError::Syntax(e),
+            Ok(changes) => {
+                let snapshot = changes.snapshot().map(|s| s.to_json());
+                match (changes.outcome(), snapshot) {
+                    (_, None) => JsonError::NoValue,
+                    (Some(Outcome::Complete), Some(json)) => return Ok(json),
+                    (Some(Outcome::Incomplete(e)), Some(_)) => {
+                        JsonError::EndedInside { offset: e.offset() }
+                    }
+                    (None, Some(_)) => JsonError::EndedInside {
+                        offset: channel.doc.offset(),
+                    },
+                }
             }
-            Some(Outcome::Incomplete(e)) => Err(Error::Json(format!(
-                "the output ended inside the JSON value ({e})"
-            ))),
-            None => Err(Error::Json("the output did not end".into())),
         },
-        Err(e) => Err(Error::Json(e.to_string())),
+    };
+    Err(Error::Json {
+        error,
+        output: channel.raw.clone(),
+    })
+}
+
+/// Whether the text after a value goes on as a list of objects does: a
+/// `,` and then a `{`.
+fn list_continues(rest: &str) -> bool {
+    rest.trim_start()
+        .strip_prefix(',')
+        .is_some_and(|r| r.trim_start().starts_with('{'))
+}
+
+/// The items of a list after its first, as compact JSON, from the text
+/// after the first (`, {…}, {…} ]`); what is wrong if it is not that.
+fn list_rest(rest: &str) -> Result<Vec<String>, String> {
+    let mut items = Vec::new();
+    let mut text = rest;
+    loop {
+        text = text.trim_start();
+        if text.starts_with(']') {
+            return Ok(items);
+        }
+        let Some(after) = text.strip_prefix(',') else {
+            return Err(format!("expected `,` or `]` after item {}", items.len() + 1));
+        };
+        let mut values = serde_json::Deserializer::from_str(after).into_iter::<Value>();
+        match values.next() {
+            Some(Ok(value)) => items.push(value.to_string()),
+            Some(Err(e)) => return Err(format!("item {}: {e}", items.len() + 2)),
+            None => return Err(format!("the text ends after item {}", items.len() + 1)),
+        }
+        text = &after[values.byte_offset()..];
+    }
+}
+
+/// The error of a response with neither a tool call nor text.
+fn no_answer() -> Error {
+    Error::Json {
+        error: JsonError::Empty,
+        output: String::new(),
+    }
+}
+
+/// `{"<name>": <json>}`: an enum variant's value under its name.
+fn wrap(name: &str, json: &str) -> String {
+    format!("{{{}:{json}}}", Value::String(name.to_owned()))
+}
+
+/// The first violation's path and every violation, one per line; `None`
+/// if `value` is valid.
+fn violations(value: &Value, schema: &Value) -> Option<(String, String)> {
+    let found = validate(value, schema);
+    let first = found.first()?.path.clone();
+    let message = found
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    Some((first, message))
+}
+
+/// Well-formed JSON that serde cannot read (a number out of range, nesting
+/// deeper than its limit): a value that does not validate.
+fn unreadable(json: &str, e: &serde_json::Error) -> Error {
+    Error::Validation {
+        path: String::new(),
+        message: format!("the value cannot be read: {e}"),
+        output: json.to_owned(),
     }
 }
 
@@ -706,17 +976,9 @@ pub(crate) fn validate_value<T: Structured>(
         message,
         output: json.to_owned(),
     };
-    let value: Value = serde_json::from_str(json).map_err(|e| Error::Json(e.to_string()))?;
-    if let Some(schema) = schema {
-        let violations = validate(&value, schema);
-        if let Some(first) = violations.first() {
-            let message = violations
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n");
-            return Err(invalid(first.path.clone(), message));
-        }
+    let value: Value = serde_json::from_str(json).map_err(|e| unreadable(json, &e))?;
+    if let Some((path, message)) = schema.and_then(|s| violations(&value, s)) {
+        return Err(invalid(path, message));
     }
     let typed: T =
         serde_json::from_value(value).map_err(|e| invalid(String::new(), e.to_string()))?;

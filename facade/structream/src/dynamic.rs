@@ -47,6 +47,8 @@ impl Client {
         Err(Error::Incomplete {
             partial: None,
             reason,
+            items: None,
+            cause: None,
         })
     }
 

@@ -32,8 +32,37 @@ pub enum Event<T: Partial> {
         /// What was wrong with the previous answer.
         error: String,
     },
+    /// The answer was not in the shape asked for but could be read one way
+    /// only, and was read that way; reported before the items it concerns.
+    Coerced(Coercion),
     /// A raw provider event (only with [`Request::raw_events`](crate::Request::raw_events)).
     Raw(StreamEvent<'static>),
+}
+
+/// How an answer that was not in the shape asked for was read
+/// ([`Event::Coerced`]).
+///
+/// `create_iterable` asks for `{"items": [...]}`. A bare array is read as
+/// that list, and one object that validates as an item as a list of one;
+/// anything else fails validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Coercion {
+    /// The answer was the bare array of items, without its wrapper object.
+    BareList,
+    /// The answer was one item, not a list: read as a list of one.
+    SingleItem,
+}
+
+impl std::fmt::Display for Coercion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Coercion::BareList => {
+                "the answer was a bare array, not the object asked for; read as the list"
+            }
+            Coercion::SingleItem => "the answer was one item, not a list; read as a list of one",
+        })
+    }
 }
 
 /// A value with the completion it came from.

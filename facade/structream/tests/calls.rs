@@ -364,7 +364,12 @@ async fn every_error_kind_surfaces() {
         .create::<User>("x")
         .await
     {
-        Err(Error::Incomplete { partial, reason }) => {
+        Err(Error::Incomplete {
+            partial,
+            reason,
+            items: None,
+            cause: None,
+        }) => {
             assert_eq!(partial.as_deref(), Some(r#"{"name":"Jas"}"#));
             assert_eq!(reason, Some(structream::FinishReason::Length));
         }
@@ -405,11 +410,12 @@ async fn every_error_kind_surfaces() {
         .await
         .create::<User>(Request::user("x").mode(Mode::Json))
         .await;
-    assert!(matches!(result, Err(Error::Json(_))), "{result:?}");
-    // A connection cut in the middle: what arrived was handed out, then an error.
+    assert!(matches!(result, Err(Error::Json { .. })), "{result:?}");
+    // A connection cut in the middle: what arrived was handed out, then the
+    // output is incomplete, the transport failure its cause.
     let body = replay::openai_tool_calls(&[("User", JASON)], 2);
     let half = body.len() / 2;
-    let cut_plan = cut_after(body, half);
+    let cut_plan = Plan::stream(body, vec![half / 2]).cut_after(half);
     let server = Server::start(vec![cut_plan]).await;
     let client = connect("openai", &server).await;
     let mut stream = client.create_partial::<User>("x");
@@ -423,7 +429,12 @@ async fn every_error_kind_surfaces() {
         }
     }
     assert!(partials > 0);
-    assert!(matches!(error, Some(Error::Transport(_))), "{error:?}");
+    match error {
+        Some(Error::Incomplete {
+            cause: Some(cause), ..
+        }) => assert!(matches!(*cause, Error::Transport(_)), "{cause:?}"),
+        other => panic!("{other:?}"),
+    }
     // Unknown providers and bad specs are configuration errors.
     assert!(matches!(
         Client::from_provider("nope/x"),
@@ -433,17 +444,6 @@ async fn every_error_kind_surfaces() {
         Client::from_provider("openai"),
         Err(Error::Config(_))
     ));
-}
-
-fn cut_after(body: Vec<u8>, at: usize) -> Plan {
-    let mut plan = Plan::stream(body, vec![at / 2]);
-    if let Plan::Body {
-        cut_after: limit, ..
-    } = &mut plan
-    {
-        *limit = Some(at);
-    }
-    plan
 }
 
 #[tokio::test]

@@ -489,6 +489,16 @@ impl Plan {
         self
     }
 
+    /// This plan, with the connection closed after `at` bytes of the body,
+    /// without the final chunk: a connection cut mid-stream (the client's
+    /// read fails with an unexpected end of the body).
+    pub fn cut_after(mut self, at: usize) -> Plan {
+        if let Plan::Body { cut_after, .. } = &mut self {
+            *cut_after = Some(at);
+        }
+        self
+    }
+
     /// An answer with a status and a body.
     pub fn status(status: u16, content_type: &str, body: &[u8]) -> Plan {
         Plan::Body {
