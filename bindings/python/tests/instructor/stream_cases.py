@@ -15,7 +15,7 @@ import random
 from enum import Enum
 from typing import Any, Dict, List, Literal, Optional, Union
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 
 class Color(Enum):
@@ -54,11 +54,21 @@ class User(BaseModel):
     nickname: Optional[str] = None
 
 
+class Loose(BaseModel):
+    """Not plain: an alias, extra members kept, a private attribute."""
+
+    model_config = ConfigDict(extra="allow")
+    label: str = Field(alias="Label")
+    where: Optional[Address] = None
+    _seen: int = PrivateAttr(default=0)
+
+
 class Team(BaseModel):
     title: str
     members: List[User]
     lead: Optional[User] = None
     notes: Optional[List[Address]] = None
+    loose: List[Loose] = []
 
 
 USER = {
@@ -82,6 +92,7 @@ TEAM = {
     "members": [USER, {"name": "Bob", "age": 7, "home": {"city": "Bath"}}],
     "lead": {"name": "Cy", "age": 40, "home": {"city": "York", "lines": ["a b  "]}},
     "notes": [{"city": "raw"}, {"city": "dicts"}],
+    "loose": [{"Label": "L", "where": {"city": "W"}, "more": [1, {"a": "b"}]}, {"Label": "M"}],
 }
 
 CASES = {

@@ -24,13 +24,16 @@ handed out earlier keeps what it showed.
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from pydantic import BaseModel
 
 from structream import PartialJSON
 
-from .fields import plan
+from .fields import Plan, plan
+
+_setattr = object.__setattr__
 
 
 def _child(pointer: str, key: str) -> str:
@@ -56,6 +59,9 @@ class Builder:
         self._done: dict[int, tuple[Any, Any]] = {}
         # id(list) -> (list, built items) for the completed items of open lists.
         self._prefix: dict[int, tuple[list, list]] = {}
+        # id(dict) -> (dict, built members) for the completed members of open
+        # objects.
+        self._members: dict[int, tuple[dict, dict]] = {}
 
     def _open(self, value: Any, pointer: str) -> bool:
         """Whether ``value``, the last child of an open container, counts as open.
@@ -85,6 +91,8 @@ class Builder:
         if done is None:
             done = (value, model.model_validate(value, **self.kwargs))
             self._done[id(value)] = done
+            self._members.pop(id(value), None)
+            self._prefix.pop(id(value), None)
         return done[1]
 
     def model(
@@ -95,56 +103,82 @@ class Builder:
             return None
         if not isinstance(data, dict):
             return self.raw(data, pointer, is_open)
+        found = plan(model)
+        fields = found.fields
         if not is_open:
             done = self._done.get(id(data))
-            if done is not None:
-                return done[1]
-        fields = plan(model).fields
-        last = next(reversed(data)) if is_open and data else None
-        result: dict[str, Any] = {}
-        for name, value in data.items():
-            if value is None:
-                result[name] = None
-                continue
-            field = fields.get(name)
-            child_open = False
-            child = ""
-            if is_open and name == last:
-                child = _child(pointer, name)
-                child_open = self._open(value, child)
-            if field is not None and field.model is not None and not child_open:
-                result[name] = self._validated(value, field.model)
-            elif isinstance(value, dict):
-                if field is not None and field.model is not None:
-                    result[name] = self.model(value, field.model, child, child_open)
-                else:
-                    result[name] = self.raw(value, child, child_open)
-            elif isinstance(value, list):
-                item_model = field.item_model if field is not None else None
-                result[name] = self.items(value, item_model, child, child_open)
-            elif child:
-                result[name] = self._tail(value, child)
-            else:
-                result[name] = value
-        self._fill(model, result)
-        built = model.model_construct(**result)
-        if not is_open:
-            self._done[id(data)] = (data, built)
-        return built
+            if done is None:
+                result = {
+                    name: self._member(value, fields.get(name), "", False)
+                    for name, value in data.items()
+                }
+                done = (data, self._construct(model, found, result))
+                self._done[id(data)] = done
+                self._members.pop(id(data), None)
+            return done[1]
+        if not data:
+            return self._construct(model, found, {})
+        # Every member but the last is complete: built once, kept while the
+        # object is open.
+        entry = self._members.get(id(data))
+        if entry is None:
+            entry = self._members[id(data)] = (data, {})
+        built = entry[1]
+        count = len(data) - 1
+        if len(built) < count:
+            for name in islice(data, len(built), count):
+                built[name] = self._member(data[name], fields.get(name), "", False)
+        result = built.copy()
+        last = next(reversed(data))
+        child = _child(pointer, last)
+        value = data[last]
+        result[last] = self._member(value, fields.get(last), child, self._open(value, child))
+        return self._construct(model, found, result)
 
-    def _fill(self, model: type[BaseModel], result: dict[str, Any]) -> None:
-        """Fields absent from the JSON: an empty partial, None or the default."""
-        for missing in plan(model).missing:
-            if missing.name in result:
-                continue
-            if missing.model is not None:
-                result[missing.name] = self.model({}, missing.model, "", True)
-            elif missing.info.is_required():
-                result[missing.name] = None
+    def _member(self, value: Any, field: Any, pointer: str, is_open: bool) -> Any:
+        """One member of an object, as ``_build_partial_object`` builds it."""
+        if value is None:
+            return None
+        if field is not None and field.model is not None and not is_open:
+            return self._validated(value, field.model)
+        if isinstance(value, dict):
+            if field is not None and field.model is not None:
+                return self.model(value, field.model, pointer, is_open)
+            return self.raw(value, pointer, is_open)
+        if isinstance(value, list):
+            item_model = field.item_model if field is not None else None
+            return self.items(value, item_model, pointer, is_open)
+        if is_open:
+            return self._tail(value, pointer)
+        return value
+
+    def _construct(
+        self, model: type[BaseModel], found: Plan, result: dict[str, Any]
+    ) -> Any:
+        """``model.model_construct(**result)`` once the fields absent from the
+        JSON are filled: an empty partial, None or the default."""
+        values = {}
+        for name, field in found.fields.items():
+            if name in result:
+                values[name] = result[name]
+            elif field.empty is not None:
+                values[name] = self.model({}, field.empty, "", True)
+            elif field.required:
+                values[name] = None
+            elif field.default is field.info:
+                values[name] = field.info.get_default(call_default_factory=True)
             else:
-                result[missing.name] = missing.info.get_default(
-                    call_default_factory=True
-                )
+                values[name] = field.default
+        if not found.plain:
+            # Members the model does not know go to model_construct too.
+            result.update(values)
+            return model.model_construct(**result)
+        instance = model.__new__(model)
+        _setattr(instance, "__dict__", values)
+        _setattr(instance, "__pydantic_fields_set__", set(values))
+        _setattr(instance, "__pydantic_extra__", None)
+        _setattr(instance, "__pydantic_private__", None)
+        return instance
 
     def items(
         self,

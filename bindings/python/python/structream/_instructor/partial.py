@@ -69,18 +69,34 @@ class PartialStream:
         self.last: Any = None
 
     def push(self, chunk: str) -> Any:
-        """Reads one chunk; returns the model to yield for it."""
+        """Reads one chunk; returns the model to yield for it.
+
+        A chunk that changes nothing Instructor would show (no visible change,
+        no bracket or quote that could complete a node, the same trailing
+        whitespace) yields the previous model again instead of an equal one."""
         chunk = chunk.translate(_CONTROL)
         if not self.started:
             chunk = chunk.lstrip()
             self.started = bool(chunk)
+        changed = self.last is None
         if chunk:
+            trim = self.builder.trim
             self._count_trailing(chunk)
             if self.doc.complete:
-                self.trailing = self.trailing or not chunk.isspace()
+                trailing = self.trailing or not chunk.isspace()
+                changed = changed or trailing != self.trailing
+                self.trailing = trailing
             else:
-                self._feed(chunk)
-        self.last = self._current()
+                changed = self._feed(chunk) or changed
+            changed = (
+                changed
+                or trim != self.builder.trim
+                or "}" in chunk
+                or "]" in chunk
+                or '"' in chunk
+            )
+        if changed:
+            self.last = self._current()
         return self.last
 
     def _count_trailing(self, chunk: str) -> None:
@@ -91,12 +107,14 @@ class PartialStream:
         else:
             self.builder.trim += len(chunk)
 
-    def _feed(self, chunk: str) -> None:
+    def _feed(self, chunk: str) -> bool:
+        """Feeds the document; True when its visible value may have changed."""
         self.fed.append(chunk)
         try:
-            self.doc.feed(chunk)
+            return self.doc.feed(chunk)
         except JSONError as error:
             self._after_value(error)
+            return True
 
     def _after_value(self, error: JSONError) -> None:
         """Text the parser refused: fine if it follows a complete root value.
