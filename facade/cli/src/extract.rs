@@ -13,20 +13,21 @@ use structream::{CallStream, Client, ClientBuilder, Error, Event, Request};
 use structream_provider::StreamEvent;
 
 use crate::progress::Progress;
-use crate::report::EXIT_FAILURE;
+use crate::report::{EXIT_FAILURE, excerpt};
 
 /// Exit code of a command line that does not make sense (clap's own code):
 /// a bad option, an unreadable or invalid schema file, an unknown provider,
 /// a missing API key.
 pub(crate) const EXIT_USAGE: u8 = 2;
 /// Exit code of a provider error: an HTTP error status, an error event, a
-/// connection failure or timeout.
+/// connection failure or timeout before the answer began.
 pub(crate) const EXIT_PROVIDER: u8 = 3;
-/// Exit code of an answer that is not valid JSON or does not validate
-/// against the schema (after every retry).
+/// Exit code of an answer that holds no JSON value, is cut short though
+/// the provider reported it finished, or does not validate against the
+/// schema (after every retry).
 pub(crate) const EXIT_INVALID: u8 = 4;
 /// Exit code of an answer cut off before the value was complete (the token
-/// limit, a stream that ended early).
+/// limit, a stream or a connection that ended early).
 pub(crate) const EXIT_INCOMPLETE: u8 = 5;
 /// Exit code of a refusal, or of output stopped by a content filter.
 pub(crate) const EXIT_REFUSED: u8 = 6;
@@ -50,6 +51,10 @@ Output: the value as one line of compact JSON; with --partial, one line per visi
 --iterable, one line per item as it closes. Progress (a spinner with the elapsed time and
 the output rate) goes to standard error when it is a terminal; retries are reported there.
 
+With --iterable the answer is checked against the list asked for, {\"items\": [...]}; a bare
+array of items is read as the list, and one object that validates as an item as a list of
+one (a note on standard error says so); any other answer is a validation failure.
+
 API keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (and the usual
 variable of each OpenAI-compatible provider).
 
@@ -58,10 +63,13 @@ Exit codes:
   1  the output could not be written
   2  usage error: bad options, an unreadable or invalid schema file, an unknown provider,
      a missing API key
-  3  provider error: an HTTP error status, an error in the stream, connection, timeout
-  4  validation failure: the answer is not JSON or does not match the schema (after the
-     retries)
-  5  incomplete output: the answer stopped early (token limit, stream cut off)
+  3  provider error: an HTTP error status, an error in the stream, a connection failure or
+     timeout before the answer began
+  4  validation failure: the answer holds no JSON value, ended inside it though the provider
+     reported it finished, or does not match the schema (after the retries); the answer (or
+     its first and last 500 bytes) on standard error
+  5  incomplete output: the answer stopped early (token limit, stream or connection cut off);
+     the partial value on standard error, after the items already printed
   6  the model refused, or a content filter stopped the answer")]
 pub(crate) struct Args {
     /// PROVIDER/MODEL: openai, openai-responses, anthropic, gemini, ollama, groq, openrouter,
@@ -210,14 +218,16 @@ pub(crate) fn run(args: Args) -> ExitCode {
         }
         Err(Stop::Call(e)) => {
             eprintln!("error: {e}");
-            match &e {
-                Error::Incomplete {
-                    partial: Some(p), ..
-                } => eprintln!("partial output: {p}"),
-                Error::Validation { output, .. } if !output.is_empty() => {
-                    eprintln!("output: {output}");
-                }
-                _ => {}
+            if let Error::Incomplete {
+                partial: Some(p), ..
+            } = &e
+            {
+                eprintln!("partial output: {p}");
+            }
+            match e.output() {
+                Some("") => eprintln!("output: (empty)"),
+                Some(output) => eprintln!("output: {}", excerpt(output)),
+                None => {}
             }
             ExitCode::from(exit_code(&e))
         }
@@ -229,7 +239,9 @@ fn exit_code(e: &Error) -> u8 {
     match e {
         Error::Config(_) => EXIT_USAGE,
         Error::Provider(_) | Error::Transport(_) => EXIT_PROVIDER,
-        Error::Validation { .. } | Error::Json(_) | Error::RetriesExhausted { .. } => EXIT_INVALID,
+        Error::Validation { .. } | Error::Json { .. } | Error::RetriesExhausted { .. } => {
+            EXIT_INVALID
+        }
         Error::Incomplete { .. } => EXIT_INCOMPLETE,
         Error::Refusal(_) | Error::ContentFilter => EXIT_REFUSED,
         _ => EXIT_FAILURE,
@@ -335,6 +347,7 @@ async fn call(
                 progress.note(&format!("retry {attempt}: {error}"));
                 printer.last = None;
             }
+            Event::Coerced(how) => progress.note(&format!("note: {how}")),
             _ => {}
         }
     }
@@ -342,6 +355,8 @@ async fn call(
         return Err(Stop::Call(Error::Incomplete {
             partial: printer.last,
             reason: stream.finish_reason(),
+            items: None,
+            cause: None,
         }));
     }
     let secs = progress.elapsed().as_secs_f64();

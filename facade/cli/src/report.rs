@@ -34,3 +34,59 @@ pub(crate) fn io_error(e: &io::Error) -> ExitCode {
     eprintln!("error: {e}");
     ExitCode::from(EXIT_FAILURE)
 }
+
+/// How much of each end of a long answer [`excerpt`] keeps.
+pub(crate) const EXCERPT_EDGE: usize = 500;
+
+/// `text` whole if it is short; otherwise its first and last
+/// [`EXCERPT_EDGE`] bytes (cut on character boundaries) around a line that
+/// says how many bytes were left out.
+pub(crate) fn excerpt(text: &str) -> String {
+    // Leaving out less than the marker line itself would save nothing.
+    if text.len() <= 2 * EXCERPT_EDGE + 64 {
+        return text.to_owned();
+    }
+    let mut head = EXCERPT_EDGE;
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = text.len() - EXCERPT_EDGE;
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!(
+        "{}\n[… {} bytes left out of {} …]\n{}",
+        &text[..head],
+        tail - head,
+        text.len(),
+        &text[tail..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_text_is_kept_whole() {
+        let text = "é".repeat(EXCERPT_EDGE + 32);
+        assert_eq!(excerpt(&text), text);
+    }
+
+    #[test]
+    fn a_long_text_keeps_both_ends_on_character_boundaries() {
+        // Two-byte characters after one ASCII byte: both cuts fall inside one.
+        let text = format!("<{}>", "é".repeat(2 * EXCERPT_EDGE));
+        let shown = excerpt(&text);
+        let (head, rest) = shown.split_once('\n').unwrap();
+        let (marker, tail) = rest.split_once('\n').unwrap();
+        assert!(text.starts_with(head) && text.ends_with(tail), "{shown}");
+        assert!(head.len() <= EXCERPT_EDGE && head.len() >= EXCERPT_EDGE - 1);
+        assert!(tail.len() <= EXCERPT_EDGE && tail.len() >= EXCERPT_EDGE - 1);
+        let left_out = text.len() - head.len() - tail.len();
+        assert_eq!(
+            marker,
+            format!("[… {left_out} bytes left out of {} …]", text.len())
+        );
+    }
+}

@@ -384,3 +384,156 @@ fn a_missing_api_key_is_a_usage_error() {
         "{stderr}"
     );
 }
+
+/// `extract --example user` against `server`, with `more` options.
+async fn extract_users(server: &Server, more: &[&str]) -> Output {
+    let url = server.base_url();
+    let mut args = vec![
+        "--model",
+        "openai/gpt-4.1-mini",
+        "--example",
+        "user",
+        "--prompt",
+        "x",
+        "--base-url",
+        &url,
+    ];
+    args.extend_from_slice(more);
+    extract(&args).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn iterable_reads_one_item_or_a_bare_array_as_the_list_and_says_so() {
+    let cases = [
+        (r#"{"name": "Jason", "age": 10}"#, 1, "one item, not a list"),
+        (
+            r#"[{"name": "Jason", "age": 10}, {"name": "John", "age": 30}]"#,
+            2,
+            "a bare array",
+        ),
+    ];
+    for (args, n, note) in cases {
+        let server = serve(replay::openai_tool_calls(&[("UserList", args)], 4)).await;
+        let out = extract_users(&server, &["--iterable"]).await;
+        assert_eq!(out.status.code(), Some(0), "{args}: {}", stderr(&out));
+        let expected = [
+            json!({"name": "Jason", "age": 10}),
+            json!({"name": "John", "age": 30}),
+        ];
+        assert_eq!(stdout_lines(&out), expected[..n], "{args}");
+        assert!(stderr(&out).contains(note), "{args}: {}", stderr(&out));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn iterable_with_an_answer_that_is_not_the_list_exits_4_with_the_answer() {
+    let wrong = r#"{"users": [{"name": "Jason", "age": 10}]}"#;
+    let server = serve(replay::openai_tool_calls(&[("UserList", wrong)], 4)).await;
+    let out = extract_users(&server, &["--iterable"]).await;
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("missing field `items`"), "{err}");
+    assert!(
+        err.contains(r#"output: {"users":[{"name":"Jason","age":10}]}"#),
+        "{err}"
+    );
+    // Asked again when retries allow.
+    let right = r#"{"items": [{"name": "Jason", "age": 10}]}"#;
+    let server = Server::start(vec![
+        Plan::stream(replay::openai_tool_calls(&[("UserList", wrong)], 4), vec![]),
+        Plan::stream(replay::openai_tool_calls(&[("UserList", right)], 4), vec![]),
+    ])
+    .await;
+    let out = extract_users(&server, &["--iterable", "--max-retries", "1"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout_lines(&out), [json!({"name": "Jason", "age": 10})]);
+    assert!(stderr(&out).contains("retry 1"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_connection_cut_mid_answer_exits_5_with_what_arrived() {
+    // The value: what arrived is on standard error.
+    let body = replay::openai_tool_calls(&[("User", USER)], 2);
+    let at = body.len() * 3 / 4;
+    for more in [&[][..], &["--partial"]] {
+        let server =
+            Server::start(vec![Plan::stream(body.clone(), vec![at / 2]).cut_after(at)]).await;
+        let out = extract_users(&server, more).await;
+        assert_eq!(out.status.code(), Some(5), "{more:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("incomplete output: transport error"), "{err}");
+        let partial = err
+            .lines()
+            .find_map(|l| l.strip_prefix("partial output: "))
+            .unwrap_or_else(|| panic!("{err}"));
+        let partial: Value = serde_json::from_str(partial).unwrap();
+        let name = partial["name"].as_str().unwrap();
+        assert!(
+            "Jason \"J\" Smith".starts_with(name) && !name.is_empty(),
+            "{err}"
+        );
+        let lines = stdout_lines(&out);
+        if more.is_empty() {
+            assert!(lines.is_empty());
+        } else {
+            assert_eq!(lines.last(), Some(&partial), "the last line printed");
+        }
+    }
+    // A thousand users, cut after about 450: the items that closed are
+    // printed, and the error says how many.
+    let users: Vec<String> = (0..1000)
+        .map(|i| format!(r#"{{"name": "User {i}", "age": {}}}"#, i % 90))
+        .collect();
+    let list = format!(r#"{{"items": [{}]}}"#, users.join(", "));
+    let body = replay::openai_tool_calls(&[("UserList", &list)], 16);
+    let at = body.len() * 45 / 100;
+    let server = Server::start(vec![Plan::stream(body, vec![at / 2]).cut_after(at)]).await;
+    let out = extract_users(&server, &["--iterable"]).await;
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let lines = stdout_lines(&out);
+    assert!((400..500).contains(&lines.len()), "{}", lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        assert_eq!(line, &json!({"name": format!("User {i}"), "age": i % 90}));
+    }
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("; {} items arrived before it stopped", lines.len())),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_without_json_exits_4_and_shows_it() {
+    // Prose instead of a tool call.
+    let prose = "I could not find any person in that text.";
+    let server = serve(replay::openai_content(prose, 4, "stop")).await;
+    let out = extract_users(&server, &[]).await;
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!("error: the answer holds no JSON value\noutput: {prose}\n")
+    );
+    // Cut inside the value, though the provider said it finished.
+    let cut = r#"{"name": "Jason", "a"#;
+    let server = serve(replay::openai_tool_calls(&[("User", cut)], 4)).await;
+    let out = extract_users(&server, &[]).await;
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: the answer ended inside the JSON value at byte {}, though the provider reported it finished\noutput: {cut}\n",
+            cut.len()
+        )
+    );
+    // A long answer: its first and last 500 bytes.
+    let long = format!("BEGIN {} END", "all work and no play ".repeat(200));
+    let server = serve(replay::openai_content(&long, 40, "stop")).await;
+    let out = extract_users(&server, &[]).await;
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("output: BEGIN all work"), "{err}");
+    assert!(err.contains(&format!("bytes left out of {} …]", long.len())), "{err}");
+    assert!(err.ends_with(" END\n"), "{err}");
+    assert!(err.len() < 1300, "{}", err.len());
+}
