@@ -63,6 +63,7 @@ def test_every_two_piece_split_gives_the_final_model(installed, case):
         assert same(got[-1], final), cut
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # model_dump of partial models
 def test_models_handed_out_earlier_keep_what_they_showed(installed):
     model, text = CASES["team"]
     partial = Partial[model]
