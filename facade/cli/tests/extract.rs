@@ -175,18 +175,7 @@ async fn iterable_prints_one_line_per_item() {
 async fn a_provider_error_exits_3_with_the_providers_message() {
     let body = br#"{"error": {"message": "Incorrect API key provided: sk-test***", "type": "invalid_request_error", "code": "invalid_api_key"}}"#;
     let server = Server::start(vec![Plan::status(401, "application/json", body)]).await;
-    let url = server.base_url();
-    let out = extract(&[
-        "--model",
-        "openai/gpt-4.1-mini",
-        "--example",
-        "user",
-        "--prompt",
-        "x",
-        "--base-url",
-        &url,
-    ])
-    .await;
+    let out = extract_users(&server, &[]).await;
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
     assert!(
@@ -498,7 +487,10 @@ async fn a_connection_cut_mid_answer_exits_5_with_what_arrived() {
     }
     let err = stderr(&out);
     assert!(
-        err.contains(&format!("; {} items arrived before it stopped", lines.len())),
+        err.contains(&format!(
+            "; {} items arrived before it stopped",
+            lines.len()
+        )),
         "{err}"
     );
 }
@@ -533,7 +525,10 @@ async fn an_answer_without_json_exits_4_and_shows_it() {
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("output: BEGIN all work"), "{err}");
-    assert!(err.contains(&format!("bytes left out of {} …]", long.len())), "{err}");
+    assert!(
+        err.contains(&format!("bytes left out of {} …]", long.len())),
+        "{err}"
+    );
     assert!(err.ends_with(" END\n"), "{err}");
     assert!(err.len() < 1300, "{}", err.len());
 }

@@ -263,7 +263,11 @@ impl<T: Structured> Driver<T> {
     /// the response's trailer (usage, an end marker) is lost: the answer is
     /// judged as if the response had ended.
     pub(crate) fn broken(&mut self, error: Error) {
-        let began = self.calls.values().chain(&self.content).any(|c| !c.raw.is_empty())
+        let began = self
+            .calls
+            .values()
+            .chain(&self.content)
+            .any(|c| !c.raw.is_empty())
             || !self.accepted.is_empty();
         if !began || self.next != Next::Read {
             return self.fail(error);
@@ -918,7 +922,10 @@ fn list_rest(rest: &str) -> Result<Vec<String>, String> {
             return Ok(items);
         }
         let Some(after) = text.strip_prefix(',') else {
-            return Err(format!("expected `,` or `]` after item {}", items.len() + 1));
+            return Err(format!(
+                "expected `,` or `]` after item {}",
+                items.len() + 1
+            ));
         };
         let mut values = serde_json::Deserializer::from_str(after).into_iter::<Value>();
         match values.next() {

@@ -198,11 +198,9 @@ impl fmt::Display for JsonError {
                 f,
                 "the answer ended inside the JSON value at byte {offset}, though the provider reported it finished"
             ),
-            JsonError::Syntax(e) => write!(
-                f,
-                "the answer is not valid JSON: {e} (byte {})",
-                e.offset()
-            ),
+            JsonError::Syntax(e) => {
+                write!(f, "the answer is not valid JSON: {e} (byte {})", e.offset())
+            }
         }
     }
 }

@@ -39,6 +39,17 @@ async fn connect(provider: &str, server: &Server) -> Client {
         .unwrap()
 }
 
+/// A server answering its requests with `bodies`, one after the other.
+async fn in_turn(bodies: Vec<Vec<u8>>) -> Server {
+    Server::start(
+        bodies
+            .into_iter()
+            .map(|b| Plan::stream(b, vec![]))
+            .collect(),
+    )
+    .await
+}
+
 /// The events of a stream up to its end, and the error it ended with.
 async fn drain(mut stream: CallStream<User>) -> (Vec<Event<User>>, Option<Error>) {
     let mut events = Vec::new();
@@ -135,7 +146,11 @@ async fn a_list_answer_in_another_shape_is_read_as_the_list_only_when_it_is_unam
     let rejected = [
         (
             r#"{"users": [{"name": "Jason", "age": 10}]}"#,
-            &["missing field `items`", "/users: unknown field", "nor one item"][..],
+            &[
+                "missing field `items`",
+                "/users: unknown field",
+                "nor one item",
+            ][..],
         ),
         (
             r#"{"name": "Jason"}"#,
@@ -192,7 +207,7 @@ async fn a_list_answer_that_is_not_a_list_is_asked_for_again() {
         &[("UserList", r#"{"items": [{"name": "John", "age": 30}]}"#)],
         4,
     );
-    let server = Server::start(vec![Plan::stream(wrong, vec![]), Plan::stream(right, vec![])]).await;
+    let server = in_turn(vec![wrong, right]).await;
     let stream = connect("openai", &server)
         .await
         .create_iterable(Request::user("x").max_retries(1));
@@ -205,7 +220,10 @@ async fn a_list_answer_that_is_not_a_list_is_asked_for_again() {
     let received = server.received();
     assert_eq!(received.len(), 2);
     let again = String::from_utf8_lossy(&received[1].body);
-    assert!(again.contains("users") && again.contains("did not validate"), "{again}");
+    assert!(
+        again.contains("users") && again.contains("did not validate"),
+        "{again}"
+    );
 }
 
 /// The events an OpenAI decoder makes of `body` up to a connection cut
@@ -245,13 +263,13 @@ async fn a_connection_cut_anywhere_keeps_what_arrived_of_the_value() {
     let mut kinds = [0usize; 3];
     for cut in 0..body.len() {
         let server = Server::start(vec![Plan::stream(body.clone(), vec![]).cut_after(cut)]).await;
-        let result = connect("openai", &server)
-            .await
-            .create::<User>("x")
-            .await;
+        let result = connect("openai", &server).await.create::<User>("x").await;
         let (args, finished) = arguments(&decoded_before_cut(&body[..cut]));
         if args.is_empty() {
-            assert!(matches!(&result, Err(e) if is_transport(e)), "cut {cut}: {result:?}");
+            assert!(
+                matches!(&result, Err(e) if is_transport(e)),
+                "cut {cut}: {result:?}"
+            );
             kinds[0] += 1;
         } else if finished {
             // Only the trailer (usage, the end marker) was lost.
@@ -307,7 +325,10 @@ async fn a_connection_cut_ends_the_partials_with_the_last_one_as_the_error() {
                 cause: Some(cause),
             };
             let source = std::error::Error::source(&e).expect("the cause is the source");
-            assert!(source.to_string().starts_with("transport error"), "{source}");
+            assert!(
+                source.to_string().starts_with("transport error"),
+                "{source}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -354,7 +375,10 @@ async fn check_items_cut(body: &[u8], n: usize, cut: usize) {
         assert_eq!(u, &user(&format!("User {i}"), i as u32 % 90));
     }
     if args.is_empty() {
-        assert!(matches!(&error, Some(e) if is_transport(e)), "cut {cut}: {error:?}");
+        assert!(
+            matches!(&error, Some(e) if is_transport(e)),
+            "cut {cut}: {error:?}"
+        );
         return;
     }
     if finished {
@@ -405,7 +429,12 @@ async fn a_connection_cut_keeps_the_items_and_says_how_many() {
     // inside the first item, a little after it, and just before the end.
     let body = users_body(1000, 16);
     let first_item = body.windows(6).position(|w| w == b"User 0").unwrap();
-    for cut in [body.len() * 45 / 100, first_item, first_item + 300, body.len() - 40] {
+    for cut in [
+        body.len() * 45 / 100,
+        first_item,
+        first_item + 300,
+        body.len() - 40,
+    ] {
         check_items_cut(&body, 1000, cut).await;
     }
     // Two users, cut after every byte.
@@ -438,17 +467,24 @@ fn without_finish(body: &[u8]) -> Vec<u8> {
         .into_bytes()
 }
 
+/// `create::<User>` in JSON mode, without retries, over one body.
+async fn create_json(body: Vec<u8>) -> Result<User, Error> {
+    let server = in_turn(vec![body]).await;
+    let request = Request::user("x").mode(Mode::Json).max_retries(0);
+    connect("openai", &server).await.create(request).await
+}
+
 #[tokio::test]
 async fn an_answer_without_json_or_cut_inside_it_says_which() {
-    let json_mode = || Request::user("x").mode(Mode::Json).max_retries(0);
     // Prose only.
     let prose = "I could not find any user in that text.";
-    let server = Server::start(vec![Plan::stream(replay::openai_content(prose, 4, "stop"), vec![])]).await;
-    match connect("openai", &server).await.create::<User>(json_mode()).await {
-        Err(e @ Error::Json {
-            error: JsonError::NoValue,
-            ..
-        }) => {
+    match create_json(replay::openai_content(prose, 4, "stop")).await {
+        Err(
+            e @ Error::Json {
+                error: JsonError::NoValue,
+                ..
+            },
+        ) => {
             assert_eq!(e.to_string(), "the answer holds no JSON value");
             assert_eq!(e.output(), Some(prose));
         }
@@ -460,40 +496,25 @@ async fn an_answer_without_json_or_cut_inside_it_says_which() {
     let cut = r#"{"name": "Jason", "a"#;
     let in_text = format!("Sure! {cut}");
     let cases = [
-        (replay::openai_tool_calls(&[("User", cut)], 4), cut.to_owned()),
-        (replay::openai_content(&in_text, 4, "stop"), in_text.clone()),
+        (replay::openai_tool_calls(&[("User", cut)], 4), cut),
+        (replay::openai_content(&in_text, 4, "stop"), &in_text),
     ];
     for (body, answer) in cases {
-        let server = Server::start(vec![Plan::stream(body, vec![])]).await;
-        match connect("openai", &server).await.create::<User>(json_mode()).await {
-            Err(e @ Error::Json {
-                error: JsonError::EndedInside { .. },
-                ..
-            }) => {
-                let Error::Json {
-                    error: JsonError::EndedInside { offset },
-                    output,
-                } = &e
-                else {
-                    unreachable!()
-                };
-                assert_eq!(*offset, answer.len() as u64);
-                assert_eq!(output, &answer);
-                assert_eq!(
-                    e.to_string(),
-                    format!(
-                        "the answer ended inside the JSON value at byte {}, though the provider reported it finished",
-                        answer.len()
-                    )
-                );
-            }
-            other => panic!("{answer}: {other:?}"),
-        }
+        let e = create_json(body).await.unwrap_err();
+        let end = answer.len() as u64;
+        assert!(
+            matches!(&e, Error::Json { error: JsonError::EndedInside { offset }, output } if *offset == end && output == answer),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "the answer ended inside the JSON value at byte {end}, though the provider reported it finished"
+            )
+        );
     }
     // The same stream without a finish reason was cut off on the way.
-    let body = without_finish(&replay::openai_content(&in_text, 4, "stop"));
-    let server = Server::start(vec![Plan::stream(body, vec![])]).await;
-    match connect("openai", &server).await.create::<User>(json_mode()).await {
+    match create_json(without_finish(&replay::openai_content(&in_text, 4, "stop"))).await {
         Err(Error::Incomplete {
             partial,
             reason: None,
@@ -503,15 +524,13 @@ async fn an_answer_without_json_or_cut_inside_it_says_which() {
         other => panic!("{other:?}"),
     }
     // No answer at all, and malformed JSON (with where).
-    let server = Server::start(vec![Plan::stream(replay::openai_tool_calls(&[], 4), vec![])]).await;
-    let result = connect("openai", &server).await.create::<User>("x").await;
+    let result = create_json(replay::openai_tool_calls(&[], 4)).await;
     assert!(
         matches!(&result, Err(Error::Json { error: JsonError::Empty, output }) if output.is_empty()),
         "{result:?}"
     );
     let bad = r#"{"name": "Jason",, "age": 1}"#;
-    let server = Server::start(vec![Plan::stream(replay::openai_tool_calls(&[("User", bad)], 4), vec![])]).await;
-    match connect("openai", &server).await.create::<User>("x").await {
+    match create_json(replay::openai_tool_calls(&[("User", bad)], 4)).await {
         Err(Error::Json {
             error: JsonError::Syntax(e),
             output,
@@ -527,7 +546,7 @@ async fn an_answer_without_json_or_cut_inside_it_says_which() {
 async fn an_answer_without_json_is_asked_for_again() {
     let prose = replay::openai_content("Jason is a person.", 4, "stop");
     let json = replay::openai_content(JASON, 4, "stop");
-    let server = Server::start(vec![Plan::stream(prose, vec![]), Plan::stream(json, vec![])]).await;
+    let server = in_turn(vec![prose, json]).await;
     let done = connect("openai", &server)
         .await
         .create_with_completion::<User>(Request::user("x").mode(Mode::Json).max_retries(1))
