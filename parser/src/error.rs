@@ -135,6 +135,9 @@ impl fmt::Display for ErrorKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Error {
     kind: ErrorKind,
+    /// The lone surrogate of a surrogate error (0 for other errors: no
+    /// surrogate is 0).
+    surrogate: u16,
     offset: u64,
     line: u64,
     line_start: u64,
@@ -144,10 +147,27 @@ impl Error {
     pub(crate) fn new(kind: ErrorKind, offset: u64, line: u64, line_start: u64) -> Self {
         Error {
             kind,
+            surrogate: 0,
             offset,
             line,
             line_start,
         }
+    }
+
+    /// The same error, naming the lone surrogate (`0xD800..=0xDFFF`) it is
+    /// about.
+    pub(crate) fn with_surrogate(mut self, unit: u16) -> Self {
+        self.surrogate = unit;
+        self
+    }
+
+    /// The UTF-16 code unit of a lone surrogate escape (`"\ud800"`) that
+    /// caused this error, for [`ErrorKind::UnexpectedEndOfHexEscape`] and
+    /// [`ErrorKind::LoneLeadingSurrogateInHexEscape`]; `None` otherwise.
+    /// [`LoneSurrogates::Replace`](crate::LoneSurrogates::Replace) accepts
+    /// such escapes.
+    pub fn lone_surrogate(&self) -> Option<u16> {
+        (self.surrogate != 0).then_some(self.surrogate)
     }
 
     /// What went wrong.
@@ -187,14 +207,18 @@ impl Error {
 }
 
 impl fmt::Display for Error {
+    /// `<message> at line L column C`. The message is the kind's, except
+    /// for a lone surrogate, which is named with the option that accepts it:
+    /// `lone surrogate \ud800 (lone surrogates: replace reads it as U+FFFD)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} at line {} column {}",
-            self.kind,
-            self.line,
-            self.column()
-        )
+        match self.lone_surrogate() {
+            Some(unit) => write!(
+                f,
+                "lone surrogate \\u{unit:04x} (lone surrogates: replace reads it as U+FFFD)"
+            )?,
+            None => write!(f, "{}", self.kind)?,
+        }
+        write!(f, " at line {} column {}", self.line, self.column())
     }
 }
 

@@ -23,7 +23,6 @@ const LIKE_SERDE_JSON: &[&str] = &[
     "[-]",
     "[1e]",
     "{\n  \"a\": [1,\n    2 3]\n}",
-    "[\"\\ud800\\u0041\"]",
 ];
 
 #[test]
@@ -316,4 +315,61 @@ fn lone_surrogates_can_be_replaced() {
             assert_eq!(text, expected, "{input} cut at {cut}");
         }
     }
+}
+
+#[test]
+fn a_lone_surrogate_is_named_with_the_option_that_accepts_it() {
+    let cases = [
+        // A high surrogate before the closing quote, before another
+        // character, before an escape that is no low surrogate.
+        (r#"["\ud800"]"#, 0xD800, ErrorKind::UnexpectedEndOfHexEscape, 9),
+        (r#"["\uDBFFx"]"#, 0xDBFF, ErrorKind::UnexpectedEndOfHexEscape, 9),
+        (r#"["\ud800\u0041"]"#, 0xD800, ErrorKind::LoneLeadingSurrogateInHexEscape, 14),
+        // A low surrogate alone.
+        (r#"["\udc00"]"#, 0xDC00, ErrorKind::LoneLeadingSurrogateInHexEscape, 9),
+    ];
+    for (input, unit, kind, column) in cases {
+        let whole = parse(input.as_bytes()).unwrap_err();
+        assert_eq!(whole.kind(), kind, "{input}");
+        assert_eq!(whole.lone_surrogate(), Some(unit), "{input}");
+        assert_eq!(
+            whole.to_string(),
+            format!(
+                "lone surrogate \\u{unit:04x} (lone surrogates: replace reads it as U+FFFD) \
+                 at line 1 column {column}"
+            ),
+            "{input}"
+        );
+        // The same error at every split.
+        for cut in 0..=input.len() {
+            let mut tok = Tokenizer::new();
+            let mut err = None;
+            for chunk in [&input.as_bytes()[..cut], &input.as_bytes()[cut..]] {
+                let mut feed = tok.feed(chunk);
+                loop {
+                    match feed.next_event() {
+                        Ok(Some(_)) => {}
+                        Ok(None) => break,
+                        Err(e) => {
+                            err = Some(e);
+                            break;
+                        }
+                    }
+                }
+                if err.is_some() {
+                    break;
+                }
+            }
+            assert_eq!(err, Some(whole), "{input} cut at {cut}");
+        }
+    }
+    // Other errors name no surrogate and keep serde_json's wording.
+    let e = parse(br#"["\u12x4"]"#).unwrap_err();
+    assert_eq!(e.lone_surrogate(), None);
+    assert!(e.to_string().starts_with("invalid escape"), "{e}");
+    // Its kind keeps serde_json's message.
+    assert_eq!(
+        ErrorKind::UnexpectedEndOfHexEscape.to_string(),
+        "unexpected end of hex escape"
+    );
 }

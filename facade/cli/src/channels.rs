@@ -135,6 +135,11 @@ impl<W: Write> Channels<W> {
         } = self;
         let ch = &mut channels[i];
         let key = ch.key;
+        let mut line = |value: &dyn fmt::Display| {
+            let wrap = *wrap_all || *bare.get_or_insert(key) != key;
+            write_line(out, wrap.then_some(key), value)
+        };
+        let before = ch.doc.generation();
         let result = match text {
             Some(t) => ch.doc.feed(t.as_bytes()),
             None => ch.doc.finish(),
@@ -142,18 +147,24 @@ impl<W: Write> Channels<W> {
         let changes = match result {
             Ok(changes) => changes,
             Err(e) => {
+                // The valid part of the fragment before the error changed
+                // the value: print it, as a finer chunking would have.
+                if *view == View::Partial
+                    && write_error.is_none()
+                    && ch.doc.generation() != before
+                    && let Some(snapshot) = ch.doc.snapshot()
+                    && let Err(e) = line(&snapshot)
+                {
+                    *write_error = Some(e);
+                }
                 ch.state = State::Failed(report::describe(&e));
                 return;
             }
         };
-        if write_error.is_none() {
-            let printed = view.lines(&changes, &mut |value| {
-                let wrap = *wrap_all || *bare.get_or_insert(key) != key;
-                write_line(out, wrap.then_some(key), value)
-            });
-            if let Err(e) = printed {
-                *write_error = Some(e);
-            }
+        if write_error.is_none()
+            && let Err(e) = view.lines(&changes, &mut line)
+        {
+            *write_error = Some(e);
         }
         if text.is_none() {
             let prose = matches!(key, JsonChannel::Content { .. }) && changes.snapshot().is_none();
@@ -381,10 +392,14 @@ mod tests {
                 (tool(2), Some(" ")),
             ],
         );
-        // Tool call 0 failed in its first feed and printed nothing (as
-        // `structream partial` prints nothing of a chunk with an error), so
-        // tool call 1 is the first to print.
-        assert_eq!(out, "{\"b\":[]}\n{\"index\":2,\"call\":1,\"value\":{}}\n");
+        // Tool call 0 failed in its first feed, after `{"a":` showed `{}`
+        // (as `structream partial` prints what a chunk gave before its
+        // error), so it is the first to print.
+        assert_eq!(
+            out,
+            "{}\n{\"index\":1,\"call\":0,\"value\":{\"b\":[]}}\n\
+             {\"index\":2,\"call\":1,\"value\":{}}\n"
+        );
         assert_eq!(
             problems,
             [

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod calls;
 mod channels;
+mod config;
 mod deltas;
 mod demo;
 mod extract;
@@ -25,7 +26,10 @@ mod stream;
 #[command(after_help = "Examples:
   structream parse tests/corpora/json-bench/twitter.json
   printf '{\"a\": [1, \"xy\"]}' | structream partial --chunk-sizes 2
-  structream items --path /statuses tests/corpora/json-bench/twitter.json | head -1")]
+  structream items --path /statuses tests/corpora/json-bench/twitter.json | head -1
+
+Limits: arrays and objects nested deeper than 128 levels are an error (`recursion limit
+exceeded`) in parse, partial, deltas and items; --max-depth N changes it.")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

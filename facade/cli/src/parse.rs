@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use structream_parser::value::ValueBuilder;
 use structream_parser::{Event, Tokenizer, Value};
 
+use crate::config::TokenizerArgs;
 use crate::input::{self, ChunkError, ChunkSizes, Source};
 use crate::report;
 
@@ -18,12 +19,17 @@ use crate::report;
 
 Prints the value as compact JSON on one line: keys in input order, duplicate keys as they
 appear, numbers exactly as written. Invalid input exits 1 with one line on stderr:
-  error: <message> at line L column C (byte B)")]
+  error: <message> at line L column C (byte B)
+Nesting deeper than --max-depth (128 by default) is an error, `recursion limit exceeded`;
+a lone surrogate escape such as \"\\ud800\" is an error naming it unless
+--lone-surrogates replace reads it as U+FFFD.")]
 pub(crate) struct Args {
     /// Feed the input in chunks whose sizes cycle through this list
     /// (default: each read of the file or pipe is one chunk).
     #[arg(long, value_name = "N[,N...]", value_parser = ChunkSizes::parse)]
     chunk_sizes: Option<ChunkSizes>,
+    #[command(flatten)]
+    tokenizer: TokenizerArgs,
     /// Input file; `-` or nothing reads standard input.
     #[arg(value_name = "FILE|-")]
     file: Option<PathBuf>,
@@ -31,7 +37,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> ExitCode {
     let source = Source::from_arg(args.file.as_ref());
-    let mut tok = Tokenizer::new();
+    let mut tok = Tokenizer::with_config(args.tokenizer.config());
     let mut builder = ValueBuilder::new();
     let mut value: Option<Value> = None;
     let mut on_event = |event: Event<'_>| {

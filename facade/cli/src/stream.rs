@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use structream_parser::document::{Changes, Document, Options, Outcome};
 use structream_parser::lenient::Root;
 
+use crate::config::TokenizerArgs;
 use crate::input::{self, ChunkError, ChunkSizes, Source};
 use crate::report;
 
@@ -26,6 +27,8 @@ pub(crate) struct Common {
     /// in the prose (a citation such as `[1]`) for prose.
     #[arg(long, value_enum, default_value_t = LenientRoot::Any, requires = "lenient")]
     pub(crate) lenient_root: LenientRoot,
+    #[command(flatten)]
+    pub(crate) tokenizer: TokenizerArgs,
     /// Input file; `-` or nothing reads standard input.
     #[arg(value_name = "FILE|-")]
     pub(crate) file: Option<std::path::PathBuf>,
@@ -52,10 +55,28 @@ impl From<LenientRoot> for Root {
     }
 }
 
+/// The document's snapshot as one line, if it has one.
+fn print_snapshot(doc: &Document, out: &mut impl Write) -> io::Result<()> {
+    if let Some(snapshot) = doc.snapshot() {
+        writeln!(out, "{snapshot}")?;
+    }
+    out.flush()
+}
+
 /// Why the stream stopped early.
 enum Stop {
     Json(structream_parser::Error),
     Io(io::Error),
+}
+
+/// What is printed of the valid part of a chunk that holds an error: the
+/// document keeps it, but the failed feed hands out no changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AfterError {
+    /// The snapshot, when that part changed it (`partial`).
+    Snapshot,
+    /// Nothing.
+    Nothing,
 }
 
 /// Streams the input through a document built with `options`, handing each
@@ -65,20 +86,34 @@ enum Stop {
 pub(crate) fn run(
     common: &Common,
     options: Options,
+    after_error: AfterError,
     mut print: impl FnMut(&Changes<'_>, &mut dyn Write) -> io::Result<()>,
 ) -> ExitCode {
     let source = Source::from_arg(common.file.as_ref());
     let options = options
+        .tokenizer(common.tokenizer.config())
         .lenient(common.lenient)
         .lenient_root(common.lenient_root.into());
     let mut doc = Document::with_options(options);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    // The document's generation when its changes were last printed.
+    let mut printed = doc.generation();
     let fed = input::for_each_chunk(&source, common.chunk_sizes.as_ref(), |chunk| {
-        let changes = doc.feed(chunk).map_err(Stop::Json)?;
+        let changes = match doc.feed(chunk) {
+            Ok(changes) => changes,
+            Err(e) => {
+                if after_error == AfterError::Snapshot && doc.generation() != printed {
+                    print_snapshot(&doc, &mut out).map_err(Stop::Io)?;
+                }
+                return Err(Stop::Json(e));
+            }
+        };
         print(&changes, &mut out)
             .and_then(|()| out.flush())
-            .map_err(Stop::Io)
+            .map_err(Stop::Io)?;
+        printed = doc.generation();
+        Ok(())
     });
     let result = match fed {
         Ok(()) => match doc.finish() {

@@ -113,7 +113,8 @@ fn errors_outside_the_frames_are_error_events_with_the_whole_message() {
 
     // A recorded stream cut before its end, then an `error:` line or a
     // pretty-printed error object.
-    let recorded = std::fs::read(corpus("sse/anthropic/pydantic-ai/simple_text_stream.sse")).unwrap();
+    let recorded =
+        std::fs::read(corpus("sse/anthropic/pydantic-ai/simple_text_stream.sse")).unwrap();
     let text = String::from_utf8(recorded).unwrap();
     let cut = &text[..text.find("event: message_delta").unwrap()];
     let tails = [
@@ -205,10 +206,11 @@ fn help_says_what_is_not_printed_and_what_is_looked_for() {
     );
     assert_eq!(code, Some(0));
     let events = parse(&out);
-    assert!(events.iter().all(|e| !e["type"]
-        .as_str()
-        .unwrap()
-        .starts_with("tool_")));
+    assert!(
+        events
+            .iter()
+            .all(|e| !e["type"].as_str().unwrap().starts_with("tool_"))
+    );
     assert!(events.iter().any(|e| e["type"] == "text_delta"));
 }
 

@@ -462,6 +462,14 @@ impl<'t, 'a> Feed<'t, 'a> {
         self.error_at(kind, self.base + at as u64)
     }
 
+    /// The error of a lone surrogate escape, naming its code unit.
+    #[cold]
+    fn surrogate_error(&mut self, kind: ErrorKind, at: usize, unit: u16) -> Error {
+        let err = self.error(kind, at).with_surrogate(unit);
+        self.tok.state = State::Failed(err);
+        err
+    }
+
     /// An error at an absolute offset, possibly in an earlier chunk.
     fn error_at(&mut self, kind: ErrorKind, offset: u64) -> Error {
         let err = Error::new(kind, offset, self.tok.line, self.tok.line_start);
@@ -969,7 +977,7 @@ impl<'t, 'a> Feed<'t, 'a> {
                         }
                         if self.tok.config.lone_surrogates == LoneSurrogates::Reject {
                             let kind = ErrorKind::LoneLeadingSurrogateInHexEscape;
-                            return Err(self.error(kind, self.pos - 1));
+                            return Err(self.surrogate_error(kind, self.pos - 1, high));
                         }
                         // The high surrogate was lone; the new unit comes next.
                         s.part = StrPart::Unit(code);
@@ -990,7 +998,7 @@ impl<'t, 'a> Feed<'t, 'a> {
                 0xDC00..=0xDFFF => {
                     if self.tok.config.lone_surrogates == LoneSurrogates::Reject {
                         let kind = ErrorKind::LoneLeadingSurrogateInHexEscape;
-                        return Err(self.error(kind, self.pos));
+                        return Err(self.surrogate_error(kind, self.pos, code));
                     }
                     Ok(Some(self.emit_char(s, char::REPLACEMENT_CHARACTER)))
                 }
@@ -1024,7 +1032,8 @@ impl<'t, 'a> Feed<'t, 'a> {
                     return Ok(None);
                 }
                 if self.tok.config.lone_surrogates == LoneSurrogates::Reject {
-                    return Err(self.error(ErrorKind::UnexpectedEndOfHexEscape, self.pos));
+                    let kind = ErrorKind::UnexpectedEndOfHexEscape;
+                    return Err(self.surrogate_error(kind, self.pos, high));
                 }
                 // Lone high surrogate: replace it and read on from this byte,
                 // which follows a backslash in the `LowU` case.
