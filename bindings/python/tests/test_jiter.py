@@ -13,6 +13,8 @@ import jiter
 import pytest
 
 from corpus import partial_inputs, valid_files
+from stream_checks import NO_VALUE as _NO_VALUE
+from stream_checks import without_last_scalar as _without_last_scalar
 from structream import PartialJSON
 
 # Files up to this size are compared at every prefix; larger ones at this
@@ -33,32 +35,6 @@ def _jiter(prefix, mode):
         return jiter.from_json(prefix, partial_mode=mode)
     except ValueError:
         return _NO_VALUE
-
-
-_NO_VALUE = object()
-
-
-def _without_last_scalar(value):
-    """jiter's value with the scalar at the tip of its rightmost path
-    removed (a root scalar becomes None); the containers on that path are
-    copied, the rest shared."""
-    if not isinstance(value, (list, dict)):
-        return None
-    if not value:
-        return _NO_VALUE
-    copy = list(value) if isinstance(value, list) else dict(value)
-    last_key = len(copy) - 1 if isinstance(copy, list) else next(reversed(copy))
-    last = copy[last_key]
-    if isinstance(last, (list, dict)) and last:
-        inner = _without_last_scalar(last)
-        if inner is _NO_VALUE:
-            return _NO_VALUE
-        copy[last_key] = inner
-        return copy
-    if isinstance(last, (list, dict, str)):
-        return _NO_VALUE
-    del copy[last_key]
-    return copy
 
 
 def _duplicated_keys(data):

@@ -70,8 +70,9 @@ def drive(
     handle: Callable[[Any], Iterable[U]],
     finish: Callable[[], Iterable[U]],
 ) -> Union[Iterator[U], AsyncIterator[U]]:
-    """Iterates `stream` (sync or async) through `handle`, then `finish`."""
-    if hasattr(stream, "__aiter__"):
+    """Iterates `stream` (sync or async) through `handle`, then `finish`;
+    a stream that is async only gives an async iterator."""
+    if getattr(stream, "__aiter__", None) is not None and getattr(stream, "__iter__", None) is None:
         return _drive_async(stream, handle, finish)
     return _drive_sync(stream, handle, finish)
 

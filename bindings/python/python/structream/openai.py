@@ -104,8 +104,12 @@ class _State:
                 updates.append(_update(channel, False))
         if not self.tools:
             return
-        for call in field(delta, "tool_calls") or ():
-            n = field(call, "index", 0)
+        for position, call in enumerate(field(delta, "tool_calls") or ()):
+            # Some OpenAI-compatible servers leave out the index: the
+            # call's place in the list stands for it.
+            n = field(call, "index")
+            if n is None:
+                n = position
             channel = self.channels.get(
                 (index, n), f"choice {index} tool call {n}", False, {"choice": index, "tool_call": n}
             )

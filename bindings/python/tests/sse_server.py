@@ -1,0 +1,62 @@
+"""A loopback HTTP server that answers every POST with a recorded SSE body,
+cut into small writes, for pointing an SDK at it by ``base_url``."""
+
+import http.server
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+        length = int(self.headers.get("content-length") or 0)
+        self.server.requests.append((self.path, self.rfile.read(length)))  # type: ignore[attr-defined]
+        body = self.server.body  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        step = self.server.write_size  # type: ignore[attr-defined]
+        for i in range(0, len(body), step):
+            piece = body[i : i + step]
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def serve(body: bytes, write_size: int = 97) -> Iterator[http.server.ThreadingHTTPServer]:
+    """Serves `body` on 127.0.0.1; yields the server (its `requests` list
+    holds what the client sent, its `url` the base URL)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.body = body  # type: ignore[attr-defined]
+    server.write_size = write_size  # type: ignore[attr-defined]
+    server.requests = []  # type: ignore[attr-defined]
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def sse_data(body: bytes) -> Iterator[str]:
+    """The `data` of each event of an SSE body (a reference reader for the
+    tests: LF, CRLF or CR line ends, `data:` with or without a space)."""
+    text = body.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    for block in text.split("\n\n"):
+        data = [
+            line[5:][1:] if line[5:].startswith(" ") else line[5:]
+            for line in block.split("\n")
+            if line.startswith("data:")
+        ]
+        if data:
+            yield "\n".join(data)
