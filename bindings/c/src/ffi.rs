@@ -8,7 +8,7 @@ use std::ptr;
 use structream_parser::document::NodeState;
 
 use crate::guard;
-use crate::handle::{FAILED, Handle};
+use crate::handle::{FAILED, Handle, Item};
 use crate::text::CText;
 
 /// Strings show from their opening quote, growing as they stream (the
@@ -310,13 +310,8 @@ pub unsafe extern "C" fn structream_document_item(
     i: usize,
     len: *mut usize,
 ) -> *const c_char {
-    // SAFETY: `doc` is NULL or live and unshared, as the caller promises.
-    let doc = unsafe { doc.as_ref() };
-    let text = on_ref(doc, None, |h| {
-        h.items().get(i).map(|it| text_parts(&it.json))
-    });
-    // SAFETY: `len` is NULL or writable, as the caller promises.
-    unsafe { give(text, len) }
+    // SAFETY: as the caller promises.
+    unsafe { item_text(doc, i, len, |item| &item.json) }
 }
 
 /// The JSON Pointer of the array of item `i` (e.g. "/users"), or NULL when
@@ -331,13 +326,8 @@ pub unsafe extern "C" fn structream_document_item_path(
     i: usize,
     len: *mut usize,
 ) -> *const c_char {
-    // SAFETY: `doc` is NULL or live and unchanged, as the caller promises.
-    let doc = unsafe { doc.as_ref() };
-    let text = on_ref(doc, None, |h| {
-        h.items().get(i).map(|it| text_parts(&it.path))
-    });
-    // SAFETY: `len` is NULL or writable, as the caller promises.
-    unsafe { give(text, len) }
+    // SAFETY: as the caller promises.
+    unsafe { item_text(doc, i, len, |item| &item.path) }
 }
 
 /// Writes the index of item `i` in its array to `*index`.
@@ -516,6 +506,27 @@ unsafe fn c_str<'a>(s: *const c_char) -> Result<&'a str, &'static str> {
     // as the result; it is not NULL.
     let s = unsafe { CStr::from_ptr(s) };
     s.to_str().map_err(|_| "is not valid UTF-8")
+}
+
+/// Hands out a text of item `i` (its JSON, or its array's path), as
+/// [`give`] does; NULL when there is no such item.
+///
+/// # Safety
+/// `doc` is NULL or a live document not changed by another thread during the
+/// call; `len` is NULL or writable.
+unsafe fn item_text(
+    doc: *const structream_document,
+    i: usize,
+    len: *mut usize,
+    field: fn(&Item) -> &CText,
+) -> *const c_char {
+    // SAFETY: `doc` is NULL or live and unchanged, as the caller promises.
+    let doc = unsafe { doc.as_ref() };
+    let text = on_ref(doc, None, |h| {
+        h.items().get(i).map(|it| text_parts(field(it)))
+    });
+    // SAFETY: `len` is NULL or writable, as the caller promises.
+    unsafe { give(text, len) }
 }
 
 /// A text's pointer and length.
