@@ -30,8 +30,9 @@ def without_last_scalar(value):
 
 
 def jiter_partial(text):
+    """What the SDKs compute: jiter's partial parse, strings once complete."""
     try:
-        return jiter.from_json(text.encode(), partial_mode="trailing-strings")
+        return jiter.from_json(text.encode(), partial_mode=True)
     except ValueError:
         return None
 
@@ -54,10 +55,12 @@ class Tap:
     def __init__(self, stream):
         self.stream = stream
         self.read = 0
+        self.items = []
 
     def __iter__(self):
         for item in self.stream:
             self.read += 1
+            self.items.append(item)
             yield item
 
 
@@ -69,4 +72,5 @@ class AsyncTap(Tap):
     async def __aiter__(self):
         async for item in self.stream:
             self.read += 1
+            self.items.append(item)
             yield item

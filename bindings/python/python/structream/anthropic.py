@@ -60,14 +60,16 @@ def partials(
     *,
     text: bool = False,
     lenient: bool = False,
-    partial_mode: Any = "trailing-strings",
+    partial_mode: Any = "on",
 ) -> Union[Iterator[BlockPartial], AsyncIterator[BlockPartial]]:
     """The partial inputs of the tool-use blocks of a Messages stream, as
     they change.
 
     ``text``: parse text blocks as JSON too (JSON answers); with
     ``lenient`` that JSON may sit in prose or a code fence. Invalid JSON
-    raises ``structream.JSONError`` naming the block. Returns an async
+    raises ``structream.JSONError`` naming the block. ``partial_mode`` is
+    ``"on"`` as in the SDK (strings show once complete);
+    ``"trailing-strings"`` shows them as they grow. Returns an async
     iterator for an async stream."""
     state = _State(text, lenient, partial_mode)
     return drive(stream, state.handle, state.finish)

@@ -56,7 +56,7 @@ def partials(
     tools: bool = True,
     content: bool = False,
     lenient: bool = False,
-    partial_mode: Any = "trailing-strings",
+    partial_mode: Any = "on",
 ) -> Union[Iterator[ChatPartial], AsyncIterator[ChatPartial]]:
     """The partial values of a Chat Completions stream, as they change.
 
@@ -64,7 +64,9 @@ def partials(
     choice's content as JSON (``response_format`` JSON answers); with
     ``lenient`` the JSON may sit in prose or a code fence. Invalid JSON
     raises ``structream.JSONError`` naming the choice and tool call.
-    Returns an async iterator for an async stream."""
+    ``partial_mode`` is ``"on"`` as in the SDK (strings show once
+    complete); ``"trailing-strings"`` shows them as they grow. Returns an
+    async iterator for an async stream."""
     state = _State(tools, content, lenient, partial_mode)
     return drive(stream, state.handle, state.finish)
 
