@@ -4,6 +4,8 @@
 // sections with a heading, a body of prose, a number, a boolean, tags,
 // citations and notes), cut into text deltas of 1 to 8 characters.
 
+const { rng } = require('../../bindings/node/test/rng');
+
 const WORDS = [
   'the', 'model', 'streams', 'tokens', 'while', 'parser', 'keeps', 'state', 'across',
   'chunks', 'analysis', 'shows', 'risk', 'growth', 'revenue', 'quarter', 'café', 'naïve',
@@ -11,19 +13,6 @@ const WORDS = [
 ];
 const ESCAPES = ['\n', '\t', '"quoted"'];
 const TAGS = ['analysis', 'risk', 'finance', 'ops', 'legal', 'product'];
-
-/** A deterministic generator of integers in [0, n). */
-function rng(seed) {
-  let state = seed >>> 0 || 1;
-  return (n) => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state % n;
-  };
-}
 
 /** The document as JSON text of at least `size` UTF-8 bytes. */
 function llmDocument(size) {

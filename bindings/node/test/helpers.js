@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const assert = require('node:assert/strict');
 const { PartialJSON, JSONError } = require('..');
+const { rng } = require('./rng');
 
 const CORPORA = path.join(__dirname, '..', '..', '..', 'tests', 'corpora');
 
@@ -17,19 +18,6 @@ function corpus(dir, keep = () => true) {
     .filter((name) => name.endsWith('.json') && keep(name))
     .sort()
     .map((name) => [`${dir}/${name}`, fs.readFileSync(path.join(full, name))]);
-}
-
-/** A deterministic generator of integers in [0, n). */
-function rng(seed) {
-  let state = seed >>> 0 || 1;
-  return (n) => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state % n;
-  };
 }
 
 /** `bytes` cut at the given offsets. */
