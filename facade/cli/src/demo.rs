@@ -230,7 +230,13 @@ async fn demo(view: &mut View, pace: Option<Duration>) -> Result<(), Stop> {
         "What's the weather in Edinburgh, in Celsius? And what is AAPL's stock price on NASDAQ?",
     )
     .mode(Mode::ParallelTools);
-    show_items(view, client.create_iterable::<Lookup>(request)).await?;
+    show_items(view, client.create_iterable::<Lookup>(request), |item| {
+        Some(match item {
+            Lookup::GetWeatherArgs(_) => "Lookup::GetWeatherArgs",
+            Lookup::GetStockPrice(_) => "Lookup::GetStockPrice",
+        })
+    })
+    .await?;
 
     let body = replay::openai_tool_calls(&[("ActionItemList", ACTION_ITEMS)], 4);
     let (server, frames) = serve(body, pace).await;
@@ -244,7 +250,10 @@ async fn demo(view: &mut View, pace: Option<Duration>) -> Result<(), Stop> {
     )?;
     let client = connect("openai/gpt-4.1-mini", &server)?;
     let request = Request::user("List the action items of the meeting notes below. ...");
-    show_items(view, client.create_iterable::<ActionItem>(request)).await?;
+    show_items(view, client.create_iterable::<ActionItem>(request), |_| {
+        None
+    })
+    .await?;
 
     view.outro()
 }
@@ -290,13 +299,15 @@ where
     Ok(())
 }
 
+/// Shows each item as it closes; `label` names a union's variant.
 async fn show_items<T: Structured + Serialize>(
     view: &mut View,
     mut stream: CallStream<T>,
+    label: impl Fn(&T) -> Option<&'static str>,
 ) -> Result<(), Stop> {
     while let Some(event) = structream::next(&mut stream).await {
         if let Event::Item(item) = event? {
-            view.item(&json(&item))?;
+            view.item(&json(&item), label(&item))?;
         }
     }
     Ok(view.items_done()?)
@@ -316,6 +327,8 @@ const RESET: &str = "\x1b[0m";
 /// place) or plain lines for a pipe.
 struct View {
     terminal: bool,
+    /// The terminal's width in columns (long values are wrapped to it).
+    width: usize,
     /// Lines of the partial value on screen, to redraw over.
     drawn: usize,
     started: Instant,
@@ -327,6 +340,7 @@ impl View {
     fn new(terminal: bool) -> Self {
         View {
             terminal,
+            width: if terminal { terminal_width() } else { 80 },
             drawn: 0,
             started: Instant::now(),
             partials: 0,
@@ -374,7 +388,7 @@ impl View {
     fn partial(&mut self, value: &Value) -> io::Result<()> {
         self.partials += 1;
         if self.terminal {
-            let mut lines = block(value);
+            let mut lines = block(value, self.width);
             if let Some(last) = lines.last_mut() {
                 last.push_str(&format!("{DIM}▌{RESET}"));
             }
@@ -386,7 +400,7 @@ impl View {
 
     fn done(&mut self, value: &Value) -> io::Result<()> {
         if self.terminal {
-            let mut lines = block(value);
+            let mut lines = block(value, self.width);
             lines.push(format!(
                 "  {GREEN}✓ final value, validated{RESET} {DIM}after {} partials, {}{RESET}",
                 self.partials,
@@ -400,19 +414,14 @@ impl View {
         }
     }
 
-    fn item(&mut self, value: &Value) -> io::Result<()> {
+    /// An item; a union's (`label`: its variant) is `{"tool": {...}}`, shown
+    /// as the variant, the arguments and the tool the model called.
+    fn item(&mut self, value: &Value, label: Option<&str>) -> io::Result<()> {
         self.items += 1;
         if !self.terminal {
             return self.write(&format!("item {value}\n"));
         }
-        // A union's variant leads its item: {"Variant": {...}}.
-        let line = match value {
-            Value::Object(map) if map.len() == 1 && map.values().all(Value::is_object) => {
-                let (variant, inner) = map.iter().next().expect("one member");
-                format!("{BOLD}{variant}{RESET} {inner}")
-            }
-            other => other.to_string(),
-        };
+        let line = item_line(value, label);
         self.write(&format!(
             "  {GREEN}•{RESET} {line} {DIM}+{}{RESET}\n",
             self.elapsed()
@@ -470,25 +479,161 @@ impl View {
     }
 }
 
-/// A value as indented lines: one per member, one per item of a list.
-fn block(value: &Value) -> Vec<String> {
+/// How an item shows on a terminal: a union's item (`label`: its variant,
+/// `value`: `{"tool": {...}}`) as the variant, its arguments and the tool
+/// the model called, every union item alike.
+fn item_line(value: &Value, label: Option<&str>) -> String {
+    match (label, value) {
+        (Some(variant), Value::Object(map)) if map.len() == 1 => {
+            let (tool, inner) = map.iter().next().expect("one member");
+            format!("{BOLD}{variant}{RESET} {inner} {DIM}(tool {tool}){RESET}")
+        }
+        (_, other) => other.to_string(),
+    }
+}
+
+/// The terminal's width: `COLUMNS`, else what `stty size` says of the
+/// controlling terminal, else 80.
+fn terminal_width() -> usize {
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok());
+    let from_stty = || {
+        let tty = std::fs::File::open("/dev/tty").ok()?;
+        let out = std::process::Command::new("stty")
+            .arg("size")
+            .stdin(tty)
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        let text = String::from_utf8(out.stdout).ok()?;
+        text.split_whitespace().nth(1)?.parse().ok()
+    };
+    from_env
+        .or_else(from_stty)
+        .filter(|&w: &usize| w > 0)
+        .unwrap_or(80)
+}
+
+/// Narrowest width [`block`] wraps to.
+const MIN_WIDTH: usize = 24;
+
+/// A value as indented lines: one per member, one per item of a list, each
+/// wrapped to rows of fewer than `width` columns (the last column is left
+/// for the cursor), so that nothing is cut at the terminal's edge.
+fn block(value: &Value, width: usize) -> Vec<String> {
+    let width = width.max(MIN_WIDTH) - 1;
     let mut lines = Vec::new();
     match value {
         Value::Object(members) if !members.is_empty() => {
             for (key, member) in members {
                 match member {
                     Value::Array(items) if !items.is_empty() => {
-                        lines.push(format!("    {DIM}{key}:{RESET}"));
+                        wrap_into(&mut lines, "    ", &format!("{key}:"), "", width);
                         for item in items {
-                            lines.push(format!("      - {item}"));
+                            wrap_into(&mut lines, "      - ", "", &item.to_string(), width);
                         }
                     }
-                    _ => lines.push(format!("    {DIM}{key}:{RESET} {member}")),
+                    _ => wrap_into(
+                        &mut lines,
+                        "    ",
+                        &format!("{key}:"),
+                        &format!(" {member}"),
+                        width,
+                    ),
                 }
             }
         }
         Value::Object(_) => lines.push(format!("    {DIM}{{ … }}{RESET}")),
-        other => lines.push(format!("    {other}")),
+        other => wrap_into(&mut lines, "    ", "", &other.to_string(), width),
     }
     lines
+}
+
+/// Pushes `indent`, `label` (dimmed) and `text` as rows of at most `width`
+/// characters; rows after the first are indented two more columns than
+/// `indent`.
+fn wrap_into(lines: &mut Vec<String>, indent: &str, label: &str, text: &str, width: usize) {
+    let styled = |label: &str| {
+        if label.is_empty() {
+            String::new()
+        } else {
+            format!("{DIM}{label}{RESET}")
+        }
+    };
+    let first = indent.chars().count() + label.chars().count();
+    let chars: Vec<char> = text.chars().collect();
+    let room = width.saturating_sub(first).max(1);
+    let take = chars.len().min(room);
+    let head: String = chars[..take].iter().collect();
+    lines.push(format!("{indent}{}{head}", styled(label)));
+    let more = format!("{}  ", " ".repeat(indent.chars().count()));
+    let room = width.saturating_sub(more.len()).max(1);
+    for row in chars[take..].chunks(room) {
+        let row: String = row.iter().collect();
+        lines.push(format!("{more}{row}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row's text without its terminal codes.
+    fn visible(row: &str) -> String {
+        row.replace(DIM, "").replace(RESET, "")
+    }
+
+    #[test]
+    fn long_values_are_wrapped_not_cut() {
+        let value = serde_json::json!({
+            "location": "San Francisco, CA",
+            "weather": {"temperature": "68°F", "condition": "Partly cloudy", "humidity": "65%",
+                        "windSpeed": "15 mph", "windDirection": "NW"},
+            "forecast": [{"day": "Monday", "high": "70°F", "low": "55°F", "condition": "Sunny"}],
+        });
+        for width in [10, 24, 40, 60, 80, 200] {
+            let rows = block(&value, width);
+            for row in &rows {
+                let len = visible(row).chars().count();
+                assert!(
+                    len < width.max(MIN_WIDTH),
+                    "{width}: {len} columns: {row:?}"
+                );
+            }
+            // Nothing is lost: the rows hold the whole text.
+            let joined: String = rows
+                .iter()
+                .map(|r| visible(r).trim_start().to_string())
+                .collect();
+            let weather = value["weather"].to_string();
+            assert!(
+                joined.replace("- ", "").contains(&weather),
+                "{width}: {joined}"
+            );
+            assert!(joined.contains("\"windDirection\":\"NW\"}"), "{width}");
+        }
+        // A short value stays on one row.
+        assert_eq!(block(&serde_json::json!({"a": 1}), 80).len(), 1);
+    }
+
+    #[test]
+    fn union_items_are_labelled_by_variant_with_their_tool() {
+        let weather = serde_json::json!({"GetWeatherArgs": {"city": "Edinburgh"}});
+        let stock = serde_json::json!({"get_stock_price": {"ticker": "AAPL"}});
+        let w = visible(&item_line(&weather, Some("Lookup::GetWeatherArgs"))).replace(BOLD, "");
+        let s = visible(&item_line(&stock, Some("Lookup::GetStockPrice"))).replace(BOLD, "");
+        assert_eq!(
+            w,
+            r#"Lookup::GetWeatherArgs {"city":"Edinburgh"} (tool GetWeatherArgs)"#
+        );
+        assert_eq!(
+            s,
+            r#"Lookup::GetStockPrice {"ticker":"AAPL"} (tool get_stock_price)"#
+        );
+        // A plain item is its JSON.
+        let item = serde_json::json!({"owner": "Ana"});
+        assert_eq!(item_line(&item, None), item.to_string());
+        assert_eq!(block(&serde_json::json!({"a": 1}), 80).len(), 1);
+    }
 }
