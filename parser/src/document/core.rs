@@ -630,6 +630,11 @@ impl Core {
             .members
             .get(member + 1)
             .map_or(out.len(), |&(k, _)| level.value_start + k - 1);
+        if out[start..end] == *text {
+            // The value it had: nothing changes (and an object hidden until
+            // this member has a value was revealed when it first had it).
+            return;
+        }
         out.replace_range(start..end, text);
         let grown = text.len() as isize - (end - start) as isize;
         for m in &mut level.members[member + 1..] {
