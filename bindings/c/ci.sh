@@ -40,6 +40,11 @@ cli="$target/debug/structream"
 ls -l "$lib/libstructream.a" "$lib/libstructream.so"
 
 step "compile the C tests and the example"
+# The header alone, as C99 (pedantic) and, where g++ is there, as C++.
+gcc -x c -std=c99 -pedantic -fsyntax-only -Wall -Wextra -Werror bindings/c/include/structream.h
+if command -v g++ > /dev/null; then
+    g++ -x c++ -fsyntax-only -Wall -Wextra -Werror bindings/c/include/structream.h
+fi
 cflags=(-std=c11 -Wall -Wextra -Werror -g -O1 -Ibindings/c/include)
 # What Rust's standard library needs from the system, as
 # `rustc --print native-static-libs` lists it on Linux.

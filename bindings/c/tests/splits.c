@@ -186,25 +186,25 @@ static int shown_before(bytes snapshot, const bytes_list *prefix, uint64_t befor
  * then one that byte-by-byte feeding showed before the error byte (`prefix`),
  * and its items are a prefix of `most` (a failing feed reports no items). */
 static void compare(const outcome *whole, const outcome *other, const bytes_list *prefix,
-                    const outcome *most, const char *input, const char *what) {
+                    const outcome *most, const char *label) {
     if (whole->finish_rc != -1) {
         CHECK(bytes_equal(whole->last_snapshot, other->last_snapshot),
-              "%s %s: snapshot %s, one feed %s", input, what,
+              "%s: snapshot %s, one feed %s", label,
               bytes_show(other->last_snapshot), bytes_show(whole->last_snapshot));
     } else {
         CHECK(shown_before(other->last_snapshot, prefix, whole->error_byte, most->last_snapshot),
-              "%s %s: snapshot %s after the error was never seen before it", input, what,
+              "%s: snapshot %s after the error was never seen before it", label,
               bytes_show(other->last_snapshot));
     }
-    CHECK(whole->finish_rc == other->finish_rc, "%s %s: finish %d, one feed %d", input, what,
+    CHECK(whole->finish_rc == other->finish_rc, "%s: finish %d, one feed %d", label,
           other->finish_rc, whole->finish_rc);
-    CHECK(bytes_equal(whole->error, other->error), "%s %s: error %s, one feed %s", input, what,
+    CHECK(bytes_equal(whole->error, other->error), "%s: error %s, one feed %s", label,
           bytes_show(other->error), bytes_show(whole->error));
     if (whole->finish_rc == -1) {
-        CHECK(list_is_prefix(&other->items, &most->items), "%s %s: items not a prefix", input, what);
+        CHECK(list_is_prefix(&other->items, &most->items), "%s: items not a prefix", label);
     } else {
-        CHECK(list_equal(&whole->items, &other->items), "%s %s: %zu items, one feed %zu",
-              input, what, other->items.len, whole->items.len);
+        CHECK(list_equal(&whole->items, &other->items), "%s: %zu items, one feed %zu",
+              label, other->items.len, whole->items.len);
     }
 }
 
@@ -295,8 +295,10 @@ static void check_input(const config *cfg, const char *input, const char *dir,
     size_t n = text.len;
     const char *mode = cfg->lenient ? "lenient" : "strict";
 
+    char label[4096];
+    snprintf(label, sizeof label, "%s (%s, one feed)", input, mode);
     outcome whole;
-    run(cfg, data, n, NULL, 0, NULL, &whole, "one feed");
+    run(cfg, data, n, NULL, 0, NULL, &whole, label);
     if (cfg->lenient) {
         compare_with_tool(&whole, input, dir, "lenient.out", "lenient.err", 0);
     } else {
@@ -309,12 +311,11 @@ static void check_input(const config *cfg, const char *input, const char *dir,
     for (size_t i = 0; i < ncuts; i++) {
         cuts[i] = i + 1;
     }
+    snprintf(label, sizeof label, "%s (%s, byte by byte)", input, mode);
     bytes_list prefix = {NULL, 0, 0};
     outcome bytewise;
-    run(cfg, data, n, cuts, ncuts, &prefix, &bytewise, "byte by byte");
-    char what[160];
-    snprintf(what, sizeof what, "(%s, byte by byte)", mode);
-    compare(&whole, &bytewise, &prefix, &bytewise, input, what);
+    run(cfg, data, n, cuts, ncuts, &prefix, &bytewise, label);
+    compare(&whole, &bytewise, &prefix, &bytewise, label);
 
     /* Chunks of 1, 2, 3, 5, 8, 13 bytes, cycling. */
     static const size_t sizes[] = {1, 2, 3, 5, 8, 13};
@@ -326,20 +327,20 @@ static void check_input(const config *cfg, const char *input, const char *dir,
         }
         cuts[m++] = at;
     }
+    snprintf(label, sizeof label, "%s (%s, cycling chunk sizes)", input, mode);
     outcome cycled;
-    run(cfg, data, n, cuts, m, NULL, &cycled, "cycling sizes");
-    snprintf(what, sizeof what, "(%s, cycling chunk sizes)", mode);
-    compare(&whole, &cycled, &prefix, &bytewise, input, what);
+    run(cfg, data, n, cuts, m, NULL, &cycled, label);
+    compare(&whole, &cycled, &prefix, &bytewise, label);
     outcome_free(&cycled);
 
     /* As the provider sent it: empty chunks included. */
     if (cuts_file != NULL) {
         size_t *recorded = NULL;
         size_t r = read_cuts(cuts_file, n, &recorded);
+        snprintf(label, sizeof label, "%s (%s, %zu chunks as recorded)", input, mode, r + 1);
         outcome as_sent;
-        run(cfg, data, n, recorded, r, NULL, &as_sent, "as recorded");
-        snprintf(what, sizeof what, "(%s, %zu chunks as recorded)", mode, r + 1);
-        compare(&whole, &as_sent, &prefix, &bytewise, input, what);
+        run(cfg, data, n, recorded, r, NULL, &as_sent, label);
+        compare(&whole, &as_sent, &prefix, &bytewise, label);
         outcome_free(&as_sent);
         free(recorded);
     }
@@ -347,16 +348,16 @@ static void check_input(const config *cfg, const char *input, const char *dir,
     /* Every split into two chunks (or 64 spread over a long input). */
     size_t step = n > sample_above ? n / 64 + 1 : 1;
     for (size_t k = 1; k < n; k += step) {
+        snprintf(label, sizeof label, "%s (%s, split at %zu)", input, mode, k);
         outcome split;
         bytes_list first = {NULL, 0, 0};
-        run(cfg, data, n, &k, 1, &first, &split, "split");
-        snprintf(what, sizeof what, "(%s, split at %zu)", mode, k);
-        compare(&whole, &split, &prefix, &bytewise, input, what);
+        run(cfg, data, n, &k, 1, &first, &split, label);
+        compare(&whole, &split, &prefix, &bytewise, label);
         /* Before an error, chunking changes nothing. (An error found at the
          * end of an escape is placed on the byte after it.) */
         int past_error = whole.finish_rc == -1 && k >= whole.error_byte;
         CHECK(past_error || bytes_equal(first.items[0], prefix.items[k - 1]),
-              "%s %s: first chunk's snapshot %s, byte by byte %s", input, what,
+              "%s: first chunk's snapshot %s, byte by byte %s", label,
               bytes_show(first.items[0]), bytes_show(prefix.items[k - 1]));
         list_free(&first);
         outcome_free(&split);
