@@ -19,8 +19,9 @@ use crate::report::{EXIT_FAILURE, excerpt};
 /// a bad option, an unreadable or invalid schema file, an unknown provider,
 /// a missing API key.
 pub(crate) const EXIT_USAGE: u8 = 2;
-/// Exit code of a provider error: an HTTP error status, an error event, a
-/// connection failure or timeout before the answer began.
+/// Exit code of a provider error: an HTTP error status, an error event; a
+/// connection failure, a timeout or an undecodable stream before the answer
+/// began.
 pub(crate) const EXIT_PROVIDER: u8 = 3;
 /// Exit code of an answer that holds no JSON value, is cut short though
 /// the provider reported it finished, or does not validate against the
@@ -63,8 +64,8 @@ Exit codes:
   1  the output could not be written
   2  usage error: bad options, an unreadable or invalid schema file, an unknown provider,
      a missing API key
-  3  provider error: an HTTP error status, an error in the stream, a connection failure or
-     timeout before the answer began
+  3  provider error: an HTTP error status, an error in the stream; a connection failure, a
+     timeout or a stream that cannot be decoded, before the answer began
   4  validation failure: the answer holds no JSON value, ended inside it though the provider
      reported it finished, or does not match the schema (after the retries); the answer (or
      its first and last 500 bytes) on standard error
@@ -238,7 +239,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
 fn exit_code(e: &Error) -> u8 {
     match e {
         Error::Config(_) => EXIT_USAGE,
-        Error::Provider(_) | Error::Transport(_) => EXIT_PROVIDER,
+        Error::Provider(_) | Error::Transport(_) | Error::Decode(_) => EXIT_PROVIDER,
         Error::Validation { .. } | Error::Json { .. } | Error::RetriesExhausted { .. } => {
             EXIT_INVALID
         }

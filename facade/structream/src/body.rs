@@ -63,7 +63,7 @@ impl<T: Structured> BodyDecoder<T> {
             .feed(chunk, &mut |event| driver.on_event(event))
         {
             Ok(()) => driver.end_of_chunk(),
-            Err(e) => driver.broken(Error::Transport(e.to_string())),
+            Err(e) => driver.broken(Error::Decode(e)),
         }
         self.drain()
     }
@@ -74,7 +74,7 @@ impl<T: Structured> BodyDecoder<T> {
         match self.decoder.finish(&mut |event| driver.on_event(event)) {
             Ok(()) => driver.end_of_response(),
             Err(e) if e.is_eof() => driver.end_of_response(),
-            Err(e) => driver.broken(Error::Transport(e.to_string())),
+            Err(e) => driver.broken(Error::Decode(e)),
         }
         if matches!(driver.next(), Next::Send | Next::Abort) {
             // A retry would need a new request: end with the error instead.

@@ -138,7 +138,7 @@ impl<T: Structured> Stream for CallStream<T> {
                         let fed = decoder.feed(&bytes, &mut |event| driver.on_event(event));
                         match fed {
                             Ok(()) => driver.end_of_chunk(),
-                            Err(e) => driver.broken(Error::Transport(e.to_string())),
+                            Err(e) => driver.broken(Error::Decode(e)),
                         }
                     }
                     // The connection failed while the body streamed.
@@ -152,7 +152,7 @@ impl<T: Structured> Stream for CallStream<T> {
                                 // judge what arrived as a complete response.
                                 driver.end_of_response();
                             }
-                            Err(e) => driver.broken(Error::Transport(e.to_string())),
+                            Err(e) => driver.broken(Error::Decode(e)),
                         }
                         if matches!(this.driver.next(), Next::Send) {
                             this.state = State::Idle;

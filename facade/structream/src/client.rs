@@ -390,6 +390,14 @@ impl Client {
     /// arrives, validated ([`Event::Item`]). In the tools modes the list is
     /// one tool call; in [`Mode::ParallelTools`] each item is its own call
     /// (and an enum `T` gets one tool per variant, picked by tool name).
+    ///
+    /// The list is asked for as `{"items": [...]}`, and the answer is
+    /// checked against that: a bare array of items is read as the list,
+    /// and one object that validates as an item as a list of one (each
+    /// reported with [`Event::Coerced`]); any other answer is an
+    /// [`Error::Validation`], asked again if retries allow. If the stream
+    /// breaks off, the items handed out stay handed out and the
+    /// [`Error::Incomplete`] says how many.
     pub fn create_iterable<T: Structured>(&self, request: impl Into<Request>) -> CallStream<T> {
         self.stream(request.into(), Want::Items)
     }

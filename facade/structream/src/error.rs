@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use structream_provider::{FinishReason, ProviderError, Usage};
+use structream_provider::{DecodeError, FinishReason, ProviderError, Usage};
 
 /// Why a call failed.
 #[derive(Debug, Clone)]
@@ -42,6 +42,11 @@ pub enum Error {
     /// failure after the answer began is an [`Error::Incomplete`] with this
     /// as its `cause`.)
     Transport(String),
+    /// The response is not a stream the provider's protocol can decode (a
+    /// malformed frame or envelope), with where in the body it starts. As
+    /// with [`Error::Transport`], after the answer began it is the `cause`
+    /// of an [`Error::Incomplete`].
+    Decode(DecodeError),
     /// The answer does not hold the JSON value: none at all, one cut short
     /// although the provider reported the answer finished, or malformed
     /// JSON.
@@ -97,6 +102,7 @@ impl Error {
             P::Provider(p) => Error::Provider(p),
             // The provider's message without its own "transport error:".
             P::Transport(message) => Error::Transport(message),
+            P::Decode(e) => Error::Decode(e),
             // A key, a mode or a request the provider cannot take is a
             // setup problem, not a failure of the call.
             e @ (P::MissingApiKey { .. } | P::UnsupportedMode { .. } | P::InvalidRequest(_)) => {
@@ -135,6 +141,7 @@ impl fmt::Display for Error {
             Error::ContentFilter => f.write_str("the provider's content filter stopped the output"),
             Error::Provider(e) => write!(f, "provider error: {e}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::Decode(e) => write!(f, "cannot decode the response: {e}"),
             Error::Json { error, .. } => error.fmt(f),
             Error::Validation { path, message, .. } if path.is_empty() => {
                 write!(f, "validation failed: {message}")
@@ -159,6 +166,7 @@ impl std::error::Error for Error {
         match self {
             Error::Incomplete { cause: Some(c), .. } => Some(&**c),
             Error::Provider(e) => Some(e),
+            Error::Decode(e) => Some(e),
             Error::Json { error, .. } => error.source(),
             _ => None,
         }

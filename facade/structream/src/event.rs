@@ -9,11 +9,14 @@ use crate::Partial;
 /// One step of a streamed call.
 ///
 /// `create_partial` yields [`Event::Partial`]s and ends with
-/// [`Event::Done`]; `create_iterable` yields [`Event::Item`]s. Either may
-/// yield [`Event::Retry`] when the model is asked again after an answer
-/// that did not validate: a partial consumer starts over (the next partial
-/// is of the new answer); an iterable consumer keeps the items it has, all
-/// validated, and the new answer continues the list after them.
+/// [`Event::Done`]; `create_iterable` yields [`Event::Item`]s (and
+/// [`Event::Coerced`] before them if the answer was a bare array or one
+/// item). Either may yield [`Event::Retry`] when the model is asked again
+/// after an answer that did not validate: a partial consumer starts over
+/// (the next partial is of the new answer); an iterable consumer keeps the
+/// items it has, all validated, and the new answer continues the list
+/// after them. A stream that breaks off after the answer began ends with
+/// [`Error::Incomplete`](crate::Error::Incomplete), what arrived kept.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Event<T: Partial> {

@@ -457,6 +457,32 @@ async fn a_connection_cut_before_the_answer_is_a_transport_error() {
     }
 }
 
+#[tokio::test]
+async fn a_frame_that_cannot_be_decoded_ends_the_call_as_a_cut_connection_does() {
+    let body = String::from_utf8(replay::openai_tool_calls(&[("User", JASON)], 4)).unwrap();
+    let frames: Vec<&str> = body.split_inclusive("\n\n").collect();
+    for (at, began) in [(0, false), (6, true)] {
+        let mut broken = frames.clone();
+        broken.insert(at, "data: {\"choices\": [oops\n\n");
+        let result = create_json(broken.concat().into_bytes()).await;
+        match (result, began) {
+            (Err(Error::Decode(_)), false) => {}
+            (
+                Err(Error::Incomplete {
+                    partial: Some(partial),
+                    cause: Some(cause),
+                    ..
+                }),
+                true,
+            ) => {
+                assert!(matches!(*cause, Error::Decode(_)), "{cause:?}");
+                assert!(partial.starts_with(r#"{"name":"Jason"#), "{partial}");
+            }
+            (other, _) => panic!("frame {at}: {other:?}"),
+        }
+    }
+}
+
 /// `body` without its finish reason: a stream that ends cleanly, the
 /// provider never saying the answer was finished.
 fn without_finish(body: &[u8]) -> Vec<u8> {
