@@ -359,8 +359,10 @@ pub unsafe extern "C" fn structream_document_item_index(
 /// The message of the last failed call, `"<message> at line L column C
 /// (byte B)"` for invalid input as the `structream` command-line tool prints
 /// it; after `structream_document_finish` returned 0, where the input ended;
-/// NULL when nothing failed. With a NULL document, a message saying so.
-/// `*len` as for `structream_document_snapshot`; valid until the next call
+/// NULL when nothing failed. The message of a wrong argument (a bad pattern,
+/// a late option) lasts until a feed or finish succeeds; that of invalid
+/// input stays. With a NULL document, a message saying so. `*len` as for
+/// `structream_document_snapshot`; valid until the next feed, finish, call
 /// that fails, or free.
 ///
 /// # Safety

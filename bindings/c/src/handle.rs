@@ -52,7 +52,8 @@ pub(crate) struct Handle {
     doc: Option<Document>,
     stage: Stage,
     /// Set by a failed call (or, with [`Stage::Finished`] `0`, where the
-    /// input ended); kept until the next failure.
+    /// input ended). A failure of usage (a wrong argument) is cleared by the
+    /// next feed or finish that succeeds; an input error stays.
     failure: Option<Failure>,
     snapshot: CText,
     items: Vec<Item>,
@@ -182,6 +183,8 @@ impl Handle {
         match result {
             Ok((changed, items)) => {
                 self.items = items;
+                // Only a wrong argument can have failed before: it is over.
+                self.failure = None;
                 i32::from(changed)
             }
             Err(e) => self.fail_stream(e),
@@ -205,6 +208,7 @@ impl Handle {
         let code = match result {
             Ok((outcome, items)) => {
                 self.items = items;
+                self.failure = None;
                 match outcome {
                     Some(Outcome::Complete) => 1,
                     Some(Outcome::Incomplete(e)) => {
@@ -375,6 +379,8 @@ mod tests {
             text(h.error()),
             Some("set_lenient: options must be set before the first feed")
         );
+        assert_eq!(h.feed(b""), 0);
+        assert_eq!(h.error(), None, "a feed that succeeds ends a usage error");
         assert_eq!(h.feed(b"b\", \"steps\": [{\"x\": \"y\"}, [[1]]"), FAILED);
         assert!(
             h.error()

@@ -85,7 +85,10 @@ static void usage_errors(void) {
     CHECK(structream_document_feed(doc, NULL, 0) == 0, "feed(data NULL, len 0) is empty");
     CHECK(structream_document_state(doc, NULL) == -1, "state(pointer NULL)");
     CHECK(structream_document_item_index(doc, 0, NULL) == -1, "item_index(index NULL)");
+    CHECK(error_is(doc, NULL), "a feed that succeeds ends a usage error");
+    CHECK(structream_document_add_items(doc, "x") == -1, "one more bad pattern");
     CHECK(feed(doc, "[1, 2]") == 1, "the document still works");
+    CHECK(error_is(doc, NULL), "and the error is over");
     CHECK(structream_document_finish(doc) == 1, "and completes");
     CHECK(snapshot_is(doc, "[1,2]"), "with its value");
     CHECK(structream_document_snapshot(doc, NULL) != NULL, "snapshot(len NULL)");
