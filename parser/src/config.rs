@@ -10,7 +10,10 @@
 #[non_exhaustive]
 pub enum LoneSurrogates {
     /// Reject with [`ErrorKind::LoneLeadingSurrogateInHexEscape`] or
-    /// [`ErrorKind::UnexpectedEndOfHexEscape`] (the default).
+    /// [`ErrorKind::UnexpectedEndOfHexEscape`] (the default); the error
+    /// names the surrogate ([`Error::lone_surrogate`]) and this option.
+    ///
+    /// [`Error::lone_surrogate`]: crate::Error::lone_surrogate
     ///
     /// [`ErrorKind::LoneLeadingSurrogateInHexEscape`]: crate::ErrorKind::LoneLeadingSurrogateInHexEscape
     /// [`ErrorKind::UnexpectedEndOfHexEscape`]: crate::ErrorKind::UnexpectedEndOfHexEscape

@@ -37,9 +37,10 @@ pub enum ErrorKind {
     /// An object key that is not a string.
     KeyMustBeAString,
     /// A `\u` high surrogate followed by an escape that is not a low surrogate,
-    /// or a lone low surrogate.
+    /// or a lone low surrogate. [`Error::lone_surrogate`] names it.
     LoneLeadingSurrogateInHexEscape,
     /// A `\u` high surrogate not followed by another `\u` escape.
+    /// [`Error::lone_surrogate`] names it.
     UnexpectedEndOfHexEscape,
     /// A `,` directly before `]` or `}`.
     TrailingComma,

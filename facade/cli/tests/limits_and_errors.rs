@@ -121,7 +121,7 @@ fn a_chunk_with_an_error_prints_the_value_before_it_whatever_the_chunking() {
     let expected = lines(&finest).last().unwrap().clone();
     assert_eq!(expected, r#"{"a":[1,2],"b":"xy"}"#);
     let whole = structream(&["partial"], input);
-    assert_eq!(lines(&whole), [expected.clone()]);
+    assert_eq!(lines(&whole), std::slice::from_ref(&expected));
     // In a tool call's arguments too (`sse --partial`).
     let body = "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\": [1, 2], \\\"b\\\": \\\"xy\\\", \\\"c\\\": nope}\"}}]}}]}\n\n\
         data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\ndata: [DONE]\n\n";

@@ -102,7 +102,7 @@ pub trait FrameHandler: Send + fmt::Debug {
     fn frame(&mut self, frame: &SseEvent<'_>, sink: &mut Sink<'_>) -> Result<(), DecodeError>;
 
     /// The body ended after `position` bytes: emit what is pending, and
-    /// report [`DecodeErrorKind::Incomplete`](crate::error::DecodeErrorKind::Incomplete)
+    /// report [`DecodeErrorKind::Incomplete`]
     /// when the protocol's end was not seen.
     fn end(&mut self, position: u64, sink: &mut Sink<'_>) -> Result<(), DecodeError>;
 }

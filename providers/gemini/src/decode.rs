@@ -16,6 +16,10 @@
 //! assembled in place and the arguments reported as one JSON text when the
 //! call ends.
 //!
+//! Skipped on purpose: `executableCode` / `codeExecutionResult` parts (code
+//! the server runs itself: not a call for the caller) and grounding
+//! metadata.
+//!
 //! Usage: `output_tokens` is `candidatesTokenCount` plus
 //! `thoughtsTokenCount` (all generated tokens), `reasoning_tokens` the
 //! latter.
