@@ -17,7 +17,7 @@
 //! | `c` | | the input held one whole value (from `finish`) |
 //! | `x` | kind, byte, line, column, message | the input ended early (from `finish`) |
 //!
-//! The reader is `lib/records.js`; the two change together.
+//! The reader is `lib/tree.js`; the two change together.
 
 use std::fmt::Write;
 
