@@ -36,6 +36,8 @@
 mod ffi;
 mod guard;
 mod handle;
+#[cfg(test)]
+mod overhead;
 mod text;
 
 pub use ffi::*;
