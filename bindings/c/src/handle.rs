@@ -157,16 +157,6 @@ impl Handle {
         })
     }
 
-    /// The document, made from the options at the first call that needs it.
-    fn document(&mut self) -> &mut Document {
-        if self.stage == Stage::Configuring {
-            self.stage = Stage::Feeding;
-        }
-        let options = &self.options;
-        self.doc
-            .get_or_insert_with(|| Document::with_options(options.clone()))
-    }
-
     /// Feeds a chunk: 1 when the visible value changed, 0 when not, -1 on
     /// invalid input or after a failure or `finish`.
     pub(crate) fn feed(&mut self, chunk: &[u8]) -> i32 {
@@ -176,16 +166,12 @@ impl Handle {
             Stage::Configuring | Stage::Feeding => {}
         }
         self.items.clear();
-        let result = self
-            .document()
-            .feed(chunk)
-            .map(|changes| (changes.changed(), collect_items(changes.items())));
-        match result {
-            Ok((changed, items)) => {
-                self.items = items;
+        match document(&mut self.stage, &mut self.doc, &self.options).feed(chunk) {
+            Ok(changes) => {
+                push_items(&mut self.items, changes.items());
                 // Only a wrong argument can have failed before: it is over.
                 self.failure = None;
-                i32::from(changed)
+                i32::from(changes.changed())
             }
             Err(e) => self.fail_stream(e),
         }
@@ -201,15 +187,11 @@ impl Handle {
             Stage::Configuring | Stage::Feeding => {}
         }
         self.items.clear();
-        let result = self
-            .document()
-            .finish()
-            .map(|changes| (changes.outcome(), collect_items(changes.items())));
-        let code = match result {
-            Ok((outcome, items)) => {
-                self.items = items;
+        let code = match document(&mut self.stage, &mut self.doc, &self.options).finish() {
+            Ok(changes) => {
+                push_items(&mut self.items, changes.items());
                 self.failure = None;
-                match outcome {
+                match changes.outcome() {
                     Some(Outcome::Complete) => 1,
                     Some(Outcome::Incomplete(e)) => {
                         // Not a failure, but where the input ended says why.
@@ -270,19 +252,29 @@ impl Handle {
     }
 }
 
-/// The closed items among a call's item events.
-fn collect_items(events: &[ItemEvent]) -> Vec<Item> {
-    events
-        .iter()
-        .filter_map(|event| match event {
-            ItemEvent::Done { path, index, json } => Some(Item {
-                json: CText::from(json.as_str()),
-                path: CText::from(path.as_str()),
-                index: *index,
-            }),
-            ItemEvent::Started { .. } => None,
-        })
-        .collect()
+/// The document, made from `options` at the first call that needs it (which
+/// ends the time for options).
+fn document<'d>(
+    stage: &mut Stage,
+    doc: &'d mut Option<Document>,
+    options: &Options,
+) -> &'d mut Document {
+    if *stage == Stage::Configuring {
+        *stage = Stage::Feeding;
+    }
+    doc.get_or_insert_with(|| Document::with_options(options.clone()))
+}
+
+/// Appends the closed items among a call's item events to `items`.
+fn push_items(items: &mut Vec<Item>, events: &[ItemEvent]) {
+    items.extend(events.iter().filter_map(|event| match event {
+        ItemEvent::Done { path, index, json } => Some(Item {
+            json: CText::from(json.as_str()),
+            path: CText::from(path.as_str()),
+            index: *index,
+        }),
+        ItemEvent::Started { .. } => None,
+    }));
 }
 
 /// `<message> at line L column C (byte B)`, as the `structream` CLI prints
