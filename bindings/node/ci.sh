@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI of the Node.js package, on a fresh machine with Node.js >= 20, npm and
 # the Rust toolchain: install the locked dev dependencies, build the addon
-# (release), run the crate's unit tests, the type check and `node --test`,
+# (release), check and test the crate's Rust code, type-check index.d.ts,
+# run `node --test`,
 # then pack the package and use the tarball from an empty directory.
 # Any failure fails the script.
 #
@@ -24,7 +25,9 @@ npm ci --no-audit --no-fund
 echo "== build (release)"
 npm run build
 
-echo "== cargo test (the addon's Rust unit tests)"
+echo "== cargo fmt, clippy, test (the addon's Rust code)"
+cargo fmt --check
+cargo clippy --quiet --all-targets -- -D warnings
 cargo test --quiet
 
 echo "== type check of index.d.ts"

@@ -1,8 +1,8 @@
 //! The document class JavaScript drives: feed, finish, and the questions
 //! asked of the value (its JSON, a node's state).
 
-use napi::bindgen_prelude::BufferSlice;
 use napi::Result;
+use napi::bindgen_prelude::BufferSlice;
 use napi_derive::napi;
 use structream_parser::Error;
 use structream_parser::document::{Document, NodeState, Outcome};
