@@ -42,7 +42,8 @@ const char *structream_version(void);
 
 // A new document with the default options: strict JSON, strings shown as
 // they grow, nesting limited to 128 levels, no item paths. Free it with
-// `structream_document_free`. NULL only if the allocation failed.
+// `structream_document_free`. (Running out of memory aborts the process,
+// here as anywhere in Rust, rather than returning NULL.)
 structream_document *structream_document_new(void);
 
 // Frees a document and every string it handed out. NULL is fine.

@@ -53,7 +53,8 @@ pub extern "C" fn structream_version() -> *const c_char {
 
 /// A new document with the default options: strict JSON, strings shown as
 /// they grow, nesting limited to 128 levels, no item paths. Free it with
-/// `structream_document_free`. NULL only if the allocation failed.
+/// `structream_document_free`. (Running out of memory aborts the process,
+/// here as anywhere in Rust, rather than returning NULL.)
 #[unsafe(no_mangle)]
 pub extern "C" fn structream_document_new() -> *mut structream_document {
     guard::reading(ptr::null_mut(), || {
