@@ -129,7 +129,9 @@ export declare class PartialJSON {
 
   /**
    * The items of the `items` arrays that closed during the last `feed` (or
-   * `finish`), in order, each built once from its JSON when first read.
+   * `finish`), in order. An item shown in {@link PartialJSON.value} is the
+   * very object there (complete, so never modified again); one not shown
+   * (inside a value held back) is built once from its JSON.
    */
   readonly items: JSONValue[];
 

@@ -99,9 +99,23 @@ class PartialJSON {
 
   get items() {
     if (this.#itemValues === null) {
-      this.#itemValues = this.#items === null ? [] : this.#items.map((i) => JSON.parse(i.json));
+      this.#itemValues = this.#items === null ? [] : this.#items.map((i) => this.#itemValue(i));
     }
     return this.#itemValues;
+  }
+
+  /**
+   * A closed item: the object already in the live value when it is there
+   * and holds exactly the item's JSON (not so for an item under a value
+   * not shown yet, or replaced by a repeated key), else one built from it.
+   */
+  #itemValue(item) {
+    const found = lookup(this.#tree.root, `${item.path}/${item.index}`);
+    const node = found.value;
+    if (found.found && node !== null && typeof node === 'object' && JSON.stringify(node) === item.json) {
+      return node;
+    }
+    return JSON.parse(item.json);
   }
 
   get itemEvents() {

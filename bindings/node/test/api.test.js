@@ -25,6 +25,7 @@ test('the example of the README', () => {
     { path: '/users', index: 0, value: { name: 'Jane', age: 30 } },
     { path: '/users', index: 1, value: { name: 'Bo' } },
   ]);
+  assert.equal(p.items[0], p.value.users[0], 'an item is the object in the value');
   assert.equal(p.state('/users/0'), 'complete');
   assert.equal(p.state('/users/2'), undefined);
   assert.equal(p.json(), '{"users":[{"name":"Jane","age":30},{"name":"Bo"}]}');
@@ -187,4 +188,20 @@ test('a live value changed by its user is rebuilt from the document', () => {
   p.value.a.b = 'gone';
   assert.equal(p.finish(), true);
   assert.deepStrictEqual(p.value.a.b, 'gone', 'no change after the end: nothing to rebuild');
+});
+
+test('items not in the value, or replaced by a repeated key, are built from their JSON', () => {
+  const held = new PartialJSON({ items: ['/u'], partialMode: 'off' });
+  held.feed('{"u": [{"a": 1}, {"b": [2]}');
+  assert.equal(held.value, undefined);
+  assert.deepStrictEqual(held.items, [{ a: 1 }, { b: [2] }]);
+  const repeated = new PartialJSON({ items: ['/u'] });
+  repeated.feed('{"u": [{"a": 1}], "u": [{"a": 2}]}');
+  assert.deepStrictEqual(repeated.items, [{ a: 1 }, { a: 2 }]);
+  assert.deepStrictEqual(repeated.value, { u: [{ a: 2 }] });
+  assert.equal(repeated.items[1], repeated.value.u[0]);
+  const numbers = new PartialJSON({ items: [''] });
+  numbers.feed('[{"x": 1.50}, {"y": -0}, {"z": 1e2}]');
+  assert.deepStrictEqual(numbers.items, [{ x: 1.5 }, { y: -0 }, { z: 100 }]);
+  assert.ok(Object.is(numbers.items[1].y, -0));
 });
