@@ -1,7 +1,9 @@
 //! `PartialJSON`: one object per stream, fed chunks, read at any time.
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
+use pyo3::PyTraverseError;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyList, PyString};
 use structream_parser::document::{Document, ItemEvent, NodeState, Options, Outcome, Pattern, StringMode};
 
@@ -240,6 +242,27 @@ impl PartialJson {
     #[getter]
     fn partial_mode(&self) -> &'static str {
         self.mode.as_str()
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        self.tree.traverse(&visit)?;
+        for (_, _, value) in &self.closed {
+            visit.call(value)?;
+        }
+        for (_, _, value) in self.deltas.iter().flatten() {
+            visit.call(value)?;
+        }
+        Ok(())
+    }
+
+    fn __clear__(&mut self) {
+        // Breaks cycles through the value (a parser stored inside its own
+        // value); the parser shows nothing afterwards.
+        self.tree = Tree::default();
+        self.closed.clear();
+        if let Some(d) = &mut self.deltas {
+            d.clear();
+        }
     }
 
     fn __repr__(&self) -> String {

@@ -17,8 +17,10 @@
 //! closes: reading after every chunk costs the string's length, not the
 //! document's.
 
+use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::PyTraverseError;
 use structream_parser::document::{Delta, DeltaOp};
 
 use crate::convert;
@@ -61,6 +63,26 @@ pub(crate) struct Tree {
 }
 
 impl Tree {
+    /// Calls `visit` on every Python object the tree holds (for the garbage
+    /// collector).
+    pub(crate) fn traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.root)?;
+        for frame in &self.frames {
+            visit.call(&frame.obj)?;
+        }
+        if let Some(open) = &self.open {
+            match &open.slot {
+                Slot::Root => {}
+                Slot::Member(dict, key) => {
+                    visit.call(dict)?;
+                    visit.call(key)?;
+                }
+                Slot::Item(list, _) => visit.call(list)?,
+            }
+        }
+        Ok(())
+    }
+
     /// The root value, with the open string's text written in.
     pub(crate) fn value(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         self.sync(py)?;

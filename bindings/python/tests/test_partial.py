@@ -318,3 +318,21 @@ def test_limits_are_errors_not_crashes():
 
 def test_repr():
     assert repr(PartialJSON()) == 'PartialJSON(partial_mode="trailing-strings", offset=0, complete=False)'
+
+
+def test_cycles_through_the_value_are_collected():
+    import gc
+    import weakref
+
+    class Holder:
+        pass
+
+    p = PartialJSON()
+    p.feed(b'{"a": [1, ')
+    holder = Holder()
+    holder.parser = p
+    p.value["a"].append(holder)  # a cycle: parser -> value -> holder -> parser
+    alive = weakref.ref(holder)
+    del p, holder
+    gc.collect()
+    assert alive() is None
