@@ -31,7 +31,17 @@ classes, field values and validation), with two deliberate differences:
   builds it with ``model_construct``.
 
 Completed parts (validated models, raw dicts) are shared between successive
-models instead of being rebuilt; treat them as read-only.
+models instead of being rebuilt, and a chunk that changes nothing Instructor
+would show (part of a key, of a number, whitespace) yields the previous model
+object again rather than an equal copy: treat the models as read-only. A
+model handed out earlier keeps showing what it showed.
+
+``Iterable[...]`` streams yield the same tasks as Instructor's for the shapes
+models answer with (``{"tasks": [...]}``, a bare array, a single object,
+with or without prose and markdown fences around it); see
+``structream._instructor.tasks`` for where its brace counter and this differ.
+Invalid JSON raises ``structream.JSONError`` (a ``ValueError``, as jiter's
+error is) with its byte, line and column.
 
 ``uninstall()`` puts Instructor's own methods back, exactly as they were.
 Only the Instructor versions in ``SUPPORTED_VERSIONS`` are patched; on any
