@@ -8,6 +8,7 @@
 # Usage: bindings/python/ci.sh   (from anywhere)
 #   VENV=...     the test venv (default bindings/python/.venv)
 #   PYTHON=...   the interpreter that makes it (default python3)
+#   STRUCTREAM_CLI=...  a built `structream` binary (default: build it)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -55,8 +56,12 @@ assert p.value == {"a": [1, "x"]}, p.value
 print("wheel installed and imported without a compiler")'
 
 step "the command line the error tests compare with"
-cargo build -q --manifest-path "$REPO/Cargo.toml" -p structream-cli --target-dir "$REPO/target"
-export STRUCTREAM_CLI="$REPO/target/debug/structream"
+# Built in the workspace's target dir, so a CI that ran the workspace's tests
+# first finds it built; STRUCTREAM_CLI=path skips the build.
+if [ -z "${STRUCTREAM_CLI:-}" ]; then
+    cargo build -q --manifest-path "$REPO/Cargo.toml" -p structream-cli --target-dir "$REPO/target"
+    export STRUCTREAM_CLI="$REPO/target/debug/structream"
+fi
 
 step "pytest"
 set +e
