@@ -16,7 +16,11 @@ It takes what ``create(..., stream=True)`` returns (``Stream`` or
 ``AsyncStream``: iterate the result with ``async for``), or the stream of
 ``chat.completions.stream()`` (only its ``chunk`` events are read; that
 stream still does its own per-chunk parsing, so ``create(stream=True)`` is
-the O(n) path). The SDK itself is not imported.
+the O(n) path). Responses API streams (``responses.create(...,
+stream=True)``) work too: each ``function_call`` output item is a tool call
+(``choice`` 0, ``tool_call`` the item's output index, ``id`` its
+``call_id``), and with ``content=True`` each output text is parsed as JSON.
+The SDK itself is not imported.
 """
 
 from dataclasses import dataclass
@@ -81,7 +85,10 @@ class _State:
     def handle(self, event: Any) -> List[ChatPartial]:
         chunk = event
         if field(event, "choices") is None:
-            if field(event, "type") != "chunk":
+            kind = field(event, "type") or ""
+            if kind.startswith("response."):
+                return self._response_event(kind, event)
+            if kind != "chunk":
                 return []
             chunk = field(event, "chunk")
         updates: List[ChatPartial] = []
@@ -126,6 +133,41 @@ class _State:
                 channel.meta["name"] = name
             if channel.feed(field(function, "arguments") or ""):
                 updates.append(_update(channel, False))
+
+    def _response_event(self, kind: str, event: Any) -> List[ChatPartial]:
+        """A Responses API event: function-call arguments by output item,
+        output texts with `content`."""
+        index = field(event, "output_index")
+        if kind == "response.output_item.added":
+            item = field(event, "item")
+            if field(item, "type") != "function_call" or not self.tools:
+                return []
+            channel = self.channels.get(
+                ("response", index), f"output item {index} function call", False, {"choice": 0, "tool_call": index}
+            )
+            channel.meta["id"] = field(item, "call_id")
+            channel.meta["name"] = field(item, "name")
+            return [_update(channel, False)] if channel.feed(field(item, "arguments") or "") else []
+        if kind == "response.output_text.delta" and self.content:
+            channel = self.channels.get(
+                ("response text", index), f"output item {index} text", self.lenient, {"choice": 0, "tool_call": None}
+            )
+            return [_update(channel, False)] if channel.feed(field(event, "delta") or "") else []
+        channel = self.channels.by_key.get(("response", index))
+        if channel is None or channel.done:
+            channel = self.channels.by_key.get(("response text", index))
+            if kind == "response.output_item.done" and channel is not None and not channel.done:
+                return [_end(channel)]
+            return []
+        if kind == "response.function_call_arguments.delta":
+            return [_update(channel, False)] if channel.feed(field(event, "delta") or "") else []
+        if kind in ("response.function_call_arguments.done", "response.output_item.done"):
+            # Some servers send the arguments whole, only at the end.
+            whole = field(event, "arguments") if kind.endswith("arguments.done") else field(field(event, "item"), "arguments")
+            if not channel.fed and whole:
+                channel.feed(whole)
+            return [_end(channel)]
+        return []
 
     def finish(self) -> List[ChatPartial]:
         return [_end(channel) for channel in self.channels.open()]
