@@ -18,6 +18,7 @@ use structream_parser::lenient::Root;
 use structream_provider::{FinishReason, Message, StreamEvent, StructuredRequest, Usage};
 
 use crate::error::JsonError;
+use crate::list::{is_wrapper, list_continues, list_rest};
 use crate::partial::{PartialValue, Policies, split_pointer};
 use crate::schema::{ITEMS_FIELD, validate};
 use crate::{Coercion, Error, Event, Structured};
@@ -600,15 +601,20 @@ impl<T: Structured> Driver<T> {
             message,
             output: json.to_owned(),
         };
+        // The usual answers, read without building the list: a bare array
+        // (its items were handed out as they closed), or the wrapper alone.
+        if json.starts_with('[') {
+            if !self.coerced {
+                self.coerced = true;
+                self.out.push_back(Ok(Event::Coerced(Coercion::BareList)));
+            }
+            return Ok(());
+        }
+        if is_wrapper(json) {
+            return Ok(());
+        }
         let value: Value = serde_json::from_str(json).map_err(|e| unreadable(json, &e))?;
         match &value {
-            Value::Array(_) => {
-                if !self.coerced {
-                    self.coerced = true;
-                    self.out.push_back(Ok(Event::Coerced(Coercion::BareList)));
-                }
-                Ok(())
-            }
             Value::Object(map) if map.contains_key(ITEMS_FIELD) => {
                 // The items were checked one by one; the rest of the wrapper
                 // is checked here.
@@ -901,40 +907,6 @@ fn finish_channel(channel: &mut Channel) -> Result<String, Error> {
         error,
         output: channel.raw.clone(),
     })
-}
-
-/// Whether the text after a value goes on as a list of objects does: a
-/// `,` and then a `{`.
-fn list_continues(rest: &str) -> bool {
-    rest.trim_start()
-        .strip_prefix(',')
-        .is_some_and(|r| r.trim_start().starts_with('{'))
-}
-
-/// The items of a list after its first, as compact JSON, from the text
-/// after the first (`, {…}, {…} ]`); what is wrong if it is not that.
-fn list_rest(rest: &str) -> Result<Vec<String>, String> {
-    let mut items = Vec::new();
-    let mut text = rest;
-    loop {
-        text = text.trim_start();
-        if text.starts_with(']') {
-            return Ok(items);
-        }
-        let Some(after) = text.strip_prefix(',') else {
-            return Err(format!(
-                "expected `,` or `]` after item {}",
-                items.len() + 1
-            ));
-        };
-        let mut values = serde_json::Deserializer::from_str(after).into_iter::<Value>();
-        match values.next() {
-            Some(Ok(value)) => items.push(value.to_string()),
-            Some(Err(e)) => return Err(format!("item {}: {e}", items.len() + 2)),
-            None => return Err(format!("the text ends after item {}", items.len() + 1)),
-        }
-        text = &after[values.byte_offset()..];
-    }
 }
 
 /// The error of a response with neither a tool call nor text.

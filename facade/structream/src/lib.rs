@@ -40,6 +40,7 @@ mod driver;
 mod dynamic;
 mod error;
 mod event;
+mod list;
 pub mod partial;
 #[cfg(feature = "replay")]
 pub mod replay;
