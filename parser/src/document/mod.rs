@@ -282,7 +282,26 @@ impl Document {
         Ok(self.changes())
     }
 
-    fn changes(&mut self) -> Changes<'_> {
+    /// What the last [`Document::feed`] or [`Document::finish`] changed,
+    /// whether it succeeded or failed.
+    ///
+    /// A feed that fails still applies the valid part of its chunk before
+    /// the error: this is how a caller gets that part's deltas and closed
+    /// items, which the `Err` could not carry. [`Changes::changed`] tells
+    /// whether the snapshot changed since changes were last handed out.
+    ///
+    /// ```
+    /// use structream_parser::document::{Document, Options};
+    ///
+    /// let mut doc = Document::with_options(Options::default().items("".parse()?));
+    /// assert!(doc.feed(b"[1, 2, tru ]").is_err());
+    /// let changes = doc.changes();
+    /// assert!(changes.changed());
+    /// let items: Vec<_> = changes.items().iter().filter_map(|i| i.json()).collect();
+    /// assert_eq!(items, ["1", "2"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn changes(&mut self) -> Changes<'_> {
         let changed = self.core.generation != self.seen_generation;
         self.seen_generation = self.core.generation;
         Changes { doc: self, changed }
