@@ -298,6 +298,53 @@ async fn a_connection_cut_anywhere_keeps_what_arrived_of_the_value() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_connection_cut_keeps_what_arrived_for_every_protocol() {
+    let cases = [
+        (
+            "anthropic",
+            replay::anthropic_tool_use("User", JASON, 4, "tool_use"),
+            Mode::Tools,
+        ),
+        (
+            "openai-responses",
+            replay::openai_responses_function_call("User", JASON, 4),
+            Mode::Tools,
+        ),
+        ("gemini", replay::gemini_text(JASON, 4), Mode::JsonSchema),
+        (
+            "openai",
+            replay::openai_content(JASON, 4, "stop"),
+            Mode::Json,
+        ),
+    ];
+    for (provider, body, mode) in cases {
+        // Halfway: inside the value (a frame cut in two is not decoded).
+        let at = body.len() / 2;
+        let server = Server::start(vec![Plan::stream(body, vec![]).cut_after(at)]).await;
+        let result = connect(provider, &server)
+            .await
+            .create::<User>(Request::user("x").mode(mode))
+            .await;
+        match result {
+            Err(Error::Incomplete {
+                partial: Some(partial),
+                cause: Some(cause),
+                ..
+            }) => {
+                assert!(is_transport(&cause), "{provider}: {cause:?}");
+                let partial: serde_json::Value = serde_json::from_str(&partial).unwrap();
+                let name = partial["name"].as_str().unwrap_or_default();
+                assert!(
+                    "Jason \"J\" Smith".starts_with(name),
+                    "{provider}: {partial}"
+                );
+            }
+            other => panic!("{provider}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_connection_cut_ends_the_partials_with_the_last_one_as_the_error() {
     let body = replay::openai_tool_calls(&[("User", JASON)], 2);
     let at = body.len() / 2;
