@@ -70,7 +70,7 @@ Exit codes:
      reported it finished, or does not match the schema (after the retries); the answer (or
      its first and last 500 bytes) on standard error
   5  incomplete output: the answer stopped early (token limit, stream or connection cut off);
-     the partial value on standard error, after the items already printed
+     the items printed so far stand, and the partial value is on standard error
   6  the model refused, or a content filter stopped the answer")]
 pub(crate) struct Args {
     /// PROVIDER/MODEL: openai, openai-responses, anthropic, gemini, ollama, groq, openrouter,
