@@ -125,3 +125,28 @@ fn a_small_document_holds_little() {
     let small = held(Options::default(), b"[1, 2, 3]");
     assert!(small >= 7 && small < 1024, "{small}");
 }
+
+#[test]
+fn many_deltas_and_items_of_one_feed_are_counted() {
+    // 50,000 items in one feed: one delta and two item events each, each
+    // at least four words in the document's lists besides its text.
+    let items = 50_000;
+    let input = format!("[{}1]", "1,".repeat(items - 1));
+    let word = std::mem::size_of::<usize>();
+    let text = input.len();
+    let deltas = held(Options::default().deltas(true), input.as_bytes());
+    // The text, each delta's path (at least two bytes) and value, and
+    // its entry (an operation and two ranges).
+    let at_least = text + items * (2 + 1) + items * 4 * word;
+    assert!(deltas >= at_least, "{deltas} < {at_least}");
+    assert!(deltas <= 3 * at_least, "{deltas} > 3 * {at_least}");
+    let reported = held(
+        Options::default().items("".parse().unwrap()),
+        input.as_bytes(),
+    );
+    // The text, and two events an item (each with a path, an index, and
+    // the closed one with its text).
+    let at_least = text + 2 * items * 4 * word + items;
+    assert!(reported >= at_least, "{reported} < {at_least}");
+    assert!(reported <= 3 * at_least, "{reported} > 3 * {at_least}");
+}
