@@ -73,8 +73,6 @@ class PartialJSON {
     this.#itemValues = null;
     if (tree.changed) this.#version++;
     if (tree.error !== null) {
-      tree.rebuild(tree.resync);
-      this.#version++;
       this.#error = jsonError(tree.error);
       throw this.#error;
     }

@@ -18,7 +18,6 @@ const TAG_REPLACE_SAME = 82; // R
 const TAG_APPEND_SAME = 83; // S
 const TAG_ITEM = 105; // i
 const TAG_ERROR = 101; // e
-const TAG_RESYNC = 106; // j
 const TAG_COMPLETE = 99; // c
 const TAG_INCOMPLETE = 120; // x
 const COMMA = 44;
@@ -81,7 +80,6 @@ class Tree {
     this.changed = false;
     this.items = null;
     this.error = null;
-    this.resync = null;
     this.end = null;
   }
 
@@ -128,7 +126,7 @@ class Tree {
   }
 
   /**
-   * Applies `records`; afterwards `changed`, `items`, `error`, `resync` and
+   * Applies `records`; afterwards `changed`, `items`, `error` and
    * `end` say what they held.
    */
   apply(records) {
@@ -137,7 +135,6 @@ class Tree {
     this.changed = false;
     this.items = null;
     this.error = null;
-    this.resync = null;
     this.end = null;
     const n = records.length;
     while (at < n) {
@@ -172,9 +169,6 @@ class Tree {
         }
         case TAG_ERROR:
           this.error = errorFields();
-          break;
-        case TAG_RESYNC:
-          this.resync = field();
           break;
         case TAG_COMPLETE:
           this.end = { complete: true };

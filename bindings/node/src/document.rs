@@ -131,13 +131,12 @@ impl NativeDocument {
         out
     }
 
-    /// Records an error and the value to resynchronise from: the events
-    /// before the error in the failed chunk may have changed the value, and
-    /// a failed feed reports no deltas.
+    /// Records what the valid part of the failed chunk changed (its deltas
+    /// and closed items, which the document keeps for the failed call),
+    /// then the error.
     fn fail(&mut self, error: Error, out: &mut String) {
+        self.records.changes(&self.doc.changes(), out);
         self.records.error('e', &error, out);
-        let json = self.json();
-        self.records.resync(json, out);
         self.phase = Phase::Failed(error);
     }
 }

@@ -13,7 +13,6 @@
 //! | `A` / `R` / `S` | value | the same, at the path of the record before |
 //! | `i` | path, index, json | item `index` of the array at `path` closed |
 //! | `e` | kind, byte, line, column, message | the input is invalid |
-//! | `j` | json | the visible value after an error, to resynchronise from |
 //! | `c` | | the input held one whole value (from `finish`) |
 //! | `x` | kind, byte, line, column, message | the input ended early (from `finish`) |
 //!
@@ -62,11 +61,6 @@ pub(crate) struct Records {
 }
 
 impl Records {
-    /// Forgets the last path (after JavaScript rebuilt its value).
-    pub(crate) fn reset(&mut self) {
-        self.last_path = None;
-    }
-
     /// The records of a feed's or finish's deltas and closed items.
     pub(crate) fn changes(&mut self, changes: &Changes<'_>, out: &mut String) {
         for delta in changes.deltas() {
@@ -105,16 +99,6 @@ impl Records {
         number_field(out, error.column());
         // Worded as the command line words it.
         field(out, &format!("{error} (byte {})", error.offset()));
-    }
-
-    /// The visible value's JSON after an error (`j`); the next change
-    /// sends its path again.
-    pub(crate) fn resync(&mut self, json: Option<String>, out: &mut String) {
-        self.reset();
-        if let Some(json) = json {
-            out.push('j');
-            field(out, &json);
-        }
     }
 }
 
