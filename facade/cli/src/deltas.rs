@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use structream_parser::document::Options;
 
-use crate::stream::{self, AfterError, Common};
+use crate::stream::{self, Common};
 
 /// Arguments of `structream deltas`.
 #[derive(Debug, clap::Args)]
@@ -26,7 +26,6 @@ pub(crate) fn run(args: Args) -> ExitCode {
     stream::run(
         &args.common,
         Options::default().deltas(true),
-        AfterError::Nothing,
         |changes, out| {
             for delta in changes.deltas() {
                 writeln!(out, "{delta}")?;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use structream_parser::document::{Changes, ItemEvent, Options, Pattern};
 
-use crate::stream::{self, AfterError, Common};
+use crate::stream::{self, Common};
 
 /// Arguments of `structream items`.
 #[derive(Debug, clap::Args)]
@@ -36,17 +36,12 @@ pub(crate) fn run(args: Args) -> ExitCode {
         .paths
         .into_iter()
         .fold(Options::default(), Options::items);
-    stream::run(
-        &args.common,
-        options,
-        AfterError::Nothing,
-        |changes, out| {
-            item_lines(changes, &mut |item| {
-                writeln!(out, "{item}")?;
-                out.flush()
-            })
-        },
-    )
+    stream::run(&args.common, options, |changes, out| {
+        item_lines(changes, &mut |item| {
+            writeln!(out, "{item}")?;
+            out.flush()
+        })
+    })
 }
 
 /// Hands `line` each item that closed in this feed, in order: the rule

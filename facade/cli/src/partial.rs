@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use structream_parser::document::{Changes, Options, StringMode};
 
-use crate::stream::{self, AfterError, Common};
+use crate::stream::{self, Common};
 
 /// When strings show.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -44,7 +44,6 @@ pub(crate) fn run(args: Args) -> ExitCode {
     stream::run(
         &args.common,
         Options::default().strings(strings),
-        AfterError::Snapshot,
         |changes, out| snapshot_lines(changes, &mut |value| writeln!(out, "{value}")),
     )
 }

@@ -55,28 +55,10 @@ impl From<LenientRoot> for Root {
     }
 }
 
-/// The document's snapshot as one line, if it has one.
-fn print_snapshot(doc: &Document, out: &mut impl Write) -> io::Result<()> {
-    if let Some(snapshot) = doc.snapshot() {
-        writeln!(out, "{snapshot}")?;
-    }
-    out.flush()
-}
-
 /// Why the stream stopped early.
 enum Stop {
     Json(structream_parser::Error),
     Io(io::Error),
-}
-
-/// What is printed of the valid part of a chunk that holds an error: the
-/// document keeps it, but the failed feed hands out no changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum AfterError {
-    /// The snapshot, when that part changed it (`partial`).
-    Snapshot,
-    /// Nothing.
-    Nothing,
 }
 
 /// Streams the input through a document built with `options`, handing each
@@ -86,7 +68,6 @@ pub(crate) enum AfterError {
 pub(crate) fn run(
     common: &Common,
     options: Options,
-    after_error: AfterError,
     mut print: impl FnMut(&Changes<'_>, &mut dyn Write) -> io::Result<()>,
 ) -> ExitCode {
     let source = Source::from_arg(common.file.as_ref());
@@ -97,23 +78,15 @@ pub(crate) fn run(
     let mut doc = Document::with_options(options);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    // The document's generation when its changes were last printed.
-    let mut printed = doc.generation();
+    // A chunk that holds an error prints what its valid part changed
+    // first, so the output does not depend on where the input was cut.
     let fed = input::for_each_chunk(&source, common.chunk_sizes.as_ref(), |chunk| {
-        let changes = match doc.feed(chunk) {
-            Ok(changes) => changes,
-            Err(e) => {
-                if after_error == AfterError::Snapshot && doc.generation() != printed {
-                    print_snapshot(&doc, &mut out).map_err(Stop::Io)?;
-                }
-                return Err(Stop::Json(e));
-            }
+        let (printed, error) = match doc.feed(chunk) {
+            Ok(changes) => (print(&changes, &mut out), None),
+            Err(e) => (print(&doc.changes(), &mut out), Some(e)),
         };
-        print(&changes, &mut out)
-            .and_then(|()| out.flush())
-            .map_err(Stop::Io)?;
-        printed = doc.generation();
-        Ok(())
+        printed.and_then(|()| out.flush()).map_err(Stop::Io)?;
+        error.map_or(Ok(()), |e| Err(Stop::Json(e)))
     });
     let result = match fed {
         Ok(()) => match doc.finish() {
@@ -125,7 +98,10 @@ pub(crate) fn run(
                     (Ok(()), _) => Ok(()),
                 }
             }
-            Err(e) => Err(Stop::Json(e)),
+            Err(e) => match print(&doc.changes(), &mut out).and_then(|()| out.flush()) {
+                Err(io) => Err(Stop::Io(io)),
+                Ok(()) => Err(Stop::Json(e)),
+            },
         },
         Err(ChunkError::Sink(stop)) => Err(stop),
         Err(ChunkError::Io(e)) => Err(Stop::Io(e)),

@@ -67,7 +67,15 @@ fn max_depth_is_the_nesting_limit_and_its_default_is_documented() {
         );
     }
     let out = structream(
-        &["items", "--path", "", "--max-depth", "2", "--chunk-sizes", "6"],
+        &[
+            "items",
+            "--path",
+            "",
+            "--max-depth",
+            "2",
+            "--chunk-sizes",
+            "6",
+        ],
         b"[[1], [[2]]]",
     );
     assert_eq!(out.status.code(), Some(1));
@@ -136,4 +144,32 @@ fn a_chunk_with_an_error_prints_the_value_before_it_whatever_the_chunking() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn a_chunk_with_an_error_prints_its_items_and_deltas_whatever_the_chunking() {
+    let input = br#"{"users": [{"a": 1}, {"b": 2}, tru ]}"#;
+    let items = |extra: &[&str]| {
+        let mut args = vec!["items", "--path", "/users"];
+        args.extend_from_slice(extra);
+        let out = structream(&args, input);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}");
+        lines(&out)
+    };
+    let whole = items(&[]);
+    assert_eq!(whole, [r#"{"a":1}"#, r#"{"b":2}"#]);
+    for size in ["1", "2", "5", "13"] {
+        assert_eq!(items(&["--chunk-sizes", size]), whole, "chunks of {size}");
+    }
+    let deltas = |extra: &[&str]| {
+        let mut args = vec!["deltas"];
+        args.extend_from_slice(extra);
+        lines(&structream(&args, input))
+    };
+    let whole = deltas(&[]);
+    assert_eq!(
+        whole.last().unwrap(),
+        r#"{"op":"add","path":"/users/1/b","value":2}"#
+    );
+    assert_eq!(deltas(&["--chunk-sizes", "1"]), whole);
 }
