@@ -60,3 +60,17 @@ def sse_data(body: bytes) -> Iterator[str]:
         ]
         if data:
             yield "\n".join(data)
+
+
+if __name__ == "__main__":
+    # `python sse_server.py BODY_FILE PORT_FILE`: serves the file until
+    # killed, from a process of its own (a benchmark's client then shares
+    # no interpreter lock with it); writes the base URL to PORT_FILE.
+    import sys
+    import time
+
+    with serve(open(sys.argv[1], "rb").read(), write_size=16384) as running:
+        with open(sys.argv[2], "w") as out:
+            out.write(running.url)  # type: ignore[attr-defined]
+        while True:
+            time.sleep(3600)
