@@ -322,11 +322,31 @@ fn a_lone_surrogate_is_named_with_the_option_that_accepts_it() {
     let cases = [
         // A high surrogate before the closing quote, before another
         // character, before an escape that is no low surrogate.
-        (r#"["\ud800"]"#, 0xD800, ErrorKind::UnexpectedEndOfHexEscape, 9),
-        (r#"["\uDBFFx"]"#, 0xDBFF, ErrorKind::UnexpectedEndOfHexEscape, 9),
-        (r#"["\ud800\u0041"]"#, 0xD800, ErrorKind::LoneLeadingSurrogateInHexEscape, 14),
+        (
+            r#"["\ud800"]"#,
+            0xD800,
+            ErrorKind::UnexpectedEndOfHexEscape,
+            9,
+        ),
+        (
+            r#"["\uDBFFx"]"#,
+            0xDBFF,
+            ErrorKind::UnexpectedEndOfHexEscape,
+            9,
+        ),
+        (
+            r#"["\ud800\u0041"]"#,
+            0xD800,
+            ErrorKind::LoneLeadingSurrogateInHexEscape,
+            14,
+        ),
         // A low surrogate alone.
-        (r#"["\udc00"]"#, 0xDC00, ErrorKind::LoneLeadingSurrogateInHexEscape, 9),
+        (
+            r#"["\udc00"]"#,
+            0xDC00,
+            ErrorKind::LoneLeadingSurrogateInHexEscape,
+            9,
+        ),
     ];
     for (input, unit, kind, column) in cases {
         let whole = parse(input.as_bytes()).unwrap_err();

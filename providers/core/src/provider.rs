@@ -145,11 +145,7 @@ impl<H: FrameHandler> SseStreamDecoder<H> {
         };
         // Read before `finish`, which resets the SSE decoder.
         let position = self.sse.position();
-        let unframed = if end {
-            self.sse.unframed_error()
-        } else {
-            None
-        };
+        let unframed = if end { self.sse.unframed_error() } else { None };
         let r = if end {
             self.sse.finish(&mut on_event)
         } else {
@@ -160,8 +156,7 @@ impl<H: FrameHandler> SseStreamDecoder<H> {
             None => r,
         };
         if end {
-            let truncated =
-                matches!(&r, Err(e) if matches!(e.kind(), DecodeErrorKind::Truncated));
+            let truncated = matches!(&r, Err(e) if matches!(e.kind(), DecodeErrorKind::Truncated));
             if r.is_ok() || (truncated && unframed.is_some()) {
                 let ended = self.handler.end(position, sink);
                 let incomplete =

@@ -108,9 +108,9 @@ pub fn provider_error_in(text: &[u8]) -> Option<ProviderError> {
                 // `error: {"code": 500}` and the like: an error all the same.
                 (!v.is_null()).then(|| ProviderError::new(v.to_string()))
             }),
-            Err(_) if !value.is_empty() => {
-                Some(ProviderError::new(String::from_utf8_lossy(value).into_owned()))
-            }
+            Err(_) if !value.is_empty() => Some(ProviderError::new(
+                String::from_utf8_lossy(value).into_owned(),
+            )),
             Err(_) => None,
         };
     }

@@ -116,7 +116,11 @@ fn each_candidate_finishes_once() {
 #[test]
 fn a_candidate_that_called_functions_finishes_with_tool_calls() {
     let call = r#"[{"functionCall": {"name": "get_weather", "args": {"city": "Paris"}}}]"#;
-    let body = [frame(0, &text("Let me check."), None), frame(0, call, Some("STOP"))].concat();
+    let body = [
+        frame(0, &text("Let me check."), None),
+        frame(0, call, Some("STOP")),
+    ]
+    .concat();
     let t = decode("tool call", &body);
     assert_eq!(finishes(&t), [(0, "tool_calls", "STOP")]);
     assert_eq!(t.finish[0].1, FinishReason::ToolCalls);
@@ -125,7 +129,11 @@ fn a_candidate_that_called_functions_finishes_with_tool_calls() {
     let t = decode("tool call cut", &body);
     assert_eq!(finishes(&t), [(0, "length", "MAX_TOKENS")]);
     // A candidate without calls stops as before, beside one with calls.
-    let body = [frame(0, call, Some("STOP")), frame(1, &text("x"), Some("STOP"))].concat();
+    let body = [
+        frame(0, call, Some("STOP")),
+        frame(1, &text("x"), Some("STOP")),
+    ]
+    .concat();
     let t = decode("two candidates", &body);
     assert_eq!(
         finishes(&t),
