@@ -286,7 +286,8 @@ pub unsafe extern "C" fn structream_document_snapshot(
 }
 
 /// How many items of the arrays chosen with `structream_document_add_items`
-/// closed during the last feed or finish (0 after a failed one).
+/// closed during the last feed or finish; a feed that fails keeps the items
+/// its chunk closed before the error.
 ///
 /// # Safety
 /// `doc` is NULL or a live document not changed by another thread during

@@ -166,14 +166,19 @@ impl Handle {
             Stage::Configuring | Stage::Feeding => {}
         }
         self.items.clear();
-        match document(&mut self.stage, &mut self.doc, &self.options).feed(chunk) {
+        let doc = document(&mut self.stage, &mut self.doc, &self.options);
+        match doc.feed(chunk) {
             Ok(changes) => {
                 push_items(&mut self.items, changes.items());
                 // Only a wrong argument can have failed before: it is over.
                 self.failure = None;
                 i32::from(changes.changed())
             }
-            Err(e) => self.fail_stream(e),
+            Err(e) => {
+                // The items the chunk closed before the error stand.
+                push_items(&mut self.items, doc.changes().items());
+                self.fail_stream(e)
+            }
         }
     }
 
@@ -187,7 +192,8 @@ impl Handle {
             Stage::Configuring | Stage::Feeding => {}
         }
         self.items.clear();
-        let code = match document(&mut self.stage, &mut self.doc, &self.options).finish() {
+        let doc = document(&mut self.stage, &mut self.doc, &self.options);
+        let code = match doc.finish() {
             Ok(changes) => {
                 push_items(&mut self.items, changes.items());
                 self.failure = None;
@@ -201,7 +207,10 @@ impl Handle {
                     None => 0,
                 }
             }
-            Err(e) => return self.fail_stream(e),
+            Err(e) => {
+                push_items(&mut self.items, doc.changes().items());
+                return self.fail_stream(e);
+            }
         };
         self.stage = Stage::Finished(code);
         code
