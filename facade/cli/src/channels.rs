@@ -139,32 +139,24 @@ impl<W: Write> Channels<W> {
             let wrap = *wrap_all || *bare.get_or_insert(key) != key;
             write_line(out, wrap.then_some(key), value)
         };
-        let before = ch.doc.generation();
         let result = match text {
             Some(t) => ch.doc.feed(t.as_bytes()),
             None => ch.doc.finish(),
         };
-        let changes = match result {
-            Ok(changes) => changes,
-            Err(e) => {
-                // The valid part of the fragment before the error changed
-                // the value: print it, as a finer chunking would have.
-                if *view == View::Partial
-                    && write_error.is_none()
-                    && ch.doc.generation() != before
-                    && let Some(snapshot) = ch.doc.snapshot()
-                    && let Err(e) = line(&snapshot)
-                {
-                    *write_error = Some(e);
-                }
-                ch.state = State::Failed(report::describe(&e));
-                return;
-            }
+        // A fragment that holds an error prints what its valid part changed
+        // first, as a finer chunking would have.
+        let (changes, error) = match result {
+            Ok(changes) => (changes, None),
+            Err(e) => (ch.doc.changes(), Some(e)),
         };
         if write_error.is_none()
             && let Err(e) = view.lines(&changes, &mut line)
         {
             *write_error = Some(e);
+        }
+        if let Some(e) = error {
+            ch.state = State::Failed(report::describe(&e));
+            return;
         }
         if text.is_none() {
             let prose = matches!(key, JsonChannel::Content { .. }) && changes.snapshot().is_none();
@@ -352,6 +344,16 @@ mod tests {
              {\"choice\":2,\"value\":[1]}\n"
         );
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn a_fragment_with_an_error_prints_its_items_first() {
+        let (out, problems) = run(View::Items, false, &[(tool(0), Some("{\"a\":[1,2,x]}"))]);
+        assert_eq!(out, "1\n2\n");
+        assert_eq!(
+            problems,
+            ["tool call 0: expected value at line 1 column 11 (byte 10)"]
+        );
     }
 
     #[test]
