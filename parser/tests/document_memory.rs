@@ -150,3 +150,21 @@ fn many_deltas_and_items_of_one_feed_are_counted() {
     assert!(reported >= at_least, "{reported} < {at_least}");
     assert!(reported <= 3 * at_least, "{reported} > 3 * {at_least}");
 }
+
+#[test]
+fn a_repeated_long_key_is_counted_where_it_is_looked_up() {
+    // The key is in the text, in the open object's current key, and
+    // escaped in the scratch buffer it is looked up with.
+    let key = "k".repeat(N);
+    let input = format!("{{\"{key}\": 1, \"{key}\": true");
+    about(held(Options::default(), input.as_bytes()), 3 * N);
+}
+
+#[test]
+fn a_closed_item_is_counted_with_its_path() {
+    // One item of N bytes under an 11-byte path: the text and the item's
+    // own copy, and the path once, not once a byte.
+    let input = format!("{{\"abcdefghij\": [\"{}\"]", "s".repeat(N));
+    let options = Options::default().items("/abcdefghij".parse().unwrap());
+    about(held(options, input.as_bytes()), 2 * N);
+}
