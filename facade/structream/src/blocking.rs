@@ -12,10 +12,10 @@ use structream_provider::{FinishReason, Usage};
 /// block, so a blocking client may be dropped anywhere, an async context
 /// included.
 #[derive(Debug)]
-struct Runtime(Option<tokio::runtime::Runtime>);
+pub(crate) struct Runtime(Option<tokio::runtime::Runtime>);
 
 impl Runtime {
-    fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+    pub(crate) fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         self.0
             .as_ref()
             .expect("present until dropped")
@@ -70,6 +70,15 @@ impl Client {
     /// See [`crate::Client::from_provider`].
     pub fn from_provider(spec: &str) -> Result<Self, Error> {
         Client::new(crate::Client::from_provider(spec)?)
+    }
+
+    /// See [`crate::Client::batches`].
+    pub fn batches(&self) -> Result<crate::batch::blocking::Batches, Error> {
+        let batches = self.inner.batches()?;
+        Ok(crate::batch::blocking::Batches::new(
+            batches,
+            Arc::clone(&self.runtime),
+        ))
     }
 
     /// See [`crate::Client::create`].

@@ -45,7 +45,7 @@ pub(crate) struct Inner {
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 impl fmt::Debug for Client {
@@ -448,7 +448,7 @@ impl Client {
 
     /// Plans a call: where the value sits in the output, its schemas, the
     /// request; the driver that runs it.
-    fn driver_with_schema<T: Structured>(
+    pub(crate) fn driver_with_schema<T: Structured>(
         &self,
         request: Request,
         want: Want,
@@ -502,7 +502,7 @@ impl Client {
 }
 
 /// `T`'s name without its module path.
-fn short_type_name<T>() -> &'static str {
+pub(crate) fn short_type_name<T>() -> &'static str {
     std::any::type_name::<T>()
         .rsplit("::")
         .next()

@@ -32,6 +32,7 @@
 
 #![deny(missing_docs)]
 
+pub mod batch;
 pub mod blocking;
 mod body;
 mod call;

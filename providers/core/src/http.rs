@@ -183,7 +183,11 @@ impl HttpClient {
             }
             builder = builder.header(name.as_str(), v);
         }
-        if request.method == Method::Post {
+        if let Some((content_type, bytes)) = &request.raw_body {
+            builder = builder
+                .header("content-type", content_type.as_str())
+                .body(bytes.clone());
+        } else if request.method == Method::Post {
             let body = serde_json::to_vec(&request.body)
                 .map_err(|e| Failure::Final(Error::InvalidRequest(e.to_string())))?;
             builder = builder.body(body);
@@ -234,6 +238,7 @@ impl HttpClient {
             }));
         }
         Ok(ByteStream {
+            status: status.as_u16(),
             inner: Box::pin(response.bytes_stream()),
             read_timeout: self.config.read_timeout,
             done: false,
@@ -330,6 +335,7 @@ type BoxedBody = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 /// The body of a response, chunk by chunk. Dropping it closes the
 /// connection.
 pub struct ByteStream {
+    status: u16,
     inner: BoxedBody,
     read_timeout: Duration,
     done: bool,
@@ -340,6 +346,13 @@ impl fmt::Debug for ByteStream {
         f.debug_struct("ByteStream")
             .field("done", &self.done)
             .finish_non_exhaustive()
+    }
+}
+
+impl ByteStream {
+    /// The response's status (200, or 206 for a range).
+    pub fn status(&self) -> u16 {
+        self.status
     }
 }
 

@@ -289,6 +289,9 @@ pub struct HttpRequest {
     pub headers: Vec<(String, HeaderValue)>,
     /// JSON body.
     pub body: serde_json::Value,
+    /// A body sent as these bytes instead of `body` (a multipart file
+    /// upload), with its content type.
+    pub raw_body: Option<(String, Vec<u8>)>,
 }
 
 impl HttpRequest {
@@ -308,6 +311,44 @@ impl HttpRequest {
                 ),
             ],
             body,
+            raw_body: None,
+        }
+    }
+
+    /// A GET (of a JSON object, or of a file's bytes).
+    pub fn get(url: impl Into<String>) -> Self {
+        HttpRequest {
+            method: Method::Get,
+            url: url.into(),
+            headers: Vec::new(),
+            body: serde_json::Value::Null,
+            raw_body: None,
+        }
+    }
+
+    /// A POST of the bytes `body` with the content type `content_type`
+    /// (a multipart upload), answered with JSON.
+    pub fn post_bytes(url: impl Into<String>, content_type: &str, body: Vec<u8>) -> Self {
+        HttpRequest {
+            method: Method::Post,
+            url: url.into(),
+            headers: Vec::new(),
+            body: serde_json::Value::Null,
+            raw_body: Some((content_type.to_owned(), body)),
+        }
+    }
+
+    /// A POST of a JSON body, answered with JSON (not a stream).
+    pub fn post_json(url: impl Into<String>, body: serde_json::Value) -> Self {
+        HttpRequest {
+            method: Method::Post,
+            url: url.into(),
+            headers: vec![(
+                "content-type".into(),
+                HeaderValue::Plain("application/json".into()),
+            )],
+            body,
+            raw_body: None,
         }
     }
 

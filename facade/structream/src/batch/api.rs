@@ -1,0 +1,719 @@
+//! The batch APIs over HTTP: submit, watch, cancel, list, and the results
+//! file downloaded as a stream (resumed with a `Range` request when the
+//! connection drops). Every request goes through the client's transport,
+//! with its timeouts and its retries of 429 (honouring `retry-after`), 5xx
+//! and connection errors.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_core::Stream;
+use serde_json::{Value, json};
+use structream_provider::HttpRequest;
+use structream_provider::http::ByteStream;
+
+use super::lines::{Endpoint, Prepared, Splitter, build_line};
+use super::results::{BatchResult, ResultError, ResultsDecoder};
+use super::{Batch, BatchRequest, Counts, Format, Limits, State};
+use crate::client::short_type_name;
+use crate::schema::schema_of;
+use crate::{Client, Error, Structured};
+
+/// The batch API of a [`Client`]'s provider; made by [`Client::batches`].
+#[derive(Debug, Clone)]
+pub struct Batches {
+    client: Client,
+    format: Format,
+    endpoint: Endpoint,
+    limits: Limits,
+    poll: Duration,
+    max_poll: Duration,
+    resumes: u32,
+}
+
+/// What [`Batches::create`] submitted.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Submitted {
+    /// The batches, in order (more than one when the requests were over
+    /// the provider's limits).
+    pub batches: Vec<Batch>,
+    /// The custom ids of each batch.
+    pub ids: Vec<Vec<String>>,
+    /// Why there are several batches, if there are.
+    pub note: Option<String>,
+}
+
+/// Progress of [`Batches::wait`], after each poll.
+pub type Progress<'p> = dyn FnMut(&Batch) + Send + 'p;
+
+impl Client {
+    /// The batch API of this client's provider (OpenAI Chat Completions or
+    /// Responses, Anthropic, Gemini), with this client's model, mode, key
+    /// and base URL.
+    pub fn batches(&self) -> Result<Batches, Error> {
+        let format = Format::of_provider(self.inner.provider.name()).ok_or_else(|| {
+            Error::Config(format!(
+                "{} has no batch API here (openai, openai-responses, anthropic and gemini do)",
+                self.inner.provider.name()
+            ))
+        })?;
+        let endpoint = Endpoint::of_client(self, format)?;
+        Ok(Batches {
+            client: self.clone(),
+            format,
+            endpoint,
+            limits: Limits::of(format),
+            poll: Duration::from_secs(10),
+            max_poll: Duration::from_secs(300),
+            resumes: 3,
+        })
+    }
+}
+
+impl Batches {
+    /// The provider's batch format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Other limits per batch than the provider's (smaller batches).
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// How often [`Batches::wait`] polls: first after `first`, then twice
+    /// as long each time up to `max` (default 10 s to 5 min).
+    #[must_use]
+    pub fn poll_interval(mut self, first: Duration, max: Duration) -> Self {
+        self.poll = first;
+        self.max_poll = max.max(first);
+        self
+    }
+
+    /// How often a results download cut off mid-file is resumed (default 3).
+    #[must_use]
+    pub fn resumes(mut self, n: u32) -> Self {
+        self.resumes = n;
+        self
+    }
+
+    /// Builds the request lines of `requests` for a `T` and submits them,
+    /// as several batches if they exceed the provider's limits. The
+    /// requests are read as they are submitted: only one batch is held.
+    pub async fn create<T: Structured>(
+        &self,
+        requests: impl IntoIterator<Item = BatchRequest>,
+    ) -> Result<Submitted, Error> {
+        self.create_planned::<T>(schema_of::<T>(), short_type_name::<T>(), requests)
+            .await
+    }
+
+    /// [`Batches::create`] for values with the JSON Schema `schema`.
+    pub async fn create_with_schema(
+        &self,
+        mut schema: Value,
+        requests: impl IntoIterator<Item = BatchRequest>,
+    ) -> Result<Submitted, Error> {
+        if let Value::Object(map) = &mut schema {
+            map.remove("$schema");
+        }
+        self.create_planned::<Value>(schema, "output", requests)
+            .await
+    }
+
+    async fn create_planned<T: Structured>(
+        &self,
+        schema: Value,
+        type_name: &str,
+        requests: impl IntoIterator<Item = BatchRequest>,
+    ) -> Result<Submitted, Error> {
+        let mut splitter = Splitter::new(self.limits);
+        let mut submitted = Submitted {
+            batches: Vec::new(),
+            ids: Vec::new(),
+            note: None,
+        };
+        for request in requests {
+            let id = request.custom_id.clone();
+            let (line, _) =
+                build_line::<T>(&self.client, self.format, &schema, type_name, request)?;
+            if let Some(full) = splitter.push(id, line)? {
+                self.submit_into(full, &mut submitted).await?;
+            }
+        }
+        if let Some(last) = splitter.finish() {
+            self.submit_into(last, &mut submitted).await?;
+        }
+        if submitted.batches.is_empty() {
+            return Err(Error::Config("a batch needs at least one request".into()));
+        }
+        if submitted.batches.len() > 1 {
+            let sizes: Vec<String> = submitted.ids.iter().map(|i| i.len().to_string()).collect();
+            submitted.note = Some(format!(
+                "the requests exceed the provider's limits per batch ({} requests, {} bytes): \
+                 submitted as {} batches of {} requests",
+                self.limits.max_requests,
+                self.limits.max_bytes,
+                submitted.batches.len(),
+                sizes.join(", ")
+            ));
+        }
+        Ok(submitted)
+    }
+
+    async fn submit_into(&self, prepared: Prepared, into: &mut Submitted) -> Result<(), Error> {
+        let batch = self.submit(&prepared).await?;
+        into.batches.push(batch);
+        into.ids.push(prepared.ids);
+        Ok(())
+    }
+
+    /// Submits prepared request lines as one batch.
+    pub async fn submit(&self, prepared: &Prepared) -> Result<Batch, Error> {
+        match self.format {
+            Format::OpenAiChat | Format::OpenAiResponses => {
+                let boundary = "structream-batch-7d1f3a9c";
+                let mut body = format!(
+                    "--{boundary}\r\ncontent-disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n\
+                     --{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"batch.jsonl\"\r\n\
+                     content-type: application/jsonl\r\n\r\n"
+                )
+                .into_bytes();
+                body.extend_from_slice(&prepared.jsonl());
+                body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+                let content_type = format!("multipart/form-data; boundary={boundary}");
+                let upload = HttpRequest::post_bytes(self.url("/files"), &content_type, body);
+                let file = self.json(upload).await?;
+                let file_id = text(&file, "id").ok_or_else(|| {
+                    Error::Transport(format!("the upload answered {file} without an id"))
+                })?;
+                let endpoint = if self.format == Format::OpenAiChat {
+                    "/v1/chat/completions"
+                } else {
+                    "/v1/responses"
+                };
+                let create = json!({
+                    "input_file_id": file_id,
+                    "endpoint": endpoint,
+                    "completion_window": "24h",
+                });
+                self.batch(HttpRequest::post_json(self.url("/batches"), create))
+                    .await
+            }
+            Format::Anthropic => {
+                let mut body = b"{\"requests\":".to_vec();
+                body.extend_from_slice(&prepared.json_array());
+                body.push(b'}');
+                let request = HttpRequest::post_bytes(
+                    self.url("/messages/batches"),
+                    "application/json",
+                    body,
+                );
+                self.batch(request).await
+            }
+            Format::Gemini => {
+                let mut body =
+                    b"{\"batch\":{\"displayName\":\"structream\",\"inputConfig\":{\"requests\":{\"requests\":"
+                        .to_vec();
+                body.extend_from_slice(&prepared.json_array());
+                body.extend_from_slice(b"}}}}");
+                let path = format!("/models/{}:batchGenerateContent", self.endpoint.model);
+                let request = HttpRequest::post_bytes(self.url(&path), "application/json", body);
+                self.batch(request).await
+            }
+        }
+    }
+
+    /// The batch `id` as the provider reports it now.
+    pub async fn status(&self, id: &str) -> Result<Batch, Error> {
+        let path = match self.format {
+            Format::OpenAiChat | Format::OpenAiResponses => format!("/batches/{id}"),
+            Format::Anthropic => format!("/messages/batches/{id}"),
+            Format::Gemini => format!("/{id}"),
+        };
+        self.batch(HttpRequest::get(self.url(&path))).await
+    }
+
+    /// Polls the batch `id` until it is final ([`State::is_final`]), with
+    /// the poll interval doubling up to its maximum; `progress` sees the
+    /// batch after every poll.
+    pub async fn wait(&self, id: &str, progress: &mut Progress<'_>) -> Result<Batch, Error> {
+        let mut delay = self.poll;
+        loop {
+            let batch = self.status(id).await?;
+            progress(&batch);
+            if batch.state.is_final() {
+                return Ok(batch);
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(self.max_poll);
+        }
+    }
+
+    /// Asks the provider to cancel the batch `id`; the batch after the ask
+    /// (usually canceling).
+    pub async fn cancel(&self, id: &str) -> Result<Batch, Error> {
+        match self.format {
+            Format::OpenAiChat | Format::OpenAiResponses => {
+                let url = self.url(&format!("/batches/{id}/cancel"));
+                self.batch(HttpRequest::post_json(url, json!({}))).await
+            }
+            Format::Anthropic => {
+                let url = self.url(&format!("/messages/batches/{id}/cancel"));
+                self.batch(HttpRequest::post_json(url, json!({}))).await
+            }
+            Format::Gemini => {
+                let url = self.url(&format!("/{id}:cancel"));
+                self.json(HttpRequest::post_json(url, json!({}))).await?;
+                self.status(id).await
+            }
+        }
+    }
+
+    /// Every batch of the account, newest first, following the pages.
+    pub async fn list(&self) -> Result<Vec<Batch>, Error> {
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match (self.format, &cursor) {
+                (Format::Anthropic, None) => "/messages/batches?limit=100".to_owned(),
+                (Format::Anthropic, Some(c)) => format!("/messages/batches?limit=100&after_id={c}"),
+                (Format::Gemini, None) => "/batches?pageSize=100".to_owned(),
+                (Format::Gemini, Some(c)) => format!("/batches?pageSize=100&pageToken={c}"),
+                (_, None) => "/batches?limit=100".to_owned(),
+                (_, Some(c)) => format!("/batches?limit=100&after={c}"),
+            };
+            let page = self.json(HttpRequest::get(self.url(&path))).await?;
+            let items = match self.format {
+                Format::Gemini => page.get("operations").or_else(|| page.get("batches")),
+                _ => page.get("data"),
+            };
+            for item in items.and_then(Value::as_array).into_iter().flatten() {
+                out.push(self.read_batch(item.clone())?);
+            }
+            cursor = match self.format {
+                Format::Gemini => text(&page, "nextPageToken").filter(|t| !t.is_empty()),
+                _ if page.get("has_more") == Some(&Value::Bool(true)) => text(&page, "last_id"),
+                _ => None,
+            };
+            if cursor.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// The results of a batch (final, or canceled or expired with partial
+    /// results), decoded into `T` as they download.
+    pub async fn results<T: Structured>(&self, batch: &Batch) -> Result<Results<T>, Error> {
+        let decoder = ResultsDecoder::<T>::new(&self.client, self.format);
+        self.results_with(batch, decoder)
+    }
+
+    /// [`Batches::results`] for values with the JSON Schema `schema`.
+    pub async fn results_with_schema(
+        &self,
+        batch: &Batch,
+        schema: Value,
+    ) -> Result<Results<Value>, Error> {
+        let decoder = ResultsDecoder::with_schema(&self.client, self.format, schema);
+        self.results_with(batch, decoder)
+    }
+
+    /// The results of `batch` through `decoder` (set up with
+    /// [`ResultsDecoder::expect_ids`] to check the ids).
+    pub fn results_with<T: Structured>(
+        &self,
+        batch: &Batch,
+        decoder: ResultsDecoder<T>,
+    ) -> Result<Results<T>, Error> {
+        let sources = self.sources(batch)?;
+        Ok(Results {
+            batches: self.clone(),
+            decoder,
+            sources: sources.into(),
+            state: Reading::Idle,
+            out: VecDeque::new(),
+            resumes_left: self.resumes,
+        })
+    }
+
+    /// Runs `requests` as live calls, one after the other (the other way
+    /// to retry what failed in a batch).
+    pub async fn run_live<T: Structured>(
+        &self,
+        requests: impl IntoIterator<Item = BatchRequest>,
+    ) -> Vec<BatchResult<T>> {
+        let mut out = Vec::new();
+        for (i, r) in requests.into_iter().enumerate() {
+            let outcome = self
+                .client
+                .create_with_completion::<T>(r.request)
+                .await
+                .map_err(|e| match e {
+                    Error::Provider(p) => ResultError::Provider(p),
+                    e => ResultError::Call(e),
+                });
+            let (outcome, usage) = match outcome {
+                Ok(c) => (Ok(c.value), c.usage),
+                Err(e) => (Err(e), Default::default()),
+            };
+            out.push(BatchResult {
+                custom_id: Some(r.custom_id),
+                line: i as u64 + 1,
+                outcome,
+                usage,
+            });
+        }
+        out
+    }
+
+    /// Where the results of `batch` are.
+    fn sources(&self, batch: &Batch) -> Result<Vec<Source>, Error> {
+        let raw = &batch.raw;
+        let mut sources = Vec::new();
+        match self.format {
+            Format::OpenAiChat | Format::OpenAiResponses => {
+                for field in ["output_file_id", "error_file_id"] {
+                    if let Some(file) = text(raw, field) {
+                        sources.push(Source::Url(self.url(&format!("/files/{file}/content"))));
+                    }
+                }
+            }
+            Format::Anthropic => {
+                let url = text(raw, "results_url").unwrap_or_else(|| {
+                    self.url(&format!("/messages/batches/{}/results", batch.id))
+                });
+                if batch.state == State::Ended {
+                    sources.push(Source::Url(url));
+                }
+            }
+            Format::Gemini => {
+                let output = raw
+                    .get("response")
+                    .or_else(|| raw.get("metadata").and_then(|m| m.get("output")));
+                if let Some(file) = output.and_then(|o| text(o, "responsesFile")) {
+                    let base = self
+                        .endpoint
+                        .base
+                        .replacen("/v1beta", "/download/v1beta", 1);
+                    sources.push(Source::Url(format!("{base}/{file}:download?alt=media")));
+                } else if let Some(items) = output
+                    .and_then(|o| o.get("inlinedResponses"))
+                    .and_then(|r| r.get("inlinedResponses"))
+                    .and_then(Value::as_array)
+                {
+                    let mut bytes = Vec::new();
+                    for item in items {
+                        serde_json::to_writer(&mut bytes, item)
+                            .map_err(|e| Error::Transport(e.to_string()))?;
+                        bytes.push(b'\n');
+                    }
+                    sources.push(Source::Bytes(bytes));
+                }
+            }
+        }
+        if sources.is_empty() {
+            return Err(Error::Config(format!(
+                "batch {} has no results (it is {})",
+                batch.id, batch.raw_status
+            )));
+        }
+        Ok(sources)
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.endpoint.base)
+    }
+
+    fn with_headers(&self, mut request: HttpRequest) -> HttpRequest {
+        request
+            .headers
+            .extend(self.endpoint.headers.iter().cloned());
+        request
+    }
+
+    async fn json(&self, request: HttpRequest) -> Result<Value, Error> {
+        let request = self.with_headers(request);
+        let mut body = self
+            .client
+            .inner
+            .http
+            .send(&request)
+            .await
+            .map_err(Error::from_provider)?;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = crate::next(&mut body).await {
+            bytes.extend_from_slice(&chunk.map_err(Error::from_provider)?);
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Object(Default::default()));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| {
+            Error::Transport(format!(
+                "{} answered with something not JSON: {e}",
+                request.url
+            ))
+        })
+    }
+
+    async fn batch(&self, request: HttpRequest) -> Result<Batch, Error> {
+        let raw = self.json(request).await?;
+        self.read_batch(raw)
+    }
+
+    /// A provider's batch object as a [`Batch`].
+    fn read_batch(&self, raw: Value) -> Result<Batch, Error> {
+        let n = |v: Option<&Value>| match v {
+            Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
+            // Gemini's int64 counts are strings.
+            Some(Value::String(s)) => s.parse().unwrap_or(0),
+            _ => 0,
+        };
+        let missing =
+            |what: &str| Error::Transport(format!("a batch object without {what}: {raw}"));
+        let (id, status, counts, state) = match self.format {
+            Format::OpenAiChat | Format::OpenAiResponses => {
+                let status = text(&raw, "status").ok_or_else(|| missing("status"))?;
+                let c = raw.get("request_counts");
+                let get = |f: &str| n(c.and_then(|c| c.get(f)));
+                let (total, done, failed) = (get("total"), get("completed"), get("failed"));
+                let state = match status.as_str() {
+                    "validating" => State::Pending,
+                    "in_progress" | "finalizing" => State::Running,
+                    "cancelling" => State::Canceling,
+                    "completed" => State::Ended,
+                    "failed" => State::Failed,
+                    "expired" => State::Expired,
+                    "cancelled" => State::Canceled,
+                    _ => State::Running,
+                };
+                let counts = Counts {
+                    total,
+                    succeeded: done,
+                    errored: failed,
+                    in_progress: if state.is_final() {
+                        0
+                    } else {
+                        total.saturating_sub(done + failed)
+                    },
+                    ..Counts::default()
+                };
+                (text(&raw, "id"), status, counts, state)
+            }
+            Format::Anthropic => {
+                let status =
+                    text(&raw, "processing_status").ok_or_else(|| missing("processing_status"))?;
+                let c = raw.get("request_counts");
+                let get = |f: &str| n(c.and_then(|c| c.get(f)));
+                let counts = Counts {
+                    succeeded: get("succeeded"),
+                    errored: get("errored"),
+                    expired: get("expired"),
+                    canceled: get("canceled"),
+                    in_progress: get("processing"),
+                    total: ["succeeded", "errored", "expired", "canceled", "processing"]
+                        .iter()
+                        .map(|f| get(f))
+                        .sum(),
+                };
+                let state = match status.as_str() {
+                    "canceling" => State::Canceling,
+                    "ended" => State::Ended,
+                    _ => State::Running,
+                };
+                (text(&raw, "id"), status, counts, state)
+            }
+            Format::Gemini => {
+                // An operation (`metadata` holds the batch) or the batch itself.
+                let batch = raw.get("metadata").unwrap_or(&raw);
+                let status = text(batch, "state").ok_or_else(|| missing("state"))?;
+                let c = batch.get("batchStats");
+                let get = |f: &str| n(c.and_then(|c| c.get(f)));
+                let counts = Counts {
+                    total: get("requestCount"),
+                    succeeded: get("successfulRequestCount"),
+                    errored: get("failedRequestCount"),
+                    in_progress: get("pendingRequestCount"),
+                    ..Counts::default()
+                };
+                let state = match status.as_str() {
+                    "BATCH_STATE_PENDING" => State::Pending,
+                    "BATCH_STATE_SUCCEEDED" => State::Ended,
+                    "BATCH_STATE_FAILED" => State::Failed,
+                    "BATCH_STATE_CANCELLED" => State::Canceled,
+                    "BATCH_STATE_EXPIRED" => State::Expired,
+                    _ => State::Running,
+                };
+                (
+                    text(&raw, "name").or_else(|| text(batch, "name")),
+                    status,
+                    counts,
+                    state,
+                )
+            }
+        };
+        Ok(Batch {
+            id: id.ok_or_else(|| missing("an id"))?,
+            format: self.format,
+            state,
+            raw_status: status,
+            counts,
+            raw,
+        })
+    }
+}
+
+fn text(v: &Value, field: &str) -> Option<String> {
+    v.get(field).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// A part of the results: a file to download, or lines the batch object
+/// held inline.
+#[derive(Debug)]
+enum Source {
+    Url(String),
+    Bytes(Vec<u8>),
+}
+
+type Sending = Pin<Box<dyn Future<Output = Result<ByteStream, structream_provider::Error>> + Send>>;
+
+enum Reading {
+    Idle,
+    Sending {
+        url: String,
+        /// Bytes of this file already decoded (a resumed download).
+        from: u64,
+        future: Sending,
+    },
+    Body {
+        url: String,
+        body: ByteStream,
+        /// Bytes of this file received.
+        at: u64,
+        /// Bytes still to drop (a server that ignored the range).
+        skip: u64,
+    },
+    Done,
+}
+
+/// The results of a batch as they download: each [`BatchResult`] as its
+/// line arrives. A download cut off mid-file is resumed from the byte it
+/// stopped at (a `Range` request; a server that ignores it has its repeat
+/// skipped), up to [`Batches::resumes`] times; then the stream ends with
+/// the error, after every result decoded before it.
+pub struct Results<T: Structured> {
+    batches: Batches,
+    decoder: ResultsDecoder<T>,
+    sources: VecDeque<Source>,
+    state: Reading,
+    out: VecDeque<Result<BatchResult<T>, Error>>,
+    resumes_left: u32,
+}
+
+impl<T: Structured> std::fmt::Debug for Results<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Results")
+            .field("decoder", &self.decoder)
+            .field("sources", &self.sources)
+            .finish_non_exhaustive()
+    }
+}
+
+// Nothing in it is pinned in place (the futures it polls are boxed).
+impl<T: Structured> Unpin for Results<T> {}
+
+impl<T: Structured> Results<T> {
+    fn send(&self, url: String, from: u64) -> Reading {
+        let mut request = self.batches.with_headers(HttpRequest::get(url.clone()));
+        if from > 0 {
+            request = request.header("range", format!("bytes={from}-"));
+        }
+        let client = self.batches.client.clone();
+        Reading::Sending {
+            url,
+            from,
+            future: Box::pin(async move { client.inner.http.send(&request).await }),
+        }
+    }
+}
+
+impl<T: Structured> Stream for Results<T> {
+    type Item = Result<BatchResult<T>, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.out.pop_front() {
+                return Poll::Ready(Some(item));
+            }
+            match &mut this.state {
+                Reading::Done => return Poll::Ready(None),
+                Reading::Idle => match this.sources.pop_front() {
+                    None => this.state = Reading::Done,
+                    Some(Source::Bytes(bytes)) => {
+                        this.out.extend(this.decoder.feed(&bytes).map(Ok));
+                        this.out.extend(this.decoder.finish().map(Ok));
+                    }
+                    Some(Source::Url(url)) => this.state = this.send(url, 0),
+                },
+                Reading::Sending { url, from, future } => match future.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(body)) => {
+                        let skip = if body.status() == 206 { 0 } else { *from };
+                        this.state = Reading::Body {
+                            url: std::mem::take(url),
+                            body,
+                            at: *from,
+                            skip,
+                        };
+                    }
+                    Poll::Ready(Err(e)) => {
+                        this.out.push_back(Err(Error::from_provider(e)));
+                        this.state = Reading::Done;
+                    }
+                },
+                Reading::Body {
+                    url,
+                    body,
+                    at,
+                    skip,
+                } => match Pin::new(&mut *body).poll_next(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Some(Ok(chunk))) => {
+                        let drop = (*skip).min(chunk.len() as u64) as usize;
+                        *skip -= drop as u64;
+                        let fresh = &chunk[drop..];
+                        *at += fresh.len() as u64;
+                        this.out.extend(this.decoder.feed(fresh).map(Ok));
+                    }
+                    Poll::Ready(Some(Err(e))) => {
+                        if this.resumes_left > 0 {
+                            this.resumes_left -= 1;
+                            let (url, at) = (std::mem::take(url), *at);
+                            this.state = this.send(url, at);
+                        } else {
+                            let cause = Error::from_provider(e);
+                            this.out.push_back(Err(Error::Incomplete {
+                                partial: None,
+                                reason: None,
+                                items: None,
+                                cause: Some(Box::new(cause)),
+                            }));
+                            this.state = Reading::Done;
+                        }
+                    }
+                    Poll::Ready(None) => {
+                        this.out.extend(this.decoder.finish().map(Ok));
+                        this.state = Reading::Idle;
+                    }
+                },
+            }
+        }
+    }
+}
