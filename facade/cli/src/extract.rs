@@ -102,7 +102,7 @@ pub(crate) struct Args {
 
 /// The built-in schemas of `--example`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum Example {
+pub(crate) enum Example {
     /// A person: name and age (with --iterable: every person mentioned).
     User,
     /// Every person mentioned, as one object with a list.
@@ -179,7 +179,7 @@ mod schemas {
 }
 
 impl Example {
-    fn schema(self) -> Value {
+    pub(crate) fn schema(self) -> Value {
         use structream::schema::schema_of;
         match self {
             Example::User => schema_of::<schemas::User>(),
@@ -199,7 +199,7 @@ enum Output {
 }
 
 /// Why the call stopped.
-enum Stop {
+pub(crate) enum Stop {
     Call(Error),
     Usage(String),
     Io(io::Error),
@@ -278,7 +278,7 @@ fn extract(args: Args) -> Result<(), Stop> {
 }
 
 /// Reads a JSON Schema file: a JSON object.
-fn read_schema(path: &PathBuf) -> Result<Value, Stop> {
+pub(crate) fn read_schema(path: &PathBuf) -> Result<Value, Stop> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Stop::Usage(format!("{}: {e}", path.display())))?;
     let schema: Value = serde_json::from_str(&text)

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod batch;
 mod calls;
 mod channels;
 mod config;
@@ -51,6 +52,8 @@ enum Command {
     Demo(demo::Args),
     /// Extract a value from text with a real call to a provider, printing it as it streams.
     Extract(extract::Args),
+    /// Extraction at scale on the providers' batch APIs: create, status, wait, results, cancel.
+    Batch(batch::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,5 +66,6 @@ fn main() -> ExitCode {
         Command::Sse(args) => sse::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Extract(args) => extract::run(args),
+        Command::Batch(args) => batch::run(args),
     }
 }

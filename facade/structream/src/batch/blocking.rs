@@ -52,6 +52,11 @@ impl Batches {
         self
     }
 
+    /// See [`super::Batches::format`].
+    pub fn format(&self) -> super::Format {
+        self.inner.format()
+    }
+
     /// See [`super::Batches::create`].
     pub fn create<T: Structured>(
         &self,
