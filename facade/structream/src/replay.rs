@@ -14,7 +14,7 @@
 
 use serde_json::{Value, json};
 
-pub use structream_provider::conformance::{Plan, TestServer as Server};
+pub use structream_provider::loopback::{Plan, Server};
 
 /// Splits `text` into pieces of about `piece` bytes, on character
 /// boundaries.

@@ -5,7 +5,8 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use serde_json::{Value, json};
-use structream_provider::{DecodeError, StreamDecoder, StreamEvent};
+use structream_provider::StreamDecoder;
+use structream_provider::conformance::{check_invariants, decode_with_cuts};
 
 /// A fuzz case: a body and where to cut it.
 ///
@@ -211,31 +212,6 @@ pub fn ndjson_body<F: Frame>(framing: Framing, frames: &[F]) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// What a decoding gave.
-#[derive(Debug, PartialEq)]
-pub struct Decoded {
-    pub events: Vec<StreamEvent<'static>>,
-    pub end: Result<(), DecodeError>,
-}
-
-/// Feeds `body` cut at `cuts` (sorted offsets), then finishes.
-pub fn decode(decoder: &mut dyn StreamDecoder, body: &[u8], cuts: &[usize]) -> Decoded {
-    let mut events = Vec::new();
-    let mut sink = |e: StreamEvent<'_>| events.push(e.into_owned());
-    let mut prev = 0;
-    for &c in cuts.iter().chain(std::iter::once(&body.len())) {
-        if let Err(e) = decoder.feed(&body[prev..c], &mut sink) {
-            return Decoded {
-                events,
-                end: Err(e),
-            };
-        }
-        prev = c;
-    }
-    let end = decoder.finish(&mut sink);
-    Decoded { events, end }
-}
-
 /// Sorted cut points within `len` from the fuzzer's numbers.
 pub fn cuts(raw: &[u16], len: usize) -> Vec<usize> {
     let mut cuts: Vec<usize> = raw.iter().map(|&c| usize::from(c) % (len + 1)).collect();
@@ -254,79 +230,17 @@ pub fn body<F: Frame>(body: &Body<F>, ndjson: bool) -> Vec<u8> {
 
 /// Decodes the case whole, at its cuts and byte by byte (small bodies):
 /// never a panic, the same events and end every time, and the events keep
-/// the stream rules.
+/// the stream rules (the conformance suite's, shared with the protocol
+/// crates' tests).
 pub fn check<F: Frame>(case: &Case<F>, ndjson: bool, make: fn() -> Box<dyn StreamDecoder>) {
     let body = body(&case.body, ndjson);
-    let whole = decode(&mut *make(), &body, &[]);
-    check_rules(&whole, body.len());
-    let split = decode(&mut *make(), &body, &cuts(&case.cuts, body.len()));
+    let whole = decode_with_cuts(&mut *make(), &body, &[]);
+    check_invariants("fuzz case", &whole, body.len());
+    let split = decode_with_cuts(&mut *make(), &body, &cuts(&case.cuts, body.len()));
     assert_eq!(whole, split, "cut at {:?}", cuts(&case.cuts, body.len()));
     if body.len() <= 2048 {
         let every: Vec<usize> = (1..body.len()).collect();
-        let bytes = decode(&mut *make(), &body, &every);
+        let bytes = decode_with_cuts(&mut *make(), &body, &every);
         assert_eq!(whole, bytes, "byte by byte");
-    }
-}
-
-/// The rules every event sequence keeps: a tool call starts once, with a
-/// name; its arguments come between its start and its end and are not
-/// empty; text pieces are not empty; there is at most one usage event and
-/// only an error may follow it; an error lies within the body.
-pub fn check_rules(decoded: &Decoded, len: usize) {
-    use std::collections::BTreeMap;
-    let mut calls: BTreeMap<(u32, u32), bool> = BTreeMap::new();
-    let mut usage = false;
-    for e in &decoded.events {
-        assert!(
-            !usage || matches!(e, StreamEvent::Error(_)),
-            "{e:?} after the usage event"
-        );
-        match e {
-            StreamEvent::ToolCallStart {
-                choice,
-                index,
-                name,
-                ..
-            } => {
-                assert!(!name.is_empty(), "a tool call without a name");
-                assert!(
-                    calls.insert((*choice, *index), true).is_none(),
-                    "call {index} started twice"
-                );
-            }
-            StreamEvent::ToolArgsDelta {
-                choice,
-                index,
-                json,
-            } => {
-                assert!(!json.is_empty(), "empty arguments delta");
-                assert_eq!(
-                    calls.get(&(*choice, *index)),
-                    Some(&true),
-                    "arguments outside call {index}"
-                );
-            }
-            StreamEvent::ToolCallEnd { choice, index } => {
-                let open = calls.get_mut(&(*choice, *index));
-                assert_eq!(
-                    open.as_deref(),
-                    Some(&true),
-                    "end of call {index} that is not open"
-                );
-                *open.unwrap() = false;
-            }
-            StreamEvent::TextDelta { text, .. }
-            | StreamEvent::ReasoningDelta { text, .. }
-            | StreamEvent::Refusal { text, .. } => assert!(!text.is_empty(), "empty text"),
-            StreamEvent::Usage(_) => usage = true,
-            _ => {}
-        }
-    }
-    if let Err(e) = &decoded.end {
-        assert!(
-            e.offset() <= len as u64,
-            "error at {} past the end {len}",
-            e.offset()
-        );
     }
 }

@@ -13,6 +13,11 @@
 //! * [`http`] (default feature `http`): the reqwest transport with timeouts,
 //!   retries and cancellation on drop. Without the feature the crate has no
 //!   I/O and no async.
+//! * [`loopback`] (feature `loopback`): a loopback HTTP/1.1 server that
+//!   serves planned answers, for demos, examples and tests without a key or
+//!   a network.
+//! * [`conformance`] (feature `conformance`): the checks every protocol
+//!   crate's tests and the fuzz targets share.
 //!
 //! # The main loop
 //!
@@ -59,6 +64,9 @@ pub mod unframed;
 
 #[cfg(feature = "http")]
 pub mod http;
+
+#[cfg(feature = "loopback")]
+pub mod loopback;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;

@@ -2,10 +2,9 @@
 //! reference interpreter as an oracle for generated inputs, split
 //! invariance at every byte of the recorded streams, limits.
 
-use std::path::{Path, PathBuf};
-
 use proptest::prelude::*;
 use structream_provider::DecodeErrorKind;
+use structream_provider::conformance::{self, Fixture, Format};
 use structream_provider::ndjson::NdjsonDecoder;
 use structream_provider::sse::{OwnedSseEvent, SseConfig, SseDecoder};
 
@@ -358,59 +357,25 @@ proptest! {
     }
 }
 
-fn corpus() -> PathBuf {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/corpora/sse"
-    ))
-    .to_path_buf()
-}
-
-fn files_with(ext: &str) -> Vec<PathBuf> {
-    fn walk(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                walk(&p, ext, out);
-            } else if p.to_string_lossy().ends_with(ext) {
-                out.push(p);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&corpus(), ext, &mut out);
-    out.sort();
-    out
-}
-
-/// Deterministic pseudo-random cut points.
-fn random_cuts(len: usize, seed: u64, max_chunk: usize) -> Vec<usize> {
-    let mut x = seed | 1;
-    let mut cuts = Vec::new();
-    let mut at = 0;
-    loop {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        at += 1 + (x as usize) % max_chunk;
-        if at >= len {
-            return cuts;
-        }
-        cuts.push(at);
-    }
+/// The recorded files of the corpus stored as `format`, as recorded.
+fn recorded(format: Format) -> Vec<Fixture> {
+    conformance::fixtures("")
+        .into_iter()
+        .filter(|f| f.format == format)
+        .collect()
 }
 
 #[test]
 fn recorded_sse_files_are_split_invariant() {
-    let files = files_with(".sse");
+    let files = recorded(Format::Sse);
     assert!(files.len() >= 100, "corpus not found: {}", files.len());
     let mut frames = 0;
-    for path in &files {
-        let input = std::fs::read(path).unwrap();
-        let (whole, r) = decode_split(&input, &[], SseConfig::default());
+    for f in &files {
+        let (input, path) = (&f.body, &f.path);
+        let (whole, r) = decode_split(input, &[], SseConfig::default());
         assert_eq!(
             (whole.iter().map(ev).collect::<Vec<_>>(), r.clone()),
-            reference(&input),
+            reference(input),
             "{}",
             path.display()
         );
@@ -421,7 +386,7 @@ fn recorded_sse_files_are_split_invariant() {
         frames += whole.len();
         if input.len() < 20_000 {
             for cut in 1..input.len() {
-                let (split, r2) = decode_split(&input, &[cut], SseConfig::default());
+                let (split, r2) = decode_split(input, &[cut], SseConfig::default());
                 assert!(
                     split == whole && r2 == r,
                     "{} split at {cut}",
@@ -430,8 +395,8 @@ fn recorded_sse_files_are_split_invariant() {
             }
         }
         for seed in 1..=8u64 {
-            let cuts = random_cuts(input.len(), seed * 7919, 1 << seed.min(10));
-            let (split, r2) = decode_split(&input, &cuts, SseConfig::default());
+            let cuts = conformance::random_cuts(input.len(), seed * 7919, 1 << seed.min(10));
+            let (split, r2) = decode_split(input, &cuts, SseConfig::default());
             assert!(split == whole && r2 == r, "{} seed {seed}", path.display());
         }
     }
@@ -440,10 +405,10 @@ fn recorded_sse_files_are_split_invariant() {
 
 #[test]
 fn recorded_ndjson_files_are_split_invariant() {
-    let files = files_with(".ndjson");
+    let files = recorded(Format::Ndjson);
     assert_eq!(files.len(), 5);
-    for path in &files {
-        let input = std::fs::read(path).unwrap();
+    for f in &files {
+        let (input, path) = (&f.body, &f.path);
         let run = |cuts: &[usize]| {
             let mut dec = NdjsonDecoder::new(1 << 20);
             let mut got = Vec::new();

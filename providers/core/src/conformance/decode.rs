@@ -1,0 +1,149 @@
+//! Decoding a body at many chunkings, and the rules every event sequence
+//! keeps. Pure: no I/O, no async; the fuzz targets call these too.
+
+use std::collections::BTreeMap;
+
+use crate::error::DecodeError;
+use crate::event::StreamEvent;
+use crate::provider::StreamDecoder;
+
+/// Deterministic pseudo-random cut points, chunks of 1..=`max_chunk` bytes.
+pub fn random_cuts(len: usize, seed: u64, max_chunk: usize) -> Vec<usize> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut cuts = Vec::new();
+    let mut at = 0;
+    loop {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        at += 1 + (x as usize) % max_chunk.max(1);
+        if at >= len {
+            return cuts;
+        }
+        cuts.push(at);
+    }
+}
+
+/// What a decoder made of a body: the events and how it ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The events, in order.
+    pub events: Vec<StreamEvent<'static>>,
+    /// `Ok` when the body ended normally.
+    pub end: Result<(), DecodeError>,
+}
+
+/// Feeds `body` cut at `cuts` (sorted offsets), then finishes.
+pub fn decode_with_cuts(decoder: &mut dyn StreamDecoder, body: &[u8], cuts: &[usize]) -> Decoded {
+    let mut events = Vec::new();
+    let mut sink = |e: StreamEvent<'_>| events.push(e.into_owned());
+    let mut prev = 0;
+    for &c in cuts.iter().chain(std::iter::once(&body.len())) {
+        if let Err(e) = decoder.feed(&body[prev..c], &mut sink) {
+            return Decoded {
+                events,
+                end: Err(e),
+            };
+        }
+        prev = c;
+    }
+    let end = decoder.finish(&mut sink);
+    Decoded { events, end }
+}
+
+/// Decodes `body` whole, at every split when it is shorter than
+/// `every_split_below` bytes, and in random chunkings; panics unless all
+/// agree and the events keep the [`check_invariants`] rules. Returns the
+/// whole-body result.
+pub fn check_decoding(
+    name: &str,
+    make: &dyn Fn() -> Box<dyn StreamDecoder>,
+    body: &[u8],
+    every_split_below: usize,
+) -> Decoded {
+    let whole = decode_with_cuts(&mut *make(), body, &[]);
+    check_invariants(name, &whole, body.len());
+    if body.len() < every_split_below {
+        for cut in 0..=body.len() {
+            let split = decode_with_cuts(&mut *make(), body, &[cut]);
+            assert!(split == whole, "{name}: split at byte {cut} differs");
+        }
+    }
+    for (seed, max) in [(1, 1), (2, 3), (3, 16), (4, 64), (5, 700), (6, 4096)] {
+        let cuts = random_cuts(body.len(), seed, max);
+        let split = decode_with_cuts(&mut *make(), body, &cuts);
+        assert!(
+            split == whole,
+            "{name}: chunks of 1..={max} bytes (seed {seed}) differ"
+        );
+    }
+    whole
+}
+
+/// The rules every event sequence keeps: a tool call's arguments come
+/// between its start and its end, a call starts once, there is at most one
+/// usage event and it comes last (after it, only an error may follow), text
+/// deltas are not empty, and a decoding error lies within the `body_len`
+/// bytes of the body.
+pub fn check_invariants(name: &str, decoded: &Decoded, body_len: usize) {
+    #[derive(PartialEq)]
+    enum State {
+        Open,
+        Ended,
+    }
+    let mut calls: BTreeMap<(u32, u32), State> = BTreeMap::new();
+    let mut usage_at = None;
+    for (i, e) in decoded.events.iter().enumerate() {
+        if let Some(u) = usage_at
+            && !matches!(e, StreamEvent::Error(_))
+        {
+            panic!("{name}: event {i} {e:?} after the usage event {u}");
+        }
+        match e {
+            StreamEvent::ToolCallStart {
+                choice,
+                index,
+                name: tool,
+                ..
+            } => {
+                assert!(!tool.is_empty(), "{name}: tool call {index} without a name");
+                let prev = calls.insert((*choice, *index), State::Open);
+                assert!(prev.is_none(), "{name}: tool call {index} started twice");
+            }
+            StreamEvent::ToolArgsDelta {
+                choice,
+                index,
+                json,
+                ..
+            } => {
+                assert!(!json.is_empty(), "{name}: empty arguments delta");
+                assert!(
+                    calls.get(&(*choice, *index)) == Some(&State::Open),
+                    "{name}: arguments of call {index} outside its start and end"
+                );
+            }
+            StreamEvent::ToolCallEnd { choice, index } => {
+                let s = calls.get_mut(&(*choice, *index));
+                assert!(
+                    s.as_deref() == Some(&State::Open),
+                    "{name}: end of call {index} that is not open"
+                );
+                *s.unwrap() = State::Ended;
+            }
+            StreamEvent::TextDelta { text, .. }
+            | StreamEvent::ReasoningDelta { text, .. }
+            | StreamEvent::Refusal { text, .. } => {
+                assert!(!text.is_empty(), "{name}: empty text delta");
+            }
+            StreamEvent::Usage(_) => usage_at = Some(i),
+            _ => {}
+        }
+    }
+    if let Err(e) = &decoded.end {
+        assert!(
+            e.offset() <= body_len as u64,
+            "{name}: error at byte {} past the end of the {body_len}-byte body",
+            e.offset()
+        );
+    }
+}

@@ -1,0 +1,37 @@
+//! The shared conformance suite (feature `conformance`), called by every
+//! protocol crate's tests and by the fuzz targets.
+//!
+//! The checks are pure (no network, no async): they need nothing but a
+//! [`StreamDecoder`](crate::StreamDecoder).
+//!
+//! * [`fixtures`] loads the recorded streams of a protocol from
+//!   `tests/corpora/sse/<folder>`; JSONL captures of event payloads
+//!   (`.chunks.txt`) are framed as SSE (`data: <line>` + blank line), the
+//!   way they were sent.
+//! * [`check_decoding`] decodes a body whole, at every byte split (small
+//!   bodies) and in random chunkings, checks the results are identical, and
+//!   checks the rules every event sequence must keep
+//!   ([`check_invariants`]).
+//! * [`Transcript`] folds the events into per-call arguments, text, usage,
+//!   finish reasons and errors, for the protocol crates' own checks against
+//!   the final values the recordings report.
+//!
+//! With the `loopback` feature as well, the transport half:
+//! `check_replay` and `run_fixture` serve bodies through the
+//! [`loopback`](crate::loopback) server and read them back with the real
+//! reqwest client; `check_transport` checks error statuses, retries,
+//! timeouts and cancellation the same way for every provider.
+
+mod corpus;
+mod decode;
+mod transcript;
+#[cfg(feature = "loopback")]
+mod transport;
+
+pub use corpus::{Fixture, Format, corpus_dir, fixtures};
+pub use decode::{Decoded, check_decoding, check_invariants, decode_with_cuts, random_cuts};
+pub use transcript::{ToolCall, Transcript};
+#[cfg(feature = "loopback")]
+pub use transport::{
+    FixtureRun, check_replay, check_transport, collect, run_fixture, runtime, test_client,
+};
