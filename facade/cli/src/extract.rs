@@ -56,6 +56,12 @@ With --iterable the answer is checked against the list asked for, {\"items\": [.
 array of items is read as the list, and one object that validates as an item as a list of
 one (a note on standard error says so); any other answer is a validation failure.
 
+A value that does not fit the schema as it is, but can be read one way only, is read that way
+and a note on standard error says where and how (\"25\" where a number is asked for, \"Active\"
+for the enum value \"active\", one object where a list is asked for, \"None\" where null is
+allowed): by default with ollama, vllm, llamacpp and the other OpenAI-compatible servers;
+--no-coerce turns it off.
+
 API keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (and the usual
 variable of each OpenAI-compatible provider).
 
@@ -98,6 +104,11 @@ pub(crate) struct Args {
     /// How often to ask again, with the error, after an answer that does not validate.
     #[arg(long, value_name = "N", default_value_t = 0)]
     max_retries: u32,
+    /// Take the answer as it is: no reading "25" as 25 where a number is asked for, "Active" as
+    /// the enum value "active", one object as a list of one … (on by default in the JSON modes
+    /// and for OpenAI-compatible servers such as ollama, vllm, llamacpp).
+    #[arg(long)]
+    no_coerce: bool,
 }
 
 /// The built-in schemas of `--example`.
@@ -260,6 +271,9 @@ fn extract(args: Args) -> Result<(), Stop> {
         .max_retries(args.max_retries);
     if let Some(url) = &args.base_url {
         builder = builder.base_url(url);
+    }
+    if args.no_coerce {
+        builder = builder.coerce(false);
     }
     let client = builder.build().map_err(|e| Stop::Usage(e.to_string()))?;
     let output = if args.iterable {

@@ -532,3 +532,70 @@ async fn an_answer_without_json_exits_4_and_shows_it() {
     assert!(err.ends_with(" END\n"), "{err}");
     assert!(err.len() < 1300, "{}", err.len());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_local_models_sloppy_answer_is_read_as_the_schema_asks_without_a_retry() {
+    let schema = schema_file(
+        "ticket.schema.json",
+        &json!({
+            "title": "Ticket",
+            "type": "object",
+            "properties": {
+                "priority": {"type": "integer", "minimum": 1, "maximum": 5},
+                "category": {"type": "string", "enum": ["billing", "bug", "other"]},
+                "refund": {"type": "boolean"},
+                "labels": {"type": "array", "items": {"type": "string"}},
+                "order": {"type": ["string", "null"]},
+                "assignee": {"type": ["integer", "null"]},
+            },
+            "required": ["priority", "category", "refund", "labels", "order", "assignee"],
+            "additionalProperties": false,
+        }),
+    );
+    let sloppy = r#"{"priority": "2", "category": " Billing", "refund": "True", "labels": "charged twice", "order": 4711, "assignee": "None"}"#;
+    let expected = json!({
+        "priority": 2, "category": "billing", "refund": true, "labels": ["charged twice"],
+        "order": "4711", "assignee": null,
+    });
+    // Ollama (JSON mode) as a local server, allowed to retry: it does not.
+    let server = serve(replay::openai_content(sloppy, 7, "stop")).await;
+    let url = server.base_url();
+    let args = [
+        "--model",
+        "ollama/llama3.2",
+        "--schema",
+        schema.to_str().unwrap(),
+        "--prompt",
+        "I was charged twice for order 4711",
+        "--base-url",
+        &url,
+        "--max-retries",
+        "2",
+    ];
+    let out = extract(&args).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout_lines(&out), [expected]);
+    assert_eq!(server.received().len(), 1, "no retry");
+    let notes = stderr(&out);
+    for note in [
+        "note: /priority: a number in a string, read as the number",
+        "note: /category: an enum value spelled differently",
+        "note: /refund: a boolean in a string, read as the boolean",
+        "note: /labels: one value, not a list: read as a list of one",
+        "note: /order: a number, read as its text",
+        "note: /assignee: a null in a string, read as null",
+    ] {
+        assert!(notes.contains(note), "{note}: {notes}");
+    }
+
+    // --no-coerce: the answer as it is fails, and is asked again.
+    let server = serve(replay::openai_content(sloppy, 7, "stop")).await;
+    let url = server.base_url();
+    let mut strict = args.to_vec();
+    strict[7] = &url;
+    strict.push("--no-coerce");
+    let out = extract(&strict).await;
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(server.received().len(), 3);
+    assert!(stderr(&out).contains("/priority"), "{}", stderr(&out));
+}

@@ -23,6 +23,11 @@ pub(crate) struct Inner {
     max_retries: u32,
     max_tokens: Option<u32>,
     temperature: Option<f32>,
+    /// [`ClientBuilder::coerce`]: `None` for the default.
+    coerce: Option<bool>,
+    /// Whether the provider is an OpenAI-compatible server other than
+    /// OpenAI's own (Ollama, vLLM, llama.cpp, Groq …).
+    compatible: bool,
 }
 
 /// A client for one provider and model. Cheap to clone.
@@ -79,6 +84,7 @@ pub struct ClientBuilder {
     max_retries: u32,
     max_tokens: Option<u32>,
     temperature: Option<f32>,
+    coerce: Option<bool>,
     transport: TransportConfig,
 }
 
@@ -163,6 +169,7 @@ impl ClientBuilder {
             max_retries: 0,
             max_tokens: None,
             temperature: None,
+            coerce: None,
             transport: TransportConfig::default(),
         })
     }
@@ -215,6 +222,24 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether a final value or item that does not fit its schema is
+    /// aligned with it before it fails: `"25"` read as `25` where a number
+    /// is asked for, `"Active"` as the enum value `"active"`, one object as
+    /// a list of one, … (see [`crate::coerce`]). Each coercion is reported
+    /// ([`Event::Coerced`], [`Completion::coercions`]); an answer that
+    /// validates once aligned is not asked again.
+    ///
+    /// Default: on in [`Mode::Json`] and [`Mode::MarkdownJson`], where the
+    /// schema is only in the prompt, and for the OpenAI-compatible servers
+    /// (`ollama`, `vllm`, `llamacpp`, `groq`, `openrouter`, `together`,
+    /// `deepseek`, `mistral`, `openai-compatible`), whose models are often
+    /// small; off otherwise.
+    #[must_use]
+    pub fn coerce(mut self, on: bool) -> Self {
+        self.coerce = Some(on);
+        self
+    }
+
     /// Timeouts and transport retries (429, 5xx and connection errors
     /// before the first byte; separate from validation retries).
     #[must_use]
@@ -225,6 +250,8 @@ impl ClientBuilder {
 
     /// The client.
     pub fn build(self) -> Result<Client, Error> {
+        let compatible =
+            matches!(&self.target, Target::Named { provider, .. } if compatible(provider));
         let (provider, default_mode): (Box<dyn Provider>, Mode) = match self.target {
             Target::Custom(p) => (p, Mode::Tools),
             Target::Named {
@@ -249,9 +276,20 @@ impl ClientBuilder {
                 max_retries: self.max_retries,
                 max_tokens: self.max_tokens,
                 temperature: self.temperature,
+                coerce: self.coerce,
+                compatible,
             }),
         })
     }
+}
+
+/// Whether the named provider is an OpenAI-compatible server other than
+/// OpenAI's own.
+fn compatible(name: &str) -> bool {
+    !matches!(
+        name,
+        "openai" | "openai-responses" | "azure" | "anthropic" | "gemini"
+    )
 }
 
 fn named_provider(
@@ -328,6 +366,7 @@ impl Client {
             max_retries: 0,
             max_tokens: None,
             temperature: None,
+            coerce: None,
             transport: TransportConfig::default(),
         }
     }
@@ -356,6 +395,7 @@ impl Client {
     ) -> Result<Completion<T>, Error> {
         let mut stream = self.stream::<T>(request.into(), Want::Value);
         let mut retries = 0;
+        let mut coercions = Vec::new();
         while let Some(event) = next(&mut stream).await {
             match event? {
                 Event::Done(value) => {
@@ -365,9 +405,14 @@ impl Client {
                         finish_reason: stream.finish_reason(),
                         usage: stream.usage(),
                         retries,
+                        coercions,
                     });
                 }
-                Event::Retry { .. } => retries += 1,
+                Event::Coerced(c) => coercions.push(c),
+                Event::Retry { .. } => {
+                    retries += 1;
+                    coercions.clear();
+                }
                 _ => {}
             }
         }
@@ -490,6 +535,10 @@ impl Client {
         structured.temperature = request.temperature.or(self.inner.temperature);
         structured.schemas = schemas;
         let max_retries = request.max_retries.unwrap_or(self.inner.max_retries);
+        let coerce = self
+            .inner
+            .coerce
+            .unwrap_or(matches!(mode, Mode::Json | Mode::MarkdownJson) || self.inner.compatible);
         Driver::new(
             want,
             shape,
@@ -498,6 +547,7 @@ impl Client {
             max_retries,
             request.raw_events,
         )
+        .coerce(coerce)
     }
 }
 

@@ -12,16 +12,18 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use structream_parser::document::{Changes, Document, ItemEvent, Options, Outcome};
 use structream_parser::lenient::Root;
 use structream_provider::{FinishReason, Message, StreamEvent, StructuredRequest, Usage};
 
+use crate::coerce;
 use crate::error::JsonError;
 use crate::list::{is_wrapper, list_continues, list_rest};
 use crate::partial::{PartialValue, Policies, split_pointer};
 use crate::schema::{ITEMS_FIELD, validate};
-use crate::{Coercion, Error, Event, Structured};
+use crate::{Coercion, Error, Event, Structured, Validate};
 
 /// What the caller wants from the response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +98,9 @@ pub(crate) struct Driver<T: Structured> {
     max_retries: u32,
     raw_events: bool,
     options: Options,
+    /// Whether a value or item that does not fit its schema is aligned
+    /// with it ([`crate::coerce`]) before it fails.
+    coerce: bool,
     next: Next,
     // This attempt.
     calls: BTreeMap<u32, Channel>,
@@ -194,6 +199,7 @@ impl<T: Structured> Driver<T> {
             max_retries,
             raw_events,
             options,
+            coerce: false,
             next: Next::Send,
             calls: BTreeMap::new(),
             content: None,
@@ -212,6 +218,12 @@ impl<T: Structured> Driver<T> {
             last_output: String::new(),
             out: VecDeque::new(),
         }
+    }
+
+    /// Aligns values and items that do not fit their schema with it.
+    pub(crate) fn coerce(mut self, on: bool) -> Self {
+        self.coerce = on;
+        self
     }
 
     /// The request of the current attempt.
@@ -510,7 +522,8 @@ impl<T: Structured> Driver<T> {
         if self.next != Next::Read {
             return;
         }
-        match validate_value::<T>(json, self.item_schema().as_ref()) {
+        let schema = self.item_schema();
+        match read(&mut self.out, json, schema.as_ref(), self.coerce) {
             Ok(value) => self.hand_out(json, value),
             Err(e) => self.attempt_failed(e),
         }
@@ -646,7 +659,7 @@ impl<T: Structured> Driver<T> {
                 self.out.push_back(Ok(Event::Coerced(Coercion::BareList)));
                 let schema = self.item_schema();
                 for item in std::iter::once(json.to_owned()).chain(more) {
-                    let value = validate_value::<T>(&item, schema.as_ref())?;
+                    let value = read(&mut self.out, &item, schema.as_ref(), self.coerce)?;
                     self.hand_out(&item, value);
                 }
                 Ok(())
@@ -656,9 +669,10 @@ impl<T: Structured> Driver<T> {
                     .map(|(_, m)| m)
                     .unwrap_or_default();
                 if value.is_object() {
-                    match validate_value::<T>(json, self.item_schema().as_ref()) {
-                        Ok(item) => {
-                            self.out.push_back(Ok(Event::Coerced(Coercion::SingleItem)));
+                    match coerce::read::<T>(json, self.item_schema().as_ref(), self.coerce) {
+                        Ok((item, coercions)) => {
+                            let coercions = std::iter::once(Coercion::SingleItem).chain(coercions);
+                            self.out.extend(coercions.map(|c| Ok(Event::Coerced(c))));
                             self.hand_out(json, item);
                             Ok(())
                         }
@@ -699,7 +713,7 @@ impl<T: Structured> Driver<T> {
                 } else {
                     json
                 };
-                match validate_value::<T>(&json, Some(&self.schema)) {
+                match read(&mut self.out, &json, Some(&self.schema), self.coerce) {
                     Ok(value) => {
                         self.out.push_back(Ok(Event::Done(value)));
                         self.finish_attempt();
@@ -945,8 +959,21 @@ fn unreadable(json: &str, e: &serde_json::Error) -> Error {
     }
 }
 
+/// Reads a complete value or item against `schema`, aligned with it if
+/// `coerce` and need be (each coercion reported first, in `out`).
+fn read<T: Structured>(
+    out: &mut VecDeque<Result<Event<T>, Error>>,
+    json: &str,
+    schema: Option<&Value>,
+    coerce: bool,
+) -> Result<T, Error> {
+    let (value, coercions) = coerce::read::<T>(json, schema, coerce)?;
+    out.extend(coercions.into_iter().map(|c| Ok(Event::Coerced(c))));
+    Ok(value)
+}
+
 /// Deserializes and validates a final value or item.
-pub(crate) fn validate_value<T: Structured>(
+pub(crate) fn validate_value<T: DeserializeOwned + Validate>(
     json: &str,
     schema: Option<&Value>,
 ) -> Result<T, Error> {

@@ -93,6 +93,9 @@ pub fn variants(schema: &Value) -> Option<Vec<(String, Value)>> {
     Some(out)
 }
 
+/// How deep into a value [`validate`] goes: nodes below are not checked.
+pub const MAX_DEPTH: usize = 64;
+
 /// One way the final value breaks its schema, with the JSON Pointer of the
 /// offending node.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,7 +127,17 @@ pub fn validate(value: &Value, schema: &Value) -> Vec<Violation> {
     out
 }
 
-fn resolve<'s>(schema: &'s Value, root: &'s Value) -> &'s Value {
+/// Whether `value` is valid against `schema`, a part of the schema `root`
+/// (whose `$defs` its `$ref`s point into) `depth` levels down (the levels
+/// below the depth limit are not checked).
+pub(crate) fn fits(value: &Value, schema: &Value, root: &Value, depth: usize) -> bool {
+    let mut out = Vec::new();
+    check(value, schema, root, &mut String::new(), &mut out, depth);
+    out.is_empty()
+}
+
+/// `schema` with its `$ref`s followed into `root`.
+pub(crate) fn resolve<'s>(schema: &'s Value, root: &'s Value) -> &'s Value {
     let mut schema = schema;
     for _ in 0..32 {
         let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
@@ -138,7 +151,7 @@ fn resolve<'s>(schema: &'s Value, root: &'s Value) -> &'s Value {
     schema
 }
 
-fn type_matches(value: &Value, ty: &str) -> bool {
+pub(crate) fn type_matches(value: &Value, ty: &str) -> bool {
     match ty {
         "null" => value.is_null(),
         "boolean" => value.is_boolean(),
@@ -173,7 +186,7 @@ fn check(
         }
         return;
     };
-    if depth > 64 {
+    if depth > MAX_DEPTH {
         return;
     }
     let mut fail = |message: String| {
