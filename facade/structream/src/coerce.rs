@@ -467,4 +467,6 @@ fn unquote(text: &str) -> &str {
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
