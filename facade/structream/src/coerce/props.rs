@@ -87,6 +87,10 @@ fn values() -> impl Strategy<Value = Value> {
 /// and wrong, in parts.
 type Mix = (u32, u32, u32);
 
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).expect("JSON")
+}
+
 /// A member's value: `valid`, one of `sloppy` or one of `wrong`, as `mix`
 /// says. As JSON.
 fn member(
@@ -95,22 +99,11 @@ fn member(
     sloppy: &'static [&'static str],
     wrong: &'static [&'static str],
 ) -> BoxedStrategy<Value> {
-    let json = |c: &str| serde_json::from_str::<Value>(c).expect("JSON");
     let (v, s, w) = mix;
     let choices = [
         (v, Just(json(valid)).boxed()),
-        (
-            s,
-            prop::sample::select(sloppy)
-                .prop_map(move |c| json(c))
-                .boxed(),
-        ),
-        (
-            w,
-            prop::sample::select(wrong)
-                .prop_map(move |c| json(c))
-                .boxed(),
-        ),
+        (s, prop::sample::select(sloppy).prop_map(json).boxed()),
+        (w, prop::sample::select(wrong).prop_map(json).boxed()),
     ];
     prop::strategy::Union::new_weighted(
         choices
