@@ -14,8 +14,8 @@ use std::io::{self, Write};
 
 use structream_parser::document::{Changes, Document, Options, Outcome};
 
+use crate::fragments::{FragmentSink, JsonChannel};
 use crate::report;
-use crate::sse::{FragmentSink, JsonChannel};
 use crate::{items, partial};
 
 /// What is printed of each channel's document.

@@ -12,6 +12,7 @@ mod config;
 mod deltas;
 mod demo;
 mod extract;
+mod fragments;
 mod input;
 mod items;
 mod parse;

@@ -7,7 +7,8 @@
 //! `tool_call_end {index, call}` (`index` is the provider's own, `call` the
 //! call's ordinal among its choice's tool calls, see [`crate::calls`]),
 //! `reasoning_delta {text}`, `reasoning_redacted {data}`,
-//! `refusal {text}`, `usage {input_tokens, output_tokens[,
+//! `refusal {text}`, `server_tool {index, id, name[, input]}`, `usage
+//! {input_tokens, output_tokens[,
 //! reasoning_tokens, cached_tokens]}`, `finish {reason, raw}`, `error
 //! {message[, kind, code, status, offset]}`. Events of a choice other than
 //! 0 carry `choice`. Exit status: 0 when the stream ended normally; 1 when
@@ -27,6 +28,8 @@ use structream_provider::{DecodeError, StreamDecoder, StreamEvent};
 
 use crate::calls::CallOrdinals;
 use crate::channels::{Channels, View};
+use crate::config::TokenizerArgs;
+use crate::fragments::route_fragments;
 use crate::stream::LenientRoot;
 
 use crate::input::{self, ChunkError, ChunkSizes, Source};
@@ -79,10 +82,15 @@ Exit status 0 when the stream ended normally; 1 when it carried an error or coul
 decoded (the `error` line is printed like the others and the message goes to stderr). An
 error the server wrote outside the frames (an `error:` line, a JSON error object after the
 last frame, a JSON error body instead of a stream) is an `error` line with its whole message.
-Server-side tools (Anthropic server_tool_use, mcp_tool_use and their results such as web
-search results; Responses web_search_call, file_search_call, code_interpreter_call,
-mcp_call ...; Gemini executableCode) run at the provider and are not printed: they are not
-tool calls for the caller to run, and their results reach the answer's text.
+Server-side tools run at the provider and are not tool calls for the caller to run: each
+is one `server_tool` line once its input is complete, with the tool's name, id and input
+(when the provider sends it as JSON):
+  {"type":"server_tool","index":1,"id":"srvtoolu_01","name":"web_search","input":{"query":"..."}}
+(Anthropic server_tool_use and mcp_tool_use blocks; Responses web_search_call,
+file_search_call, code_interpreter_call, mcp_call ... items, named without `_call`, an MCP
+call by its tool's name.) Their results (web search results, code output) and Gemini
+executableCode are not printed; what the model makes of them reaches the answer's text.
+--partial and --items ignore them.
 
 --partial and --items print the parser's output for the stream's JSON channels instead:
 each tool call's arguments (strict JSON), and each choice's text (lenient: prose, markdown
@@ -101,6 +109,8 @@ In a choice's text only an object is taken for the JSON by default (--lenient-ro
 object): tool arguments, JSON mode and json_schema answers are objects, and a `[1]`-style
 citation in prose is not an answer. Give --lenient-root array or any for an answer whose
 top level is an array (a Gemini responseSchema of type array).
+--max-depth and --lone-surrogates set the parser's nesting limit and its handling of a lone
+`\ud800`-style escape in the channels' JSON, as for `structream partial`.
 Exit status 1, with one `error:` line per problem on stderr, when the stream carried an
 error or could not be decoded, when a channel's JSON is invalid or incomplete (the byte
 is counted in that channel's JSON), or when the stream had no JSON at all:
@@ -131,6 +141,10 @@ pub(crate) struct Args {
     /// that is an array. Tool call arguments are not affected.
     #[arg(long, value_enum, default_value_t = LenientRoot::Object, requires = "view")]
     lenient_root: LenientRoot,
+    /// The parser's limits for the channels' documents (with --partial or
+    /// --items).
+    #[command(flatten)]
+    tokenizer: TokenizerArgs,
     /// Input file; `-` or nothing reads standard input.
     file: Option<PathBuf>,
 }
@@ -138,7 +152,9 @@ pub(crate) struct Args {
 impl Args {
     /// What `--partial` / `--items` ask for, if anything.
     fn view(&self) -> Option<(View, Options)> {
-        let options = Options::default().lenient_root(self.lenient_root.into());
+        let options = Options::default()
+            .tokenizer(self.tokenizer.config())
+            .lenient_root(self.lenient_root.into());
         if self.partial {
             Some((View::Partial, options))
         } else if !self.items.is_empty() {
@@ -147,57 +163,6 @@ impl Args {
         } else {
             None
         }
-    }
-}
-
-/// Which JSON document a fragment belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum JsonChannel {
-    /// The arguments of a tool call (choice, provider index, ordinal among
-    /// the choice's calls).
-    ToolArguments { choice: u32, index: u32, call: u32 },
-    /// The text content of a choice (JSON in the JSON modes).
-    Content { choice: u32 },
-}
-
-/// Where the JSON fragments of a stream go, in order, exactly as they
-/// arrive: `--partial` / `--items` feed each channel's fragments to the
-/// parser and print its output ([`Channels`]).
-pub(crate) trait FragmentSink {
-    /// A piece of the channel's JSON text.
-    fn fragment(&mut self, channel: JsonChannel, text: &str);
-    /// The channel's document is complete (tool call end, or finish).
-    fn end(&mut self, channel: JsonChannel);
-}
-
-/// Routes the JSON-bearing events of a stream to a [`FragmentSink`]: the one
-/// function `--partial` / `--items` plug into. `call` is the ordinal of a
-/// tool call event's call.
-fn route_fragments(event: &StreamEvent<'_>, call: Option<u32>, sink: &mut dyn FragmentSink) {
-    let call = call.unwrap_or(0);
-    match event {
-        StreamEvent::ToolArgsDelta {
-            choice,
-            index,
-            json,
-        } => sink.fragment(
-            JsonChannel::ToolArguments {
-                choice: *choice,
-                index: *index,
-                call,
-            },
-            json,
-        ),
-        StreamEvent::ToolCallEnd { choice, index } => sink.end(JsonChannel::ToolArguments {
-            choice: *choice,
-            index: *index,
-            call,
-        }),
-        StreamEvent::TextDelta { choice, text } => {
-            sink.fragment(JsonChannel::Content { choice: *choice }, text)
-        }
-        StreamEvent::Finish { choice, .. } => sink.end(JsonChannel::Content { choice: *choice }),
-        _ => {}
     }
 }
 
@@ -289,6 +254,25 @@ fn render(event: &StreamEvent<'_>, call: Option<u32>) -> String {
         StreamEvent::Refusal { choice, text } => {
             Line::new("refusal").field("text", &**text).choice(*choice)
         }
+        StreamEvent::ServerTool {
+            choice,
+            index,
+            id,
+            name,
+            input,
+        } => Line::new("server_tool")
+            .field("index", *index)
+            .field("id", id.as_deref().map_or(Value::Null, Value::from))
+            .field("name", &**name)
+            // The decoder hands out input only when it is JSON; the line
+            // carries it as a value.
+            .opt(
+                "input",
+                input
+                    .as_deref()
+                    .and_then(|j| serde_json::from_str::<Value>(j).ok()),
+            )
+            .choice(*choice),
         StreamEvent::Usage(u) => Line::new("usage")
             .field("input_tokens", u.input_tokens)
             .field("output_tokens", u.output_tokens)
@@ -323,7 +307,7 @@ fn render_decode_error(e: &DecodeError) -> String {
 }
 
 /// How the stream ended.
-enum Outcome {
+enum StreamEnd {
     Normal,
     /// The provider reported an error (its message).
     ProviderError(String),
@@ -425,12 +409,12 @@ pub(crate) fn run(args: Args) -> ExitCode {
             eprintln!("error: {e}");
             return ExitCode::from(1);
         }
-        Err(ChunkError::Sink(e)) => Outcome::Decode(e),
+        Err(ChunkError::Sink(e)) => StreamEnd::Decode(e),
         Ok(()) => match decoder.finish(&mut |e| handle(e, &mut printer)) {
-            Err(e) => Outcome::Decode(e),
+            Err(e) => StreamEnd::Decode(e),
             Ok(()) => match provider_error.take() {
-                Some(m) => Outcome::ProviderError(m),
-                None => Outcome::Normal,
+                Some(m) => StreamEnd::ProviderError(m),
+                None => StreamEnd::Normal,
             },
         },
     };
@@ -441,18 +425,18 @@ pub(crate) fn run(args: Args) -> ExitCode {
         Printer::Events { .. } => Vec::new(),
     };
     let code = match outcome {
-        Outcome::Normal if problems.is_empty() => ExitCode::SUCCESS,
-        Outcome::Normal => {
+        StreamEnd::Normal if problems.is_empty() => ExitCode::SUCCESS,
+        StreamEnd::Normal => {
             for p in &problems {
                 eprintln!("error: {p}");
             }
             ExitCode::from(1)
         }
-        Outcome::ProviderError(m) => {
+        StreamEnd::ProviderError(m) => {
             eprintln!("error: {m}");
             ExitCode::from(1)
         }
-        Outcome::Decode(e) => {
+        StreamEnd::Decode(e) => {
             if let Printer::Events { out, .. } = &mut printer {
                 let _ = writeln!(out, "{}", render_decode_error(&e));
             }
@@ -510,49 +494,33 @@ mod tests {
             render(&StreamEvent::Usage(Usage::new(3, 4)), None),
             r#"{"type":"usage","input_tokens":3,"output_tokens":4}"#
         );
+        let e = StreamEvent::ServerTool {
+            choice: 0,
+            index: 1,
+            id: Some(Cow::Borrowed("srvtoolu_1")),
+            name: Cow::Borrowed("web_search"),
+            input: Some(Cow::Borrowed(r#"{"query": "Paris"}"#)),
+        };
+        assert_eq!(
+            render(&e, None),
+            r#"{"type":"server_tool","index":1,"id":"srvtoolu_1","name":"web_search","input":{"query":"Paris"}}"#
+        );
+        let e = StreamEvent::ServerTool {
+            choice: 1,
+            index: 0,
+            id: None,
+            name: Cow::Borrowed("image_generation"),
+            input: None,
+        };
+        assert_eq!(
+            render(&e, None),
+            r#"{"type":"server_tool","index":0,"id":null,"name":"image_generation","choice":1}"#
+        );
         let mut err = ProviderError::new("Overloaded");
         err.kind = Some("overloaded_error".into());
         assert_eq!(
             render(&StreamEvent::Error(err), None),
             r#"{"type":"error","message":"Overloaded","kind":"overloaded_error"}"#
         );
-    }
-
-    #[test]
-    fn fragments_are_routed_per_channel() {
-        #[derive(Default)]
-        struct Collect(Vec<(JsonChannel, Option<String>)>);
-        impl FragmentSink for Collect {
-            fn fragment(&mut self, c: JsonChannel, t: &str) {
-                self.0.push((c, Some(t.to_string())));
-            }
-            fn end(&mut self, c: JsonChannel) {
-                self.0.push((c, None));
-            }
-        }
-        let mut c = Collect::default();
-        let tool = JsonChannel::ToolArguments {
-            choice: 0,
-            index: 3,
-            call: 1,
-        };
-        route_fragments(
-            &StreamEvent::ToolArgsDelta {
-                choice: 0,
-                index: 3,
-                json: Cow::Borrowed("{\"a\""),
-            },
-            Some(1),
-            &mut c,
-        );
-        route_fragments(
-            &StreamEvent::ToolCallEnd {
-                choice: 0,
-                index: 3,
-            },
-            Some(1),
-            &mut c,
-        );
-        assert_eq!(c.0, [(tool, Some("{\"a\"".to_string())), (tool, None)]);
     }
 }

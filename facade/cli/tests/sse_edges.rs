@@ -240,3 +240,51 @@ fn a_citation_in_prose_is_not_the_answer_by_default() {
     assert_eq!(code, Some(0));
     assert_eq!(out.last().unwrap(), "[1,2]");
 }
+
+#[test]
+fn the_parsers_nesting_limit_and_lone_surrogates_apply_to_the_channels() {
+    // Tool arguments nested three deep, then a lone surrogate in a string.
+    let body = "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\": [[1]], \\\"s\\\": \\\"\\\\ud800\\\"}\"}}]}}]}\n\n\
+        data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\ndata: [DONE]\n\n";
+    let (code, out, err) = sse_stdin(
+        "openai-chat",
+        &["--partial", "--lone-surrogates", "replace"],
+        body.as_bytes(),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out.last().unwrap(), "{\"a\":[[1]],\"s\":\"\u{FFFD}\"}");
+    // Rejected by default, with the surrogate named.
+    let (code, _, err) = sse_stdin("openai-chat", &["--partial"], body.as_bytes());
+    assert_eq!(code, Some(1));
+    assert!(err.starts_with("error: tool call 0: "), "{err}");
+    assert!(err.contains("surrogate"), "{err}");
+    // Three levels against a limit of two.
+    let (code, _, err) = sse_stdin(
+        "openai-chat",
+        &[
+            "--partial",
+            "--lone-surrogates",
+            "replace",
+            "--max-depth",
+            "2",
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("error: tool call 0: recursion limit exceeded"),
+        "{err}"
+    );
+    let (code, _, _) = sse_stdin(
+        "openai-chat",
+        &[
+            "--partial",
+            "--lone-surrogates",
+            "replace",
+            "--max-depth",
+            "3",
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(code, Some(0));
+}

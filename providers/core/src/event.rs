@@ -156,6 +156,25 @@ pub enum StreamEvent<'a> {
         /// The text.
         text: Cow<'a, str>,
     },
+    /// A tool the provider ran itself (Anthropic `server_tool_use` and
+    /// `mcp_tool_use` blocks such as web search or code execution; Responses
+    /// `web_search_call`, `file_search_call`, `code_interpreter_call`,
+    /// `mcp_call` … output items), reported once its input is complete. It
+    /// is not a call for the caller to run: its result reaches the answer's
+    /// text.
+    ServerTool {
+        /// Choice index.
+        choice: u32,
+        /// The provider's index of the block or output item.
+        index: u32,
+        /// The call's id, where the provider gives one.
+        id: Option<Cow<'a, str>>,
+        /// The tool's name (Anthropic's `name`; for the Responses API the
+        /// item's type without `_call`, or an MCP tool's own name).
+        name: Cow<'a, str>,
+        /// The tool's input as JSON text, when the provider sends JSON.
+        input: Option<Cow<'a, str>>,
+    },
     /// Token usage; one event at the end of the stream with the totals.
     Usage(Usage),
     /// The model stopped.
@@ -217,6 +236,19 @@ impl StreamEvent<'_> {
                 choice,
                 text: own(text),
             },
+            StreamEvent::ServerTool {
+                choice,
+                index,
+                id,
+                name,
+                input,
+            } => StreamEvent::ServerTool {
+                choice,
+                index,
+                id: id.map(own),
+                name: own(name),
+                input: input.map(own),
+            },
             StreamEvent::Usage(u) => StreamEvent::Usage(u),
             StreamEvent::Finish {
                 choice,
@@ -241,6 +273,7 @@ impl StreamEvent<'_> {
             | StreamEvent::ReasoningDelta { choice, .. }
             | StreamEvent::RedactedReasoning { choice, .. }
             | StreamEvent::Refusal { choice, .. }
+            | StreamEvent::ServerTool { choice, .. }
             | StreamEvent::Finish { choice, .. } => *choice,
             StreamEvent::Usage(_) | StreamEvent::Error(_) => 0,
         }

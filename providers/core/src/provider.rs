@@ -125,11 +125,6 @@ impl<H: FrameHandler> SseStreamDecoder<H> {
         }
     }
 
-    /// The handler.
-    pub fn handler(&self) -> &H {
-        &self.handler
-    }
-
     fn run(&mut self, bytes: &[u8], sink: &mut Sink<'_>, end: bool) -> Result<(), DecodeError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());

@@ -451,7 +451,7 @@ where
     let value = &line[value_at..];
     match name {
         b"data" => {
-            let new_len = data_len(frame, input) + usize::from(frame.has_data) + value.len();
+            let new_len = data_len(frame) + usize::from(frame.has_data) + value.len();
             if new_len > config.max_event_len {
                 return Err(DecodeError::new(
                     DecodeErrorKind::EventTooLong {
@@ -507,7 +507,7 @@ fn is_field(line: &[u8]) -> bool {
     line.first() == Some(&b':') || matches!(name, b"data" | b"event" | b"id" | b"retry")
 }
 
-fn data_len(frame: &Frame, _input: &[u8]) -> usize {
+fn data_len(frame: &Frame) -> usize {
     frame.data.len() + frame.borrowed.as_ref().map_or(0, Range::len)
 }
 

@@ -83,7 +83,8 @@ pub fn check_decoding(
 /// The rules every event sequence keeps: a tool call's arguments come
 /// between its start and its end, a call starts once, there is at most one
 /// usage event and it comes last (after it, only an error may follow), text
-/// deltas are not empty, and a decoding error lies within the `body_len`
+/// deltas are not empty, a server tool has a name and its input is JSON,
+/// and a decoding error lies within the `body_len`
 /// bytes of the body.
 pub fn check_invariants(name: &str, decoded: &Decoded, body_len: usize) {
     #[derive(PartialEq)]
@@ -134,6 +135,24 @@ pub fn check_invariants(name: &str, decoded: &Decoded, body_len: usize) {
             | StreamEvent::ReasoningDelta { text, .. }
             | StreamEvent::Refusal { text, .. } => {
                 assert!(!text.is_empty(), "{name}: empty text delta");
+            }
+            StreamEvent::ServerTool {
+                index,
+                name: tool,
+                input,
+                ..
+            } => {
+                assert!(
+                    !tool.is_empty(),
+                    "{name}: server tool {index} without a name"
+                );
+                if let Some(json) = input {
+                    let parsed = serde_json::from_str::<serde::de::IgnoredAny>(json);
+                    assert!(
+                        parsed.is_ok(),
+                        "{name}: server tool input is not JSON: {json}"
+                    );
+                }
             }
             StreamEvent::Usage(_) => usage_at = Some(i),
             _ => {}

@@ -30,7 +30,7 @@ mod transport;
 
 pub use corpus::{Fixture, Format, corpus_dir, fixtures};
 pub use decode::{Decoded, check_decoding, check_invariants, decode_with_cuts, random_cuts};
-pub use transcript::{ToolCall, Transcript};
+pub use transcript::{ServerTool, ToolCall, Transcript};
 #[cfg(feature = "loopback")]
 pub use transport::{
     FixtureRun, check_replay, check_transport, collect, run_fixture, runtime, test_client,

@@ -20,6 +20,20 @@ pub struct ToolCall {
     pub ended: bool,
 }
 
+/// A tool the provider ran itself, as the events told it.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ServerTool {
+    /// The provider's index of the block or output item.
+    pub index: u32,
+    /// The call's id.
+    pub id: Option<String>,
+    /// The tool's name.
+    pub name: String,
+    /// The input, parsed (`None` when the provider sent none as JSON).
+    pub input: Option<serde_json::Value>,
+}
+
 /// The events of a stream folded per kind.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -34,6 +48,8 @@ pub struct Transcript {
     pub redacted: usize,
     /// Tool calls per (choice, index), in index order.
     pub tool_calls: BTreeMap<(u32, u32), ToolCall>,
+    /// Tools the provider ran itself, in order.
+    pub server_tools: Vec<ServerTool>,
     /// Usage events.
     pub usage: Vec<Usage>,
     /// Finish events: choice, reason, raw reason.
@@ -87,6 +103,21 @@ impl Transcript {
                         c.ended = true;
                     }
                 }
+                StreamEvent::ServerTool {
+                    index,
+                    id,
+                    name,
+                    input,
+                    ..
+                } => t.server_tools.push(ServerTool {
+                    index: *index,
+                    id: id.as_ref().map(|s| s.to_string()),
+                    name: name.to_string(),
+                    input: input.as_ref().map(|j| {
+                        serde_json::from_str(j)
+                            .unwrap_or_else(|e| panic!("server tool input is not JSON ({e}): {j}"))
+                    }),
+                }),
                 StreamEvent::Usage(u) => t.usage.push(*u),
                 StreamEvent::Finish {
                     choice,
