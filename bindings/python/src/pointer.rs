@@ -1,7 +1,6 @@
 //! JSON Pointers (RFC 6901) as the document writes them: splitting off the
-//! last reference token and decoding `~1` / `~0`.
-
-use std::borrow::Cow;
+//! last reference token; tokens are decoded by the parser's
+//! `unescape_segment`.
 
 /// Splits `path` into its parent's pointer and its last reference token
 /// (still escaped). `None` for the root (`""`).
@@ -19,13 +18,9 @@ pub(crate) fn tokens_after(path: &str, prefix_len: usize) -> impl Iterator<Item 
         .flat_map(|rest| rest.split('/'))
 }
 
-/// Decodes one reference token: `~1` is `/`, `~0` is `~`.
-pub(crate) fn unescape(token: &str) -> Cow<'_, str> {
-    if !token.contains('~') {
-        return Cow::Borrowed(token);
-    }
-    Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
-}
+/// Decodes one reference token: `~1` is `/`, `~0` is `~` (the parser's
+/// decoder, the one every crate uses).
+pub(crate) use structream_parser::document::unescape_segment as unescape;
 
 /// Whether `prefix` is `path` or one of its ancestors.
 pub(crate) fn is_ancestor_or_self(prefix: &str, path: &str) -> bool {

@@ -191,10 +191,6 @@ fn option_inner(ty: &Type) -> Option<&Type> {
     }
 }
 
-fn escape_pointer(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
-}
-
 fn expand_struct(
     input: &DeriveInput,
     serde: &SerdeAttrs,
@@ -230,20 +226,18 @@ fn expand_struct(
         let names = std::iter::once(json.clone()).chain(attrs.aliases.iter().cloned());
         let names: Vec<_> = names.collect();
         arms.push(quote! {
-            #(#names)|* => ::structream::partial::apply_field(&mut self.#ident, rest, op, value)
+            #(#names)|* => ::structream::__private::apply_field(&mut self.#ident, rest, op, value)
         });
         creates.push(quote! {
-            #(#names)|* => {
-                partial.#ident = <<#inner as ::structream::Partial>::Partial as ::structream::PartialValue>::create(item).ok();
-            }
+            #(#names)|* => ::structream::__private::create_field(&mut partial.#ident, item),
         });
-        let segment = escape_pointer(&json);
         let hold = done.then(|| quote! { policies.hold.push(field.clone()); });
         let require = required
             .then(|| quote! { policies.require.push((path.to_owned(), #json.to_owned())); });
         policies.push(quote! {
             {
-                let field = ::std::format!("{}/{}", path, #segment);
+                let mut field = path.to_owned();
+                ::structream::__private::push_segment(&mut field, #json);
                 #hold
                 #require
                 <#inner as ::structream::Partial>::policies(&field, policies);
@@ -270,29 +264,34 @@ fn expand_struct(
         }
 
         impl ::structream::PartialValue for #partial {
-            fn create(value: &str) -> ::core::result::Result<Self, ::structream::partial::PartialError> {
+            fn create(
+                value: ::structream::partial::Json<'_>,
+            ) -> ::core::result::Result<Self, ::structream::partial::PartialError> {
                 let mut partial = <#partial as ::core::default::Default>::default();
-                ::structream::partial::for_each_member(value, |key, item| match key {
-                    #(#creates)*
-                    _ => {}
-                })?;
+                for (key, item) in ::structream::__private::members(value)? {
+                    match key {
+                        #(#creates)*
+                        _ => {}
+                    }
+                }
                 ::core::result::Result::Ok(partial)
             }
 
             fn apply(
                 &mut self,
-                path: &[::std::string::String],
+                path: &str,
                 op: ::structream::DeltaOp,
                 value: &str,
             ) -> ::core::result::Result<(), ::structream::partial::PartialError> {
-                let ::core::option::Option::Some((first, rest)) = path.split_first() else {
+                let ::core::option::Option::Some((first, rest)) =
+                    ::structream::__private::split_first_segment(path)
+                else {
                     if op == ::structream::DeltaOp::Append {
                         return ::core::result::Result::Err(::structream::partial::PartialError::new("append to an object"));
                     }
-                    *self = <Self as ::structream::PartialValue>::create(value)?;
-                    return ::core::result::Result::Ok(());
+                    return ::structream::__private::replace_whole(self, path, op, value);
                 };
-                match first.as_str() {
+                match &*first {
                     #(#arms,)*
                     // A member the type does not have: ignored while streaming.
                     _ => ::core::result::Result::Ok(()),
@@ -326,17 +325,19 @@ fn expand_enum(input: &DeriveInput, unit: bool, tag: Option<&str>) -> Tokens {
             }
 
             impl ::structream::PartialValue for #name {
-                fn create(value: &str) -> ::core::result::Result<Self, ::structream::partial::PartialError> {
-                    ::structream::partial::parse_whole(value)
+                fn create(
+                    value: ::structream::partial::Json<'_>,
+                ) -> ::core::result::Result<Self, ::structream::partial::PartialError> {
+                    ::structream::__private::unit_variant(value)
                 }
 
                 fn apply(
                     &mut self,
-                    path: &[::std::string::String],
+                    path: &str,
                     op: ::structream::DeltaOp,
                     value: &str,
                 ) -> ::core::result::Result<(), ::structream::partial::PartialError> {
-                    ::structream::partial::apply_whole(self, path, op, value)
+                    ::structream::__private::replace_whole(self, path, op, value)
                 }
             }
         };
@@ -344,8 +345,11 @@ fn expand_enum(input: &DeriveInput, unit: bool, tag: Option<&str>) -> Tokens {
     // Data variants: a JSON value while streaming; an internal tag is held
     // back until complete, so the variant is known the moment it shows.
     let hold_tag = tag.map(|t| {
-        let segment = escape_pointer(t);
-        quote! { policies.hold.push(::std::format!("{}/{}", path, #segment)); }
+        quote! {
+            let mut tag = path.to_owned();
+            ::structream::__private::push_segment(&mut tag, #t);
+            policies.hold.push(tag);
+        }
     });
     quote! {
         impl ::structream::Partial for #name {

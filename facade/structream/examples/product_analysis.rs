@@ -9,6 +9,7 @@ mod common;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use structream::partial::List;
 use structream::{Event, Partial, Request};
 
 /// An analysis of a product from its reviews.
@@ -44,7 +45,7 @@ async fn main() -> Result<(), structream::Error> {
     while let Some(event) = structream::next(&mut stream).await {
         match event? {
             Event::Partial(p) => {
-                let list = |items: &Option<Vec<String>>| items.as_ref().map_or(0, Vec::len);
+                let list = |items: &Option<List<String>>| items.as_ref().map_or(0, List::len);
                 common::show_progress(&format!(
                     "{} | rating {} | {} pros, {} cons | {}",
                     p.product.as_deref().unwrap_or("…"),

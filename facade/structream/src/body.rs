@@ -7,18 +7,6 @@ use structream_provider::{FinishReason, StreamDecoder, Usage};
 use crate::driver::{Driver, Next};
 use crate::{Error, Event, Structured};
 
-/// What a [`BodyDecoder`] makes of the body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CallKind {
-    /// The final value ([`Event::Done`]), as `create`.
-    Value,
-    /// Partials, then the final value, as `create_partial`.
-    Partial,
-    /// Items, as `create_iterable`.
-    Iterable,
-}
-
 /// Decodes a response body chunk by chunk into typed [`Event`]s; made by
 /// [`Client::body_decoder`](crate::Client::body_decoder).
 ///
@@ -57,28 +45,16 @@ impl<T: Structured> BodyDecoder<T> {
 
     /// Decodes a chunk of the body; the events it completes.
     pub fn feed(&mut self, chunk: &[u8]) -> impl Iterator<Item = Result<Event<T>, Error>> + '_ {
-        let driver = &mut self.driver;
-        match self
-            .decoder
-            .feed(chunk, &mut |event| driver.on_event(event))
-        {
-            Ok(()) => driver.end_of_chunk(),
-            Err(e) => driver.broken(Error::Decode(e)),
-        }
+        self.driver.feed(self.decoder.as_mut(), chunk);
         self.drain()
     }
 
     /// Ends the body: the last events (the final value, or an error).
     pub fn finish(&mut self) -> impl Iterator<Item = Result<Event<T>, Error>> + '_ {
-        let driver = &mut self.driver;
-        match self.decoder.finish(&mut |event| driver.on_event(event)) {
-            Ok(()) => driver.end_of_response(),
-            Err(e) if e.is_eof() => driver.end_of_response(),
-            Err(e) => driver.broken(Error::Decode(e)),
-        }
-        if matches!(driver.next(), Next::Send | Next::Abort) {
+        self.driver.finish(self.decoder.as_mut());
+        if matches!(self.driver.next(), Next::Send | Next::Abort) {
             // A retry would need a new request: end with the error instead.
-            driver.fail(Error::Config(
+            self.driver.fail(Error::Config(
                 "validation failed and a body decoder cannot ask again".into(),
             ));
         }

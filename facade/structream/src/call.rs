@@ -10,7 +10,7 @@ use futures_core::Stream;
 use structream_provider::http::ByteStream;
 use structream_provider::{FinishReason, StreamDecoder, Usage};
 
-use crate::client::Inner;
+use crate::endpoint::Endpoint;
 use crate::driver::{Driver, Next};
 use crate::{Error, Event, Structured};
 
@@ -33,7 +33,7 @@ enum State {
 /// model stopped.
 pub struct CallStream<T: Structured> {
     driver: Box<Driver<T>>,
-    client: Arc<Inner>,
+    client: Arc<Endpoint>,
     state: State,
 }
 
@@ -46,7 +46,7 @@ impl<T: Structured> std::fmt::Debug for CallStream<T> {
 }
 
 impl<T: Structured> CallStream<T> {
-    pub(crate) fn new(driver: Driver<T>, client: Arc<Inner>) -> Self {
+    pub(crate) fn new(driver: Driver<T>, client: Arc<Endpoint>) -> Self {
         CallStream {
             driver: Box::new(driver),
             client,
@@ -55,7 +55,7 @@ impl<T: Structured> CallStream<T> {
     }
 
     /// A stream that yields `error` and ends.
-    pub(crate) fn failed(mut driver: Driver<T>, client: Arc<Inner>, error: Error) -> Self {
+    pub(crate) fn failed(mut driver: Driver<T>, client: Arc<Endpoint>, error: Error) -> Self {
         driver.fail(error);
         CallStream {
             driver: Box::new(driver),
@@ -133,27 +133,11 @@ impl<T: Structured> Stream for CallStream<T> {
                 },
                 State::Reading { body, decoder } => match Pin::new(body).poll_next(cx) {
                     Poll::Pending => return Poll::Pending,
-                    Poll::Ready(Some(Ok(bytes))) => {
-                        let driver = &mut this.driver;
-                        let fed = decoder.feed(&bytes, &mut |event| driver.on_event(event));
-                        match fed {
-                            Ok(()) => driver.end_of_chunk(),
-                            Err(e) => driver.broken(Error::Decode(e)),
-                        }
-                    }
+                    Poll::Ready(Some(Ok(bytes))) => this.driver.feed(decoder.as_mut(), &bytes),
                     // The connection failed while the body streamed.
                     Poll::Ready(Some(Err(e))) => this.driver.broken(Error::from_provider(e)),
                     Poll::Ready(None) => {
-                        let driver = &mut this.driver;
-                        match decoder.finish(&mut |event| driver.on_event(event)) {
-                            Ok(()) => driver.end_of_response(),
-                            Err(e) if e.is_eof() => {
-                                // The stream stopped without its end marker:
-                                // judge what arrived as a complete response.
-                                driver.end_of_response();
-                            }
-                            Err(e) => driver.broken(Error::Decode(e)),
-                        }
+                        this.driver.finish(decoder.as_mut());
                         if matches!(this.driver.next(), Next::Send) {
                             this.state = State::Idle;
                         }

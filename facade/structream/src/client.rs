@@ -9,26 +9,13 @@ use structream_openai::{OpenAiChat, OpenAiConfig, OpenAiResponses, Vendor};
 use structream_provider::http::{HttpClient, TransportConfig};
 use structream_provider::{ApiKey, Mode, Provider, SchemaSpec, StructuredRequest};
 
-use crate::body::{BodyDecoder, CallKind};
+use crate::body::BodyDecoder;
 use crate::call::{CallStream, next};
-use crate::driver::{Driver, Shape, Want, tool_name};
+use crate::endpoint::Endpoint;
+use crate::driver::{Driver, Shape, tool_name};
 use crate::schema::{list_schema, schema_of, title_of, variants};
-use crate::{Completion, Error, Event, Request, Structured};
+use crate::{CallKind, Completion, Error, Event, Request, Structured};
 
-pub(crate) struct Inner {
-    pub(crate) provider: Box<dyn Provider>,
-    pub(crate) http: HttpClient,
-    model: String,
-    mode: Mode,
-    max_retries: u32,
-    max_tokens: Option<u32>,
-    temperature: Option<f32>,
-    /// [`ClientBuilder::coerce`]: `None` for the default.
-    coerce: Option<bool>,
-    /// Whether the provider is an OpenAI-compatible server other than
-    /// OpenAI's own (Ollama, vLLM, llama.cpp, Groq …).
-    compatible: bool,
-}
 
 /// A client for one provider and model. Cheap to clone.
 ///
@@ -50,7 +37,7 @@ pub(crate) struct Inner {
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<Inner>,
+    pub(crate) inner: Arc<Endpoint>,
 }
 
 impl fmt::Debug for Client {
@@ -268,7 +255,7 @@ impl ClientBuilder {
         };
         let http = HttpClient::with_config(self.transport).map_err(Error::from_provider)?;
         Ok(Client {
-            inner: Arc::new(Inner {
+            inner: Arc::new(Endpoint {
                 provider,
                 http,
                 model: self.model,
@@ -393,7 +380,7 @@ impl Client {
         &self,
         request: impl Into<Request>,
     ) -> Result<Completion<T>, Error> {
-        let mut stream = self.stream::<T>(request.into(), Want::Value);
+        let mut stream = self.stream::<T>(request.into(), CallKind::Value);
         let mut retries = 0;
         let mut coercions = Vec::new();
         while let Some(event) = next(&mut stream).await {
@@ -428,7 +415,7 @@ impl Client {
     /// visible change, coalesced per network read), ending with the
     /// complete, validated value ([`Event::Done`]).
     pub fn create_partial<T: Structured>(&self, request: impl Into<Request>) -> CallStream<T> {
-        self.stream(request.into(), Want::Partial)
+        self.stream(request.into(), CallKind::Partial)
     }
 
     /// A stream of the items of a list, each the moment its closing byte
@@ -444,19 +431,14 @@ impl Client {
     /// breaks off, the items handed out stay handed out and the
     /// [`Error::Incomplete`] says how many.
     pub fn create_iterable<T: Structured>(&self, request: impl Into<Request>) -> CallStream<T> {
-        self.stream(request.into(), Want::Items)
+        self.stream(request.into(), CallKind::Iterable)
     }
 
     /// A decoder that runs this client's typed driver over a response body
     /// you already have (recorded, or read by your own HTTP stack), with no
     /// I/O. Validation retries need a new request, so they become errors.
     pub fn body_decoder<T: Structured>(&self, kind: CallKind) -> BodyDecoder<T> {
-        let want = match kind {
-            CallKind::Value => Want::Value,
-            CallKind::Partial => Want::Partial,
-            CallKind::Iterable => Want::Items,
-        };
-        let driver = self.driver::<T>(Request::default().max_retries(0), want);
+        let driver = self.driver::<T>(Request::default().max_retries(0), kind);
         BodyDecoder::new(driver, self.inner.provider.decoder())
     }
 
@@ -466,8 +448,8 @@ impl Client {
         ClientBuilder::from_provider(spec)
     }
 
-    fn stream<T: Structured>(&self, request: Request, want: Want) -> CallStream<T> {
-        self.stream_with_schema(request, want, schema_of::<T>(), short_type_name::<T>())
+    fn stream<T: Structured>(&self, request: Request, kind: CallKind) -> CallStream<T> {
+        self.stream_with_schema(request, kind, schema_of::<T>(), short_type_name::<T>())
     }
 
     /// A call whose output has the JSON Schema `schema` (the schema of `T`,
@@ -476,19 +458,19 @@ impl Client {
     pub(crate) fn stream_with_schema<T: Structured>(
         &self,
         request: Request,
-        want: Want,
+        kind: CallKind,
         schema: serde_json::Value,
         type_name: &str,
     ) -> CallStream<T> {
-        let driver = self.driver_with_schema::<T>(request, want, schema, type_name);
+        let driver = self.driver_with_schema::<T>(request, kind, schema, type_name);
         if let Err(e) = self.inner.provider.build_request(driver.request()) {
             return CallStream::failed(driver, Arc::clone(&self.inner), Error::from_provider(e));
         }
         CallStream::new(driver, Arc::clone(&self.inner))
     }
 
-    fn driver<T: Structured>(&self, request: Request, want: Want) -> Driver<T> {
-        self.driver_with_schema(request, want, schema_of::<T>(), short_type_name::<T>())
+    fn driver<T: Structured>(&self, request: Request, kind: CallKind) -> Driver<T> {
+        self.driver_with_schema(request, kind, schema_of::<T>(), short_type_name::<T>())
     }
 
     /// Plans a call: where the value sits in the output, its schemas, the
@@ -496,7 +478,7 @@ impl Client {
     pub(crate) fn driver_with_schema<T: Structured>(
         &self,
         request: Request,
-        want: Want,
+        kind: CallKind,
         schema: serde_json::Value,
         type_name: &str,
     ) -> Driver<T> {
@@ -505,15 +487,15 @@ impl Client {
         let per_variant = variants(&schema)
             .map(|vs| vs.into_iter().map(|(n, s)| spec(&n, s)).collect::<Vec<_>>());
         let tools = matches!(mode, Mode::Tools | Mode::ParallelTools);
-        let (shape, validation, schemas) = match (want, per_variant) {
-            (Want::Items, variants) if mode == Mode::ParallelTools => {
+        let (shape, validation, schemas) = match (kind, per_variant) {
+            (CallKind::Iterable, variants) if mode == Mode::ParallelTools => {
                 let shape = Shape::Calls {
                     variants: variants.is_some(),
                 };
                 let specs = variants.unwrap_or_else(|| vec![spec(&title, schema.clone())]);
                 (shape, schema, specs)
             }
-            (Want::Items, _) => {
+            (CallKind::Iterable, _) => {
                 let list = list_schema(schema.clone());
                 let specs = vec![spec(&format!("{title}List"), list.clone())];
                 (Shape::List, list, specs)
@@ -540,7 +522,7 @@ impl Client {
             .coerce
             .unwrap_or(matches!(mode, Mode::Json | Mode::MarkdownJson) || self.inner.compatible);
         Driver::new(
-            want,
+            kind,
             shape,
             validation,
             structured,

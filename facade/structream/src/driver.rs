@@ -14,27 +14,20 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use structream_parser::document::{Changes, Document, ItemEvent, Options, Outcome};
+use structream_parser::document::{
+    DeltaOp, Document, ItemEvent, Options, Outcome, push_segment,
+};
 use structream_parser::lenient::Root;
-use structream_provider::{FinishReason, Message, StreamEvent, StructuredRequest, Usage};
+use structream_provider::{
+    FinishReason, Message, StreamDecoder, StreamEvent, StructuredRequest, Usage,
+};
 
 use crate::coerce;
 use crate::error::JsonError;
 use crate::list::{is_wrapper, list_continues, list_rest};
-use crate::partial::{PartialValue, Policies, split_pointer};
+use crate::partial::{Json, PartialError, PartialValue, Policies};
 use crate::schema::{ITEMS_FIELD, validate};
-use crate::{Coercion, Error, Event, Structured, Validate};
-
-/// What the caller wants from the response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Want {
-    /// The final value only.
-    Value,
-    /// Partial values, then the final value.
-    Partial,
-    /// Each item of a list as it closes.
-    Items,
-}
+use crate::{CallKind, Coercion, Error, Event, Structured, Validate};
 
 /// Where the value sits in the model's output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,7 +84,7 @@ impl Channel {
 
 /// The state machine of one call (all its attempts).
 pub(crate) struct Driver<T: Structured> {
-    want: Want,
+    kind: CallKind,
     shape: Shape,
     schema: Value,
     request: StructuredRequest,
@@ -111,6 +104,8 @@ pub(crate) struct Driver<T: Structured> {
     attempt_usage: Usage,
     partial: Option<Arc<T::Partial>>,
     dirty: bool,
+    /// Scratch for a variant's prefixed paths.
+    scratch: String,
     /// Items handed out in this attempt.
     attempt_items: usize,
     /// Whether this attempt's answer was reported as a bare list.
@@ -129,7 +124,7 @@ pub(crate) struct Driver<T: Structured> {
 impl<T: Structured> std::fmt::Debug for Driver<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Driver")
-            .field("want", &self.want)
+            .field("kind", &self.kind)
             .field("shape", &self.shape)
             .field("next", &self.next)
             .field("attempt", &self.errors.len())
@@ -170,7 +165,7 @@ pub(crate) fn tool_name(title: &str) -> String {
 
 impl<T: Structured> Driver<T> {
     pub(crate) fn new(
-        want: Want,
+        kind: CallKind,
         shape: Shape,
         schema: Value,
         request: StructuredRequest,
@@ -178,12 +173,12 @@ impl<T: Structured> Driver<T> {
         raw_events: bool,
     ) -> Self {
         let mut options = Options::default();
-        match (&shape, want) {
-            (Shape::Single, Want::Partial) => {
+        match (&shape, kind) {
+            (Shape::Single, CallKind::Partial) => {
                 options = with_policies(options.deltas(true), &Policies::of::<T>())
             }
-            (Shape::Variant, Want::Partial) => options = options.deltas(true),
-            (Shape::List, Want::Items) => {
+            (Shape::Variant, CallKind::Partial) => options = options.deltas(true),
+            (Shape::List, CallKind::Iterable) => {
                 // The list in its wrapper, or a bare array (read as the list).
                 options = options
                     .items(format!("/{ITEMS_FIELD}").parse().expect("a valid pattern"))
@@ -192,7 +187,7 @@ impl<T: Structured> Driver<T> {
             _ => {}
         }
         Driver {
-            want,
+            kind,
             shape,
             schema,
             request,
@@ -209,6 +204,7 @@ impl<T: Structured> Driver<T> {
             attempt_usage: Usage::default(),
             partial: None,
             dirty: false,
+            scratch: String::new(),
             attempt_items: 0,
             coerced: false,
             response_ended: false,
@@ -300,7 +296,7 @@ impl<T: Structured> Driver<T> {
         Error::Incomplete {
             partial: self.partial_json(),
             reason: self.finish,
-            items: (self.want == Want::Items).then_some(self.accepted.len()),
+            items: (self.kind == CallKind::Iterable).then_some(self.accepted.len()),
             cause: cause.map(Box::new),
         }
     }
@@ -345,8 +341,29 @@ impl<T: Structured> Driver<T> {
         }
     }
 
+    /// Decodes one read of the response body with `decoder` and runs its
+    /// events: the one path of the async stream and of the body decoder.
+    pub(crate) fn feed(&mut self, decoder: &mut dyn StreamDecoder, bytes: &[u8]) {
+        match decoder.feed(bytes, &mut |event| self.on_event(event)) {
+            Ok(()) => self.end_of_chunk(),
+            Err(e) => self.broken(Error::Decode(e)),
+        }
+    }
+
+    /// The body ended: the decoder's last events, then the end of the
+    /// response.
+    pub(crate) fn finish(&mut self, decoder: &mut dyn StreamDecoder) {
+        match decoder.finish(&mut |event| self.on_event(event)) {
+            Ok(()) => self.end_of_response(),
+            // The stream stopped without its end marker: what arrived is
+            // judged as a complete response.
+            Err(e) if e.is_eof() => self.end_of_response(),
+            Err(e) => self.broken(Error::Decode(e)),
+        }
+    }
+
     /// One decoded event of the response.
-    pub(crate) fn on_event(&mut self, event: StreamEvent<'_>) {
+    fn on_event(&mut self, event: StreamEvent<'_>) {
         if self.next != Next::Read {
             return;
         }
@@ -393,7 +410,7 @@ impl<T: Structured> Driver<T> {
     }
 
     /// The end of one network read: a changed partial is handed out once.
-    pub(crate) fn end_of_chunk(&mut self) {
+    fn end_of_chunk(&mut self) {
         self.flush_partial();
     }
 
@@ -427,63 +444,57 @@ impl<T: Structured> Driver<T> {
         self.feed_channel(Some(index), json);
     }
 
-    /// Feeds a piece of a channel's JSON (tool call `index`, or the content).
+    /// Feeds a piece of a channel's JSON (tool call `index`, or the content):
+    /// its deltas update the partial in place, straight from the document
+    /// (nothing copied out first); its closed items go out validated.
     fn feed_channel(&mut self, index: Option<u32>, text: &str) {
+        let typed = self.kind == CallKind::Partial && self.is_value_channel(index);
+        let Driver {
+            calls,
+            content,
+            shape,
+            partial,
+            dirty,
+            scratch,
+            ..
+        } = self;
         let channel = match index {
-            Some(i) => self.calls.get_mut(&i),
-            None => self.content.as_mut(),
+            Some(i) => calls.get_mut(&i),
+            None => content.as_mut(),
         };
         let Some(channel) = channel else { return };
         channel.raw.push_str(text);
         if channel.failed.is_some() {
             return;
         }
+        // An enum variant's value sits under its tool's name.
+        let variant = match (&*shape, index) {
+            (Shape::Variant, Some(_)) => Some(channel.name.as_str()),
+            _ => None,
+        };
+        let mut items = Vec::new();
         match channel.doc.feed(text.as_bytes()) {
             Ok(changes) => {
-                let (deltas, items) = collect(&changes);
-                self.apply(index, deltas, items);
+                if typed {
+                    for delta in changes.deltas() {
+                        let (op, path, value) = (delta.op(), delta.path(), delta.value());
+                        // A delta that does not fit the type changes nothing
+                        // shown; the final validation reports the real problem.
+                        if apply_delta(partial, variant, scratch, op, path, value).is_ok() {
+                            *dirty = true;
+                        }
+                    }
+                }
+                for item in changes.items() {
+                    if let ItemEvent::Done { path, json, .. } = item {
+                        items.push((path.is_empty(), json.clone()));
+                    }
+                }
             }
             Err(e) => channel.failed = Some(e),
         }
-    }
-
-    /// Applies a channel's deltas to the partial and its items to the output.
-    fn apply(
-        &mut self,
-        index: Option<u32>,
-        deltas: Vec<(structream_parser::document::DeltaOp, String, String)>,
-        items: Vec<(String, String)>,
-    ) {
-        if self.want == Want::Partial && self.is_value_channel(index) {
-            let prefix = match (&self.shape, index) {
-                (Shape::Variant, Some(i)) => Some(self.calls[&i].name.clone()),
-                _ => None,
-            };
-            for (op, path, value) in deltas {
-                let mut segments = split_pointer(&path);
-                if let Some(name) = &prefix {
-                    segments.insert(0, name.clone());
-                }
-                let applied = if segments.is_empty() {
-                    T::Partial::create(&value).map(|p| self.partial = Some(Arc::new(p)))
-                } else if segments.len() == 1 && prefix.is_some() {
-                    let wrapped = format!("{{{}:{value}}}", Value::String(segments[0].clone()));
-                    T::Partial::create(&wrapped).map(|p| self.partial = Some(Arc::new(p)))
-                } else {
-                    match self.partial.as_mut() {
-                        Some(p) => Arc::make_mut(p).apply(&segments, op, &value),
-                        None => Ok(()),
-                    }
-                };
-                // A delta that does not fit the type changes nothing shown;
-                // the final validation reports the real problem.
-                if applied.is_ok() {
-                    self.dirty = true;
-                }
-            }
-        }
-        for (path, json) in items {
-            if path.is_empty() && self.shape == Shape::List && !self.coerced {
+        for (bare, json) in items {
+            if bare && self.shape == Shape::List && !self.coerced {
                 self.coerced = true;
                 self.out.push_back(Ok(Event::Coerced(Coercion::BareList)));
             }
@@ -499,7 +510,7 @@ impl<T: Structured> Driver<T> {
             return;
         }
         channel.ended = true;
-        if !matches!(self.shape, Shape::Calls { .. }) || self.want != Want::Items {
+        if !matches!(self.shape, Shape::Calls { .. }) || self.kind != CallKind::Iterable {
             return;
         }
         // One call, one item.
@@ -548,7 +559,7 @@ impl<T: Structured> Driver<T> {
     }
 
     /// The response ended (the decoder finished without error).
-    pub(crate) fn end_of_response(&mut self) {
+    fn end_of_response(&mut self) {
         if self.next != Next::Read {
             return;
         }
@@ -558,9 +569,9 @@ impl<T: Structured> Driver<T> {
             return;
         }
         self.response_ended = true;
-        match self.want {
-            Want::Items => self.end_items(),
-            Want::Value | Want::Partial => self.end_value(),
+        match self.kind {
+            CallKind::Iterable => self.end_items(),
+            CallKind::Value | CallKind::Partial => self.end_value(),
         }
     }
 
@@ -743,7 +754,7 @@ impl<T: Structured> Driver<T> {
             Some(FinishReason::Length) => Some(Error::Incomplete {
                 partial: None,
                 reason: self.finish,
-                items: (self.want == Want::Items).then_some(self.accepted.len()),
+                items: (self.kind == CallKind::Iterable).then_some(self.accepted.len()),
                 cause: None,
             }),
             _ => None,
@@ -794,7 +805,7 @@ impl<T: Structured> Driver<T> {
             attempt,
             error: error.to_string(),
         }));
-        let follow_up = if self.want == Want::Items && !self.accepted.is_empty() {
+        let follow_up = if self.kind == CallKind::Iterable && !self.accepted.is_empty() {
             format!(
                 "Your answer did not validate:\n{error}\nThese items were accepted: [{}]. \
                  Answer again with the remaining items only, correcting the errors.",
@@ -873,27 +884,43 @@ impl<T: Structured> Driver<T> {
     }
 }
 
-/// The deltas and finished items (the array's path and the item) of one
-/// feed, owned.
-type Collected = (
-    Vec<(structream_parser::document::DeltaOp, String, String)>,
-    Vec<(String, String)>,
-);
-
-fn collect(changes: &Changes<'_>) -> Collected {
-    let deltas = changes
-        .deltas()
-        .map(|d| (d.op(), d.path().to_owned(), d.value().to_owned()))
-        .collect();
-    let items = changes
-        .items()
-        .iter()
-        .filter_map(|i| match i {
-            ItemEvent::Done { path, json, .. } => Some((path.clone(), json.clone())),
-            ItemEvent::Started { .. } => None,
-        })
-        .collect();
-    (deltas, items)
+/// Applies one delta to the partial: at the root it makes the partial; an
+/// enum `variant`'s value is made under the variant's name; anything else
+/// goes down its path in the partial, which is copied first only where a
+/// previous partial the consumer holds still shares it.
+fn apply_delta<P: PartialValue>(
+    partial: &mut Option<Arc<P>>,
+    variant: Option<&str>,
+    scratch: &mut String,
+    op: DeltaOp,
+    path: &str,
+    value: &str,
+) -> Result<(), PartialError> {
+    let path = match variant {
+        None => path,
+        Some(name) if path.is_empty() => {
+            // `{"<variant>": <value>}`: made from the value, read once.
+            let value = structream_parser::parse(value.as_bytes())
+                .map_err(|e| PartialError::new(e.to_string()))?;
+            let wrapped = structream_parser::Value::Object(vec![(name.to_owned(), value)]);
+            *partial = Some(Arc::new(P::create(Json::of(&wrapped))?));
+            return Ok(());
+        }
+        Some(name) => {
+            scratch.clear();
+            push_segment(scratch, name);
+            scratch.push_str(path);
+            scratch.as_str()
+        }
+    };
+    if path.is_empty() {
+        *partial = Some(Arc::new(Json::read(value, P::create)?));
+        return Ok(());
+    }
+    match partial {
+        Some(p) => Arc::make_mut(p).apply(path, op, value),
+        None => Ok(()),
+    }
 }
 
 /// Ends a channel's document: its complete JSON, or why there is none.

@@ -5,8 +5,7 @@
 
 use serde_json::Value;
 
-use crate::driver::Want;
-use crate::{CallStream, Client, Error, Event, Request, Validate};
+use crate::{CallKind, CallStream, Client, Error, Event, Request, Validate};
 
 /// Accepts every value: a `serde_json::Value` is checked against the
 /// schema it was asked for, if any (see [`Client::create_with_schema`]).
@@ -36,7 +35,7 @@ impl Client {
         schema: Value,
         request: impl Into<Request>,
     ) -> Result<Value, Error> {
-        let mut stream = self.dynamic(schema, request.into(), Want::Value);
+        let mut stream = self.dynamic(schema, request.into(), CallKind::Value);
         let mut reason = None;
         while let Some(event) = crate::next(&mut stream).await {
             if let Event::Done(value) = event? {
@@ -58,7 +57,7 @@ impl Client {
         schema: Value,
         request: impl Into<Request>,
     ) -> CallStream<Value> {
-        self.dynamic(schema, request.into(), Want::Partial)
+        self.dynamic(schema, request.into(), CallKind::Partial)
     }
 
     /// [`Client::create_iterable`] for items with the JSON Schema `schema`
@@ -68,14 +67,14 @@ impl Client {
         schema: Value,
         request: impl Into<Request>,
     ) -> CallStream<Value> {
-        self.dynamic(schema, request.into(), Want::Items)
+        self.dynamic(schema, request.into(), CallKind::Iterable)
     }
 
-    fn dynamic(&self, mut schema: Value, request: Request, want: Want) -> CallStream<Value> {
+    fn dynamic(&self, mut schema: Value, request: Request, kind: CallKind) -> CallStream<Value> {
         if let Value::Object(map) = &mut schema {
             map.remove("$schema");
         }
-        self.stream_with_schema(request, want, schema, UNTITLED)
+        self.stream_with_schema(request, kind, schema, UNTITLED)
     }
 }
 

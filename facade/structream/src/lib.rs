@@ -40,8 +40,10 @@ mod client;
 pub mod coerce;
 mod driver;
 mod dynamic;
+mod endpoint;
 mod error;
 mod event;
+mod kind;
 mod list;
 pub mod partial;
 #[cfg(feature = "replay")]
@@ -49,11 +51,12 @@ pub mod replay;
 mod request;
 pub mod schema;
 
-pub use body::{BodyDecoder, CallKind};
+pub use body::BodyDecoder;
 pub use call::CallStream;
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, JsonError};
 pub use event::{Coercion, CoercionKind, Completion, Event};
+pub use kind::CallKind;
 pub use partial::{Partial, PartialValue};
 pub use request::Request;
 pub use structream_derive::Partial;
@@ -87,9 +90,10 @@ pub async fn next<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<S::
     call::next(stream).await
 }
 
-/// Re-exports for the code `#[derive(Partial)]` generates.
+/// What the code `#[derive(Partial)]` generates calls: not an API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::partial::derive_support::*;
     pub use serde;
     pub use serde_json;
 }

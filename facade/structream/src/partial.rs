@@ -1,16 +1,27 @@
 //! Partial types: the companion of a user's type in which everything is
 //! optional, updated in place from the document's deltas.
 //!
-//! A delta names a path and a change (`add` / `replace` with a JSON value,
-//! or `append` to a string). [`PartialValue::apply`] walks the path through
-//! the partial (O(depth)) and applies the change there (O(change)): nothing
-//! is rebuilt from the whole text.
+//! A delta names a path and a change (`add` / `replace` with a value, or
+//! `append` to a string). [`PartialValue::apply`] walks the path through the
+//! partial (O(depth), borrowing each segment from the delta) and applies the
+//! change there (O(change)): a number is read from its text, a string grows
+//! in place, and nothing is re-parsed by serde_json or rebuilt from the
+//! whole text.
+//!
+//! Partials are cheap to keep: a list's items sit behind [`Arc`]s in
+//! shared chunks ([`List`]), so cloning a partial (what happens when the
+//! consumer still holds the previous one while the next is made) copies
+//! only the open path, not the items that are done.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
-use structream_parser::document::DeltaOp;
+use serde::de::IntoDeserializer;
+use serde::de::value::Error as NameError;
+use serde::{Deserialize, Serialize, Serializer};
+use structream_parser::Value;
+use structream_parser::document::{DeltaOp, split_first_segment};
 
 /// A type whose values can stream in as partials.
 ///
@@ -40,15 +51,109 @@ pub trait Partial {
 }
 
 /// A partial value that deltas update in place.
+///
+/// ```
+/// use structream::DeltaOp;
+/// use structream::partial::{Json, PartialValue};
+///
+/// let mut tags: structream::partial::List<String> = Json::read("[\"a\"]", PartialValue::create)?;
+/// tags.apply("/1", DeltaOp::Add, "\"b\"")?;
+/// tags.apply("/1", DeltaOp::Append, "c")?;
+/// assert_eq!(tags.to_vec(), ["a", "bc"]);
+/// # Ok::<(), structream::partial::PartialError>(())
+/// ```
 pub trait PartialValue: Clone + fmt::Debug + Send + Sync + 'static {
-    /// The value an `add` creates: `value` is compact JSON, a whole value or
-    /// a container as far as it has shown (`{}`, `{"name":"Ja"}`, `""`).
-    /// Members that do not fit the type are left out.
-    fn create(value: &str) -> Result<Self, PartialError>;
+    /// The value an `add` creates: a whole value, or a container as far as
+    /// it has shown (`{}`, `{"name":"Ja"}`, `""`). Members that do not fit
+    /// the type are left out.
+    fn create(value: Json<'_>) -> Result<Self, PartialError>;
 
-    /// Applies `op` with `value` (compact JSON for `add` / `replace`, the
-    /// text to append for `append`) at `path`, relative to this value.
-    fn apply(&mut self, path: &[String], op: DeltaOp, value: &str) -> Result<(), PartialError>;
+    /// Applies `op` at `path` (a JSON Pointer relative to this value, `""`
+    /// for the value itself) with `value`: compact JSON for `add` and
+    /// `replace`, the text to append for `append`.
+    fn apply(&mut self, path: &str, op: DeltaOp, value: &str) -> Result<(), PartialError>;
+}
+
+/// A JSON value as a delta holds it, borrowed: what
+/// [`PartialValue::create`] reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Json<'a> {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool(bool),
+    /// A number, its text as written.
+    Number(&'a str),
+    /// A string, unescaped.
+    String(&'a str),
+    /// An array's items.
+    Array(&'a [Value]),
+    /// An object's members, in order.
+    Object(&'a [(String, Value)]),
+}
+
+impl<'a> Json<'a> {
+    /// A view of a parsed value.
+    pub fn of(value: &'a Value) -> Self {
+        match value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => Json::Number(n.as_str()),
+            Value::String(s) => Json::String(s),
+            Value::Array(items) => Json::Array(items),
+            Value::Object(members) => Json::Object(members),
+        }
+    }
+
+    /// Reads `text`, one compact JSON value as a delta holds it, and hands
+    /// it to `f`. Literals, numbers, strings without escapes and empty
+    /// containers (nearly every delta) are read where they lie; anything
+    /// else is parsed by the project's own parser first.
+    pub fn read<R>(
+        text: &str,
+        f: impl FnOnce(Json<'_>) -> Result<R, PartialError>,
+    ) -> Result<R, PartialError> {
+        let bytes = text.as_bytes();
+        let direct = match bytes {
+            b"null" => Some(Json::Null),
+            b"true" => Some(Json::Bool(true)),
+            b"false" => Some(Json::Bool(false)),
+            b"{}" => Some(Json::Object(&[])),
+            b"[]" => Some(Json::Array(&[])),
+            [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') && !inner.contains(&b'"') => {
+                Some(Json::String(&text[1..text.len() - 1]))
+            }
+            [b'-' | b'0'..=b'9', ..] => Some(Json::Number(text)),
+            _ => None,
+        };
+        match direct {
+            Some(json) => f(json),
+            None => {
+                let value = structream_parser::parse(bytes)
+                    .map_err(|e| PartialError::new(format!("{e}: {text}")))?;
+                f(Json::of(&value))
+            }
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "a boolean",
+            Json::Number(_) => "a number",
+            Json::String(_) => "a string",
+            Json::Array(_) => "an array",
+            Json::Object(_) => "an object",
+        }
+    }
+
+    fn mismatch<T>(&self, expected: &str) -> Result<T, PartialError> {
+        Err(PartialError::new(format!(
+            "{} where {expected} was expected",
+            self.kind()
+        )))
+    }
 }
 
 /// Streaming policies collected from a type: see [`Partial::policies`].
@@ -98,89 +203,135 @@ impl fmt::Display for PartialError {
 
 impl std::error::Error for PartialError {}
 
-/// Splits a JSON Pointer into unescaped segments.
-pub fn split_pointer(pointer: &str) -> Vec<String> {
-    if pointer.is_empty() {
-        return Vec::new();
-    }
-    pointer
-        .strip_prefix('/')
-        .unwrap_or(pointer)
-        .split('/')
-        .map(|s| {
-            if s.contains('~') {
-                s.replace("~1", "/").replace("~0", "~")
-            } else {
-                s.to_owned()
-            }
-        })
-        .collect()
-}
+/// What `#[derive(Partial)]` generates calls to, re-exported through
+/// `structream::__private`; not an API.
+pub(crate) mod derive_support {
+    use super::*;
 
-/// Parses `value` as a whole `T` (for `add` and `replace` at a leaf).
-pub fn parse_whole<T: DeserializeOwned>(value: &str) -> Result<T, PartialError> {
-    serde_json::from_str(value).map_err(|e| PartialError::new(format!("{e}: {value}")))
-}
+    pub use structream_parser::document::{push_segment, split_first_segment};
 
-/// Applies a change to a value that is replaced whole (numbers, booleans,
-/// unit enums: they show only once complete) or, for `append`, cannot grow.
-pub fn apply_whole<T: DeserializeOwned>(
-    target: &mut T,
-    path: &[String],
-    op: DeltaOp,
-    value: &str,
-) -> Result<(), PartialError> {
-    if !path.is_empty() {
-        return Err(PartialError::new(format!(
-            "no member {} in a scalar",
-            path[0]
-        )));
-    }
-    match op {
-        DeltaOp::Add | DeltaOp::Replace => {
-            *target = parse_whole(value)?;
-            Ok(())
+    /// Replaces a value that is replaced whole (numbers, booleans, unit
+    /// enums: they show only once complete; or a container set anew).
+    pub fn replace_whole<P: PartialValue>(
+        target: &mut P,
+        path: &str,
+        op: DeltaOp,
+        value: &str,
+    ) -> Result<(), PartialError> {
+        if let Some((first, _)) = split_first_segment(path) {
+            return Err(PartialError::new(format!("no member {first} in a scalar")));
         }
-        _ => Err(PartialError::new("append to a value that is not a string")),
+        match op {
+            DeltaOp::Append => Err(PartialError::new("append to a value that is not a string")),
+            _ => {
+                *target = Json::read(value, P::create)?;
+                Ok(())
+            }
+        }
     }
-}
 
-/// Applies a change to an optional partial field of a struct: `add` or
-/// `replace` at the field sets it (`null` clears it), deeper changes go to
-/// the value inside.
-pub fn apply_field<P: PartialValue>(
-    field: &mut Option<P>,
-    path: &[String],
-    op: DeltaOp,
-    value: &str,
-) -> Result<(), PartialError> {
-    if path.is_empty() && op != DeltaOp::Append {
-        *field = if value == "null" {
-            None
-        } else {
-            Some(P::create(value)?)
+    /// Applies a change to an optional partial field of a struct: `add` or
+    /// `replace` at the field sets it (`null` clears it), deeper changes go
+    /// to the value inside.
+    pub fn apply_field<P: PartialValue>(
+        field: &mut Option<P>,
+        path: &str,
+        op: DeltaOp,
+        value: &str,
+    ) -> Result<(), PartialError> {
+        if path.is_empty() && op != DeltaOp::Append {
+            *field = Json::read(value, |json| match json {
+                Json::Null => Ok(None),
+                json => P::create(json).map(Some),
+            })?;
+            return Ok(());
+        }
+        match field {
+            Some(inner) => inner.apply(path, op, value),
+            None => Err(PartialError::new(
+                "change inside a value that has not begun",
+            )),
+        }
+    }
+
+    /// Sets a field from a member of an object being created: left empty
+    /// if `null` or if the value does not fit.
+    pub fn create_field<P: PartialValue>(field: &mut Option<P>, value: Json<'_>) {
+        *field = match value {
+            Json::Null => None,
+            json => P::create(json).ok(),
         };
-        return Ok(());
     }
-    match field {
-        Some(inner) => inner.apply(path, op, value),
-        None => Err(PartialError::new(
-            "change inside a value that has not begun",
-        )),
+
+    /// The members of an object (for [`PartialValue::create`] of structs
+    /// and maps), each value as [`Json`].
+    pub fn members(
+        value: Json<'_>,
+    ) -> Result<impl Iterator<Item = (&str, Json<'_>)>, PartialError> {
+        match value {
+            Json::Object(members) => Ok(members.iter().map(|(k, v)| (k.as_str(), Json::of(v)))),
+            other => other.mismatch("an object"),
+        }
+    }
+
+    /// A unit enum's variant from its name, as serde reads it.
+    pub fn unit_variant<T: for<'de> Deserialize<'de>>(value: Json<'_>) -> Result<T, PartialError> {
+        match value {
+            Json::String(name) => {
+                let de: serde::de::value::StrDeserializer<'_, NameError> = name.into_deserializer();
+                T::deserialize(de).map_err(|e| PartialError::new(e.to_string()))
+            }
+            other => other.mismatch("a variant's name"),
+        }
     }
 }
 
-/// Calls `member(key, json)` for every member of the JSON object `value`
-/// (for [`PartialValue::create`] of structs and maps).
-pub fn for_each_member(
-    value: &str,
-    mut member: impl FnMut(&str, &str),
-) -> Result<(), PartialError> {
-    let map: serde_json::Map<String, serde_json::Value> = parse_whole(value)?;
-    for (key, item) in &map {
-        member(key, &item.to_string());
+use derive_support::{apply_field, members, replace_whole};
+
+/// A value read whole from its JSON.
+trait Whole: Sized {
+    fn from_json(value: Json<'_>) -> Result<Self, PartialError>;
+}
+
+macro_rules! numbers {
+    ($($t:ty),*) => {$(
+        impl Whole for $t {
+            fn from_json(value: Json<'_>) -> Result<Self, PartialError> {
+                match value {
+                    Json::Number(text) => text.parse().map_err(|_| {
+                        PartialError::new(format!("{text} is not a {}", stringify!($t)))
+                    }),
+                    other => other.mismatch("a number"),
+                }
+            }
+        }
+    )*};
+}
+
+numbers!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64
+);
+
+impl Whole for bool {
+    fn from_json(value: Json<'_>) -> Result<Self, PartialError> {
+        match value {
+            Json::Bool(b) => Ok(b),
+            other => other.mismatch("a boolean"),
+        }
     }
-    Ok(())
+}
+
+impl Whole for char {
+    fn from_json(value: Json<'_>) -> Result<Self, PartialError> {
+        let mut chars = match value {
+            Json::String(s) => s.chars(),
+            other => return other.mismatch("a character"),
+        };
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(c),
+            _ => Err(PartialError::new("not one character")),
+        }
+    }
 }
 
 macro_rules! whole_values {
@@ -189,12 +340,12 @@ macro_rules! whole_values {
             type Partial = $t;
         }
         impl PartialValue for $t {
-            fn create(value: &str) -> Result<Self, PartialError> {
-                parse_whole(value)
+            fn create(value: Json<'_>) -> Result<Self, PartialError> {
+                <$t as Whole>::from_json(value)
             }
 
-            fn apply(&mut self, path: &[String], op: DeltaOp, value: &str) -> Result<(), PartialError> {
-                apply_whole(self, path, op, value)
+            fn apply(&mut self, path: &str, op: DeltaOp, value: &str) -> Result<(), PartialError> {
+                replace_whole(self, path, op, value)
             }
         }
     )*};
@@ -209,23 +360,20 @@ impl Partial for String {
 }
 
 impl PartialValue for String {
-    fn create(value: &str) -> Result<Self, PartialError> {
-        parse_whole(value)
+    fn create(value: Json<'_>) -> Result<Self, PartialError> {
+        match value {
+            Json::String(s) => Ok(s.to_owned()),
+            other => other.mismatch("a string"),
+        }
     }
 
-    fn apply(&mut self, path: &[String], op: DeltaOp, value: &str) -> Result<(), PartialError> {
-        if !path.is_empty() {
-            return Err(PartialError::new("no members in a string"));
-        }
+    fn apply(&mut self, path: &str, op: DeltaOp, value: &str) -> Result<(), PartialError> {
         match op {
-            DeltaOp::Append => {
+            DeltaOp::Append if path.is_empty() => {
                 self.push_str(value);
                 Ok(())
             }
-            _ => {
-                *self = parse_whole(value)?;
-                Ok(())
-            }
+            _ => replace_whole(self, path, op, value),
         }
     }
 }
@@ -239,15 +387,14 @@ impl<T: Partial> Partial for Option<T> {
 }
 
 impl<P: PartialValue> PartialValue for Option<P> {
-    fn create(value: &str) -> Result<Self, PartialError> {
-        if value == "null" {
-            Ok(None)
-        } else {
-            P::create(value).map(Some)
+    fn create(value: Json<'_>) -> Result<Self, PartialError> {
+        match value {
+            Json::Null => Ok(None),
+            json => P::create(json).map(Some),
         }
     }
 
-    fn apply(&mut self, path: &[String], op: DeltaOp, value: &str) -> Result<(), PartialError> {
+    fn apply(&mut self, path: &str, op: DeltaOp, value: &str) -> Result<(), PartialError> {
         apply_field(self, path, op, value)
     }
 }
@@ -261,29 +408,198 @@ impl<T: Partial> Partial for Box<T> {
 }
 
 impl<T: Partial> Partial for Vec<T> {
-    type Partial = Vec<T::Partial>;
+    type Partial = List<T::Partial>;
 
     fn policies(path: &str, policies: &mut Policies) {
         T::policies(&format!("{path}/*"), policies);
     }
 }
 
-impl<P: PartialValue> PartialValue for Vec<P> {
-    fn create(value: &str) -> Result<Self, PartialError> {
-        let items: Vec<serde_json::Value> = parse_whole(value)?;
-        Ok(items
-            .iter()
-            .filter_map(|item| P::create(&item.to_string()).ok())
-            .collect())
+/// Items per shared chunk of a [`List`].
+const CHUNK: usize = 32;
+
+/// The partial of a `Vec`: its items so far, shared between successive
+/// partials.
+///
+/// Items sit behind [`Arc`]s, full chunks of them behind one more: cloning
+/// a list copies at most a chunk's worth of pointers, whatever its length,
+/// and an item that is done is never copied again. Changes reach only the
+/// item still streaming (the last), which is copied only if a previous
+/// partial still shares it.
+///
+/// ```
+/// use structream::partial::List;
+///
+/// let list: List<u32> = (0..100).collect();
+/// let kept = list.clone(); // cheap: the items are shared
+/// assert_eq!(kept.len(), 100);
+/// assert_eq!(kept[99], 99);
+/// assert_eq!(list, kept);
+/// assert_eq!(serde_json::to_string(&list.iter().take(3).collect::<Vec<_>>()).unwrap(), "[0,1,2]");
+/// ```
+#[derive(Clone)]
+pub struct List<P> {
+    /// Full chunks of [`CHUNK`] items, shared.
+    sealed: Arc<Vec<Arc<Vec<Arc<P>>>>>,
+    /// The items after them: at most [`CHUNK`], the last still streaming.
+    tail: Vec<Arc<P>>,
+}
+
+impl<P> Default for List<P> {
+    fn default() -> Self {
+        List {
+            sealed: Arc::default(),
+            tail: Vec::new(),
+        }
+    }
+}
+
+impl<P> List<P> {
+    /// An empty list.
+    pub fn new() -> Self {
+        List::default()
     }
 
-    fn apply(&mut self, path: &[String], op: DeltaOp, value: &str) -> Result<(), PartialError> {
-        let Some((first, rest)) = path.split_first() else {
-            if op == DeltaOp::Append {
-                return Err(PartialError::new("append to an array"));
-            }
-            *self = Self::create(value)?;
-            return Ok(());
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.sealed.len() * CHUNK + self.tail.len()
+    }
+
+    /// Whether there are no items.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The item at `index`.
+    pub fn get(&self, index: usize) -> Option<&P> {
+        let (chunk, at) = (index / CHUNK, index % CHUNK);
+        match self.sealed.get(chunk) {
+            Some(items) => items.get(at).map(|p| &**p),
+            None => self
+                .tail
+                .get(index - self.sealed.len() * CHUNK)
+                .map(|p| &**p),
+        }
+    }
+
+    /// The first item.
+    pub fn first(&self) -> Option<&P> {
+        self.get(0)
+    }
+
+    /// The last item (the one that may still be streaming).
+    pub fn last(&self) -> Option<&P> {
+        self.tail.last().map(|p| &**p)
+    }
+
+    /// The items in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &P> + '_ {
+        let sealed = self.sealed.iter().flat_map(|chunk| chunk.iter());
+        sealed.chain(&self.tail).map(|p| &**p)
+    }
+
+    /// Appends an item.
+    pub fn push(&mut self, item: P) {
+        if self.tail.len() == CHUNK {
+            let full = std::mem::take(&mut self.tail);
+            Arc::make_mut(&mut self.sealed).push(Arc::new(full));
+        }
+        self.tail.push(Arc::new(item));
+    }
+}
+
+impl<P: Clone> List<P> {
+    /// The item at `index`, to change: copied first if a previous partial
+    /// shares it.
+    pub fn get_mut(&mut self, index: usize) -> Option<&mut P> {
+        let (chunk, at) = (index / CHUNK, index % CHUNK);
+        if chunk < self.sealed.len() {
+            let sealed = Arc::make_mut(&mut self.sealed);
+            let items = Arc::make_mut(&mut sealed[chunk]);
+            return items.get_mut(at).map(Arc::make_mut);
+        }
+        let at = index - self.sealed.len() * CHUNK;
+        self.tail.get_mut(at).map(Arc::make_mut)
+    }
+
+    /// Inserts an item at `index` (at most the length).
+    pub fn insert(&mut self, index: usize, item: P) {
+        if index >= self.len() {
+            return self.push(item);
+        }
+        let mut items: Vec<P> = self.iter().cloned().collect();
+        items.insert(index, item);
+        *self = items.into_iter().collect();
+    }
+
+    /// The items, copied into a `Vec`.
+    pub fn to_vec(&self) -> Vec<P> {
+        self.iter().cloned().collect()
+    }
+}
+
+impl<P> FromIterator<P> for List<P> {
+    fn from_iter<I: IntoIterator<Item = P>>(iter: I) -> Self {
+        let mut list = List::new();
+        for item in iter {
+            list.push(item);
+        }
+        list
+    }
+}
+
+impl<P> std::ops::Index<usize> for List<P> {
+    type Output = P;
+
+    fn index(&self, index: usize) -> &P {
+        match self.get(index) {
+            Some(item) => item,
+            None => panic!("index {index} out of a list of {}", self.len()),
+        }
+    }
+}
+
+impl<P: fmt::Debug> fmt::Debug for List<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<P: PartialEq> PartialEq for List<P> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl<P: PartialEq> PartialEq<[P]> for List<P> {
+    fn eq(&self, other: &[P]) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a == b)
+    }
+}
+
+impl<P: Serialize> Serialize for List<P> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<P: PartialValue> PartialValue for List<P> {
+    fn create(value: Json<'_>) -> Result<Self, PartialError> {
+        match value {
+            Json::Array(items) => Ok(items
+                .iter()
+                .filter_map(|item| P::create(Json::of(item)).ok())
+                .collect()),
+            other => other.mismatch("an array"),
+        }
+    }
+
+    fn apply(&mut self, path: &str, op: DeltaOp, value: &str) -> Result<(), PartialError> {
+        let Some((first, rest)) = split_first_segment(path) else {
+            return match op {
+                DeltaOp::Append => Err(PartialError::new("append to an array")),
+                _ => replace_whole(self, path, op, value),
+            };
         };
         let index: usize = first
             .parse()
@@ -292,7 +608,8 @@ impl<P: PartialValue> PartialValue for Vec<P> {
             if index > self.len() {
                 return Err(PartialError::new(format!("index {index} past the end")));
             }
-            self.insert(index, P::create(value)?);
+            let item = Json::read(value, P::create)?;
+            self.insert(index, item);
             return Ok(());
         }
         match self.get_mut(index) {
@@ -314,29 +631,28 @@ macro_rules! string_maps {
         }
 
         impl<P: PartialValue> PartialValue for $map<String, P> {
-            fn create(value: &str) -> Result<Self, PartialError> {
+            fn create(value: Json<'_>) -> Result<Self, PartialError> {
                 let mut map = $map::new();
-                for_each_member(value, |key, item| {
+                for (key, item) in members(value)? {
                     if let Ok(item) = P::create(item) {
                         map.insert(key.to_owned(), item);
                     }
-                })?;
+                }
                 Ok(map)
             }
 
-            fn apply(&mut self, path: &[String], op: DeltaOp, value: &str) -> Result<(), PartialError> {
-                let Some((first, rest)) = path.split_first() else {
-                    if op == DeltaOp::Append {
-                        return Err(PartialError::new("append to an object"));
-                    }
-                    *self = Self::create(value)?;
-                    return Ok(());
+            fn apply(&mut self, path: &str, op: DeltaOp, value: &str) -> Result<(), PartialError> {
+                let Some((first, rest)) = split_first_segment(path) else {
+                    return match op {
+                        DeltaOp::Append => Err(PartialError::new("append to an object")),
+                        _ => replace_whole(self, path, op, value),
+                    };
                 };
                 if rest.is_empty() && op != DeltaOp::Append {
-                    self.insert(first.clone(), P::create(value)?);
+                    self.insert(first.into_owned(), Json::read(value, P::create)?);
                     return Ok(());
                 }
-                match self.get_mut(first) {
+                match self.get_mut(&*first) {
                     Some(item) => item.apply(rest, op, value),
                     None => Err(PartialError::new(format!("no member {first}"))),
                 }
@@ -351,58 +667,71 @@ impl Partial for serde_json::Value {
     type Partial = serde_json::Value;
 }
 
+/// A [`Json`] view as a `serde_json::Value` (numbers kept as written where
+/// serde_json can hold them).
+fn to_serde(value: Json<'_>) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        Json::Null => J::Null,
+        Json::Bool(b) => J::Bool(b),
+        Json::Number(text) => text.parse().map_or(J::Null, J::Number),
+        Json::String(s) => J::String(s.to_owned()),
+        Json::Array(items) => J::Array(items.iter().map(|v| to_serde(Json::of(v))).collect()),
+        Json::Object(members) => J::Object(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), to_serde(Json::of(v))))
+                .collect(),
+        ),
+    }
+}
+
 impl PartialValue for serde_json::Value {
-    fn create(value: &str) -> Result<Self, PartialError> {
-        parse_whole(value)
+    fn create(value: Json<'_>) -> Result<Self, PartialError> {
+        Ok(to_serde(value))
     }
 
-    fn apply(&mut self, path: &[String], op: DeltaOp, value: &str) -> Result<(), PartialError> {
-        let Some((last, parents)) = path.split_last() else {
-            match op {
-                DeltaOp::Append => match self {
-                    serde_json::Value::String(s) => s.push_str(value),
-                    _ => return Err(PartialError::new("append to a value that is not a string")),
-                },
-                _ => *self = parse_whole(value)?,
-            }
-            return Ok(());
-        };
-        let mut node = self;
-        for segment in parents {
-            node = match node {
-                serde_json::Value::Object(m) => m.get_mut(segment.as_str()),
-                serde_json::Value::Array(a) => {
-                    segment.parse::<usize>().ok().and_then(|i| a.get_mut(i))
+    fn apply(&mut self, path: &str, op: DeltaOp, value: &str) -> Result<(), PartialError> {
+        use serde_json::Value as J;
+        let Some((first, rest)) = split_first_segment(path) else {
+            return match (op, self) {
+                (DeltaOp::Append, J::String(s)) => {
+                    s.push_str(value);
+                    Ok(())
                 }
-                _ => None,
-            }
-            .ok_or_else(|| PartialError::new(format!("no member {segment}")))?;
-        }
-        match (node, op) {
-            (serde_json::Value::Object(m), DeltaOp::Append) => match m.get_mut(last.as_str()) {
-                Some(serde_json::Value::String(s)) => s.push_str(value),
-                _ => return Err(PartialError::new(format!("no string member {last}"))),
+                (DeltaOp::Append, _) => Err(PartialError::new(
+                    "append to a value that is not a string",
+                )),
+                (_, this) => replace_whole(this, "", op, value),
+            };
+        };
+        let last = rest.is_empty();
+        match self {
+            J::Object(members) => match (op, members.get_mut(&*first)) {
+                (DeltaOp::Add | DeltaOp::Replace, _) if last => {
+                    members.insert(first.into_owned(), Json::read(value, Self::create)?);
+                    Ok(())
+                }
+                (_, Some(member)) => member.apply(rest, op, value),
+                (_, None) => Err(PartialError::new(format!("no member {first}"))),
             },
-            (serde_json::Value::Object(m), _) => {
-                m.insert(last.clone(), parse_whole(value)?);
-            }
-            (serde_json::Value::Array(a), op) => {
-                let i: usize = last
+            J::Array(items) => {
+                let i: usize = first
                     .parse()
                     .map_err(|_| PartialError::new("not an index"))?;
                 match op {
-                    DeltaOp::Add if i <= a.len() => a.insert(i, parse_whole(value)?),
-                    DeltaOp::Replace if i < a.len() => a[i] = parse_whole(value)?,
-                    DeltaOp::Append => match a.get_mut(i) {
-                        Some(serde_json::Value::String(s)) => s.push_str(value),
-                        _ => return Err(PartialError::new("no such string item")),
+                    DeltaOp::Add if last && i <= items.len() => {
+                        items.insert(i, Json::read(value, Self::create)?);
+                        Ok(())
+                    }
+                    _ => match items.get_mut(i) {
+                        Some(item) => item.apply(rest, op, value),
+                        None => Err(PartialError::new("no such item")),
                     },
-                    _ => return Err(PartialError::new("no such item")),
                 }
             }
-            _ => return Err(PartialError::new("not a container")),
+            _ => Err(PartialError::new("not a container")),
         }
-        Ok(())
     }
 }
 
@@ -410,23 +739,74 @@ impl PartialValue for serde_json::Value {
 mod tests {
     use super::*;
 
-    #[test]
-    fn pointers_split_and_unescape() {
-        assert_eq!(split_pointer(""), Vec::<String>::new());
-        assert_eq!(split_pointer("/a~1b/0/~0"), ["a/b", "0", "~"]);
+    fn create<P: PartialValue>(json: &str) -> P {
+        Json::read(json, P::create).unwrap()
     }
 
     #[test]
-    fn vectors_and_strings_grow_in_place() {
-        let mut v: Vec<String> = Vec::create("[]").unwrap();
-        v.apply(&["0".into()], DeltaOp::Add, "\"\"").unwrap();
-        v.apply(&["0".into()], DeltaOp::Append, "ab").unwrap();
-        v.apply(&["1".into()], DeltaOp::Add, "\"c\"").unwrap();
-        assert_eq!(v, ["ab", "c"]);
-        assert!(v.apply(&["5".into()], DeltaOp::Add, "\"x\"").is_err());
+    fn values_are_read_without_a_round_trip() {
+        assert_eq!(create::<u8>("30"), 30);
+        assert_eq!(create::<f64>("-1.5e2"), -150.0);
+        assert!(Json::read("300", u8::create).is_err());
+        assert!(Json::read("\"7\"", u8::create).is_err());
+        assert_eq!(create::<String>(r#""a\"b\u00e9""#), "a\"bé");
+        assert_eq!(create::<String>(r#""plain""#), "plain");
+        assert_eq!(create::<char>(r#""x""#), 'x');
+        assert_eq!(create::<Option<bool>>("null"), None);
+        let list: List<List<u8>> = create("[[1,2],[],[3]]");
+        assert_eq!(format!("{list:?}"), "[[1, 2], [], [3]]");
+        let map: BTreeMap<String, u8> = create(r#"{"a":1,"b":"x","c":2}"#);
+        assert_eq!(map.len(), 2, "a member that does not fit is left out");
+    }
+
+    #[test]
+    fn lists_and_strings_grow_in_place() {
+        let mut v: List<String> = create("[]");
+        v.apply("/0", DeltaOp::Add, "\"\"").unwrap();
+        v.apply("/0", DeltaOp::Append, "ab").unwrap();
+        v.apply("/1", DeltaOp::Add, "\"c\"").unwrap();
+        assert_eq!(v.to_vec(), ["ab", "c"]);
+        assert!(v.apply("/5", DeltaOp::Add, "\"x\"").is_err());
+        assert!(v.apply("/x", DeltaOp::Add, "\"x\"").is_err());
+        assert!(v.apply("", DeltaOp::Append, "x").is_err());
+        v.apply("/0", DeltaOp::Add, "\"first\"").unwrap();
+        assert_eq!(v.to_vec(), ["first", "ab", "c"]);
         let mut n = 0u8;
-        assert!(n.apply(&[], DeltaOp::Add, "300").is_err());
-        n.apply(&[], DeltaOp::Replace, "30").unwrap();
+        assert!(n.apply("", DeltaOp::Add, "300").is_err());
+        assert!(n.apply("/a", DeltaOp::Add, "3").is_err());
+        n.apply("", DeltaOp::Replace, "30").unwrap();
         assert_eq!(n, 30);
+    }
+
+    /// A list past several chunks: a clone shares the items, a change to
+    /// the clone's items leaves the original as it was.
+    #[test]
+    fn lists_share_items_between_clones() {
+        let mut list: List<String> = (0..100).map(|i| i.to_string()).collect();
+        assert_eq!(list.len(), 100);
+        assert_eq!(list.iter().rev().next().map(String::as_str), Some("99"));
+        let before = list.clone();
+        assert!(Arc::ptr_eq(&list.sealed, &before.sealed));
+        list.get_mut(99).unwrap().push('!');
+        list.get_mut(3).unwrap().push('?');
+        list.push("100".into());
+        assert_eq!((&list[99][..], &list[3][..], list.len()), ("99!", "3?", 101));
+        assert_eq!((&before[99][..], &before[3][..], before.len()), ("99", "3", 100));
+        assert_eq!(list.get(101), None);
+        let all: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        assert_eq!(before, all[..]);
+        assert_ne!(list, before);
+    }
+
+    #[test]
+    fn json_values_follow_deltas() {
+        let mut v: serde_json::Value = create(r#"{"a":[1],"s":""}"#);
+        v.apply("/a/1", DeltaOp::Add, "2.5").unwrap();
+        v.apply("/s", DeltaOp::Append, "hi").unwrap();
+        v.apply("/b~1c", DeltaOp::Add, "{}").unwrap();
+        v.apply("/b~1c/d", DeltaOp::Add, "null").unwrap();
+        let expected = serde_json::json!({"a": [1, 2.5], "b/c": {"d": null}, "s": "hi"});
+        assert_eq!(v, expected);
+        assert!(v.apply("/zz/q", DeltaOp::Add, "1").is_err());
     }
 }

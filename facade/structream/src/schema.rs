@@ -10,10 +10,11 @@
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
+use structream_parser::document::push_segment;
 
 /// The member that holds the list in the wrapper object of an iterable
 /// call (`{"items": [...]}`).
-pub const ITEMS_FIELD: &str = "items";
+pub(crate) const ITEMS_FIELD: &str = "items";
 
 /// The JSON Schema (draft 2020-12) of `T`, definitions under `$defs`.
 pub fn schema_of<T: JsonSchema + ?Sized>() -> Value {
@@ -286,8 +287,7 @@ fn check_object(
     }
     for (name, member) in members {
         let len = path.len();
-        path.push('/');
-        path.push_str(&name.replace('~', "~0").replace('/', "~1"));
+        push_segment(path, name);
         match props.and_then(|p| p.get(name)) {
             Some(sub) => check(member, sub, root, path, out, depth + 1),
             None => match s.get("additionalProperties") {

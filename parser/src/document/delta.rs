@@ -204,7 +204,7 @@ pub fn apply(root: &mut Option<Value>, delta: &Delta<'_>) -> Result<(), ApplyErr
     };
     let segments: Vec<String> = rest
         .split('/')
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .map(|s| super::unescape_segment(s).into_owned())
         .collect();
     let (last, parents) = segments.split_last().unwrap_or((&segments[0], &[]));
     for segment in parents {

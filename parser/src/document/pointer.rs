@@ -1,11 +1,23 @@
 //! JSON Pointers (RFC 6901): building the path of the current node, and
 //! patterns with a `*` wildcard that select nodes as they open.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Appends `segment` to `out` as a JSON Pointer reference token
-/// (`~` as `~0`, `/` as `~1`), with its leading `/`.
-pub(crate) fn push_segment(out: &mut String, segment: &str) {
+/// (`~` as `~0`, `/` as `~1`), with its leading `/`: the one place a
+/// pointer is escaped, for the document's paths and for every crate that
+/// writes pointers.
+///
+/// ```
+/// use structream_parser::document::push_segment;
+///
+/// let mut path = String::new();
+/// push_segment(&mut path, "a/b");
+/// push_segment(&mut path, "~x");
+/// assert_eq!(path, "/a~1b/~0x");
+/// ```
+pub fn push_segment(out: &mut String, segment: &str) {
     out.push('/');
     if !segment.contains(['~', '/']) {
         out.push_str(segment);
@@ -18,6 +30,42 @@ pub(crate) fn push_segment(out: &mut String, segment: &str) {
             c => out.push(c),
         }
     }
+}
+
+/// Decodes one reference token of a JSON Pointer (`~1` is `/`, `~0` is
+/// `~`); borrowed unless it holds an escape.
+///
+/// ```
+/// use structream_parser::document::unescape_segment;
+///
+/// assert_eq!(unescape_segment("b~1c~0d~01"), "b/c~d~1");
+/// assert!(matches!(unescape_segment("plain"), std::borrow::Cow::Borrowed(_)));
+/// ```
+pub fn unescape_segment(token: &str) -> Cow<'_, str> {
+    if !token.contains('~') {
+        return Cow::Borrowed(token);
+    }
+    Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+}
+
+/// Splits a JSON Pointer into its first reference token (decoded) and the
+/// pointer after it (still escaped); `None` for the root (`""`). Walking a
+/// path this way allocates nothing unless a token holds an escape.
+///
+/// ```
+/// use structream_parser::document::split_first_segment;
+///
+/// let (first, rest) = split_first_segment("/a~1b/0/c").unwrap();
+/// assert_eq!((&*first, rest), ("a/b", "/0/c"));
+/// assert_eq!(split_first_segment(""), None);
+/// ```
+pub fn split_first_segment(pointer: &str) -> Option<(Cow<'_, str>, &str)> {
+    if pointer.is_empty() {
+        return None;
+    }
+    let body = pointer.strip_prefix('/').unwrap_or(pointer);
+    let end = body.find('/').unwrap_or(body.len());
+    Some((unescape_segment(&body[..end]), &body[end..]))
 }
 
 /// Appends an array index to `out` as a pointer segment.

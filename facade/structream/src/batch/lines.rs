@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use structream_provider::request::HeaderValue;
 
 use super::{BatchRequest, Format};
-use crate::driver::Want;
+use crate::CallKind;
 use crate::{Client, Error, Structured};
 
 /// A provider's limits on one batch.
@@ -147,7 +147,7 @@ pub(crate) fn build_line<T: Structured>(
 ) -> Result<(Vec<u8>, Endpoint), Error> {
     check_id(&request.custom_id)?;
     let driver =
-        client.driver_with_schema::<T>(request.request, Want::Value, schema.clone(), type_name);
+        client.driver_with_schema::<T>(request.request, CallKind::Value, schema.clone(), type_name);
     let http = client
         .inner
         .provider

@@ -12,7 +12,7 @@ use structream_provider::{ProviderError, Usage};
 use super::wire::{self, Outcome};
 use super::{BatchRequest, Format};
 use crate::client::short_type_name;
-use crate::driver::Want;
+use crate::CallKind;
 use crate::schema::schema_of;
 use crate::{Client, Error, Event, Request, Structured};
 
@@ -247,7 +247,7 @@ impl<T: Structured> ResultsDecoder<T> {
         let number = self.lines;
         let mut driver = self.client.driver_with_schema::<T>(
             Request::default().max_retries(0),
-            Want::Value,
+            CallKind::Value,
             self.schema.clone(),
             &self.type_name,
         );
