@@ -10,8 +10,8 @@ use futures_core::Stream;
 use structream_provider::http::ByteStream;
 use structream_provider::{FinishReason, StreamDecoder, Usage};
 
-use crate::endpoint::Endpoint;
 use crate::driver::{Driver, Next};
+use crate::endpoint::Endpoint;
 use crate::{Error, Event, Structured};
 
 type Sending = Pin<Box<dyn Future<Output = Result<ByteStream, structream_provider::Error>> + Send>>;

@@ -11,11 +11,10 @@ use structream_provider::{ApiKey, Mode, Provider, SchemaSpec, StructuredRequest}
 
 use crate::body::BodyDecoder;
 use crate::call::{CallStream, next};
-use crate::endpoint::Endpoint;
 use crate::driver::{Driver, Shape, tool_name};
+use crate::endpoint::Endpoint;
 use crate::schema::{list_schema, schema_of, title_of, variants};
 use crate::{CallKind, Completion, Error, Event, Request, Structured};
-
 
 /// A client for one provider and model. Cheap to clone.
 ///

@@ -14,9 +14,7 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use structream_parser::document::{
-    DeltaOp, Document, ItemEvent, Options, Outcome, push_segment,
-};
+use structream_parser::document::{DeltaOp, Document, ItemEvent, Options, Outcome, push_segment};
 use structream_parser::lenient::Root;
 use structream_provider::{
     FinishReason, Message, StreamDecoder, StreamEvent, StructuredRequest, Usage,
@@ -272,6 +270,10 @@ impl<T: Structured> Driver<T> {
     /// the response's trailer (usage, an end marker) is lost: the answer is
     /// judged as if the response had ended.
     pub(crate) fn broken(&mut self, error: Error) {
+        if self.next == Next::Done {
+            // The call has ended (a body decoder fed after its error).
+            return;
+        }
         let began = self
             .calls
             .values()
@@ -387,17 +389,10 @@ impl<T: Structured> Driver<T> {
                 }
                 self.feed_content(&text);
             }
-            StreamEvent::ToolCallStart { index, name, .. } => {
-                let options = self.options.clone();
-                self.calls
-                    .entry(index)
-                    .or_insert_with(|| Channel::new(name.into_owned(), options));
-            }
+            StreamEvent::ToolCallStart { index, name, .. } => self.open_call(index, &name),
             StreamEvent::ToolArgsDelta { index, json, .. } => {
-                let options = self.options.clone();
-                self.calls
-                    .entry(index)
-                    .or_insert_with(|| Channel::new(String::new(), options));
+                // Arguments before their call's start open it, unnamed.
+                self.open_call(index, "");
                 self.feed_call(index, &json);
             }
             StreamEvent::ToolCallEnd { index, .. } => self.end_call(index),
@@ -406,6 +401,15 @@ impl<T: Structured> Driver<T> {
             StreamEvent::Finish { reason, .. } => self.finish = Some(reason),
             StreamEvent::Error(e) => self.stream_error = Some(Error::Provider(e)),
             _ => {}
+        }
+    }
+
+    /// Opens tool call `index`'s channel, unless it is open: the options are
+    /// copied once per call, not per event.
+    fn open_call(&mut self, index: u32, name: &str) {
+        if !self.calls.contains_key(&index) {
+            let channel = Channel::new(name.to_owned(), self.options.clone());
+            self.calls.insert(index, channel);
         }
     }
 

@@ -699,9 +699,9 @@ impl PartialValue for serde_json::Value {
                     s.push_str(value);
                     Ok(())
                 }
-                (DeltaOp::Append, _) => Err(PartialError::new(
-                    "append to a value that is not a string",
-                )),
+                (DeltaOp::Append, _) => {
+                    Err(PartialError::new("append to a value that is not a string"))
+                }
                 (_, this) => replace_whole(this, "", op, value),
             };
         };
@@ -790,8 +790,14 @@ mod tests {
         list.get_mut(99).unwrap().push('!');
         list.get_mut(3).unwrap().push('?');
         list.push("100".into());
-        assert_eq!((&list[99][..], &list[3][..], list.len()), ("99!", "3?", 101));
-        assert_eq!((&before[99][..], &before[3][..], before.len()), ("99", "3", 100));
+        assert_eq!(
+            (&list[99][..], &list[3][..], list.len()),
+            ("99!", "3?", 101)
+        );
+        assert_eq!(
+            (&before[99][..], &before[3][..], before.len()),
+            ("99", "3", 100)
+        );
         assert_eq!(list.get(101), None);
         let all: Vec<String> = (0..100).map(|i| i.to_string()).collect();
         assert_eq!(before, all[..]);

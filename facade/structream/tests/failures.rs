@@ -629,3 +629,57 @@ async fn an_answer_without_json_is_asked_for_again() {
     let again = String::from_utf8_lossy(&server.received()[1].body).into_owned();
     assert!(again.contains("holds no JSON value"), "{again}");
 }
+
+/// The last event a body decoder gives for `body`.
+fn decode_body(body: &[u8]) -> Result<Event<User>, Error> {
+    let client = Client::builder_from("openai/m")
+        .and_then(|b| b.api_key("unused").build())
+        .unwrap();
+    let mut decoder = client.body_decoder::<User>(structream::CallKind::Value);
+    let mut last = None;
+    for chunk in body.chunks(7) {
+        last = decoder.feed(chunk).last().or(last);
+    }
+    decoder.finish().last().or(last).unwrap()
+}
+
+/// The parser's error and the provider's decode error travel inside
+/// `structream::Error` as themselves: a caller matches on them, and
+/// `source()` leads to them.
+#[test]
+fn errors_carry_the_parser_and_decoder_errors_as_their_sources() {
+    use std::error::Error as _;
+    let bad = r#"{"name": "Jason",, "age": 1}"#;
+    let error = decode_body(&replay::openai_tool_calls(&[("User", bad)], 4)).unwrap_err();
+    let Error::Json {
+        error: JsonError::Syntax(parsed),
+        ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(parsed.offset(), 17);
+    let source = error.source().expect("a source");
+    let from_source = source.downcast_ref::<structream_parser::Error>();
+    assert_eq!(from_source, Some(parsed));
+
+    let body = String::from_utf8(replay::openai_tool_calls(&[("User", JASON)], 4)).unwrap();
+    let mut frames: Vec<&str> = body.split_inclusive("\n\n").collect();
+    frames.insert(6, "data: {\"choices\": [oops\n\n");
+    let error = decode_body(frames.concat().as_bytes()).unwrap_err();
+    let Error::Incomplete {
+        cause: Some(cause), ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    let Error::Decode(decode) = &**cause else {
+        panic!("{cause:?}")
+    };
+    let chain = error.source().and_then(|cause| cause.source());
+    let from_chain = chain.and_then(|e| e.downcast_ref::<structream_provider::DecodeError>());
+    assert_eq!(
+        from_chain.map(ToString::to_string),
+        Some(decode.to_string())
+    );
+}

@@ -138,10 +138,7 @@ fn creating_from_a_partial_object_keeps_what_fits() {
     assert_eq!(p.name.as_deref(), Some("Jo"));
     assert_eq!(p.age, None); // 300 does not fit a u8
     let mut p = p;
-    assert!(
-        p.apply("/age", structream::DeltaOp::Add, "7")
-            .is_ok()
-    );
+    assert!(p.apply("/age", structream::DeltaOp::Add, "7").is_ok());
     assert_eq!(p.age, Some(7));
 }
 

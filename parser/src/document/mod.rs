@@ -42,9 +42,7 @@ mod pointer;
 
 pub use delta::{ApplyError, Delta, DeltaOp, apply};
 pub use items::ItemEvent;
-pub use pointer::{
-    Pattern, PatternError, push_segment, split_first_segment, unescape_segment,
-};
+pub use pointer::{Pattern, PatternError, push_segment, split_first_segment, unescape_segment};
 
 use std::fmt;
 
