@@ -784,7 +784,7 @@ mod tests {
     fn lists_share_items_between_clones() {
         let mut list: List<String> = (0..100).map(|i| i.to_string()).collect();
         assert_eq!(list.len(), 100);
-        assert_eq!(list.iter().rev().next().map(String::as_str), Some("99"));
+        assert_eq!(list.iter().next_back().map(String::as_str), Some("99"));
         let before = list.clone();
         assert!(Arc::ptr_eq(&list.sealed, &before.sealed));
         list.get_mut(99).unwrap().push('!');
