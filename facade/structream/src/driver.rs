@@ -365,7 +365,7 @@ impl<T: Structured> Driver<T> {
     }
 
     /// One decoded event of the response.
-    fn on_event(&mut self, event: StreamEvent<'_>) {
+    pub(crate) fn on_event(&mut self, event: StreamEvent<'_>) {
         if self.next != Next::Read {
             return;
         }
@@ -563,7 +563,7 @@ impl<T: Structured> Driver<T> {
     }
 
     /// The response ended (the decoder finished without error).
-    fn end_of_response(&mut self) {
+    pub(crate) fn end_of_response(&mut self) {
         if self.next != Next::Read {
             return;
         }

@@ -11,8 +11,8 @@ use structream_provider::{ProviderError, Usage};
 
 use super::wire::{self, Outcome};
 use super::{BatchRequest, Format};
-use crate::client::short_type_name;
 use crate::CallKind;
+use crate::client::short_type_name;
 use crate::schema::schema_of;
 use crate::{Client, Error, Event, Request, Structured};
 
