@@ -10,9 +10,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use structream::batch::{Batch, BatchRequest, Format, ResultError, ResultsDecoder};
+use structream::batch::{Batch, BatchRequest, Format, ResultsDecoder};
 use structream::{Error, Message, Request, blocking};
 
+use crate::batch_file::{Tally, decode_file, print_result};
 use crate::extract::{EXIT_INVALID, EXIT_PROVIDER, EXIT_USAGE, Example, Stop, read_schema};
 use crate::report::EXIT_FAILURE;
 
@@ -121,6 +122,9 @@ struct ResultsArgs {
     /// The provider's base URL.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Bytes of whole lines each worker decodes at a time (--from-file).
+    #[arg(long, hide = true, default_value_t = crate::batch_file::CHUNK)]
+    chunk_bytes: usize,
 }
 
 /// What `create --output` writes.
@@ -346,13 +350,6 @@ fn progress(id: &str) -> impl FnMut(&Batch) + Send + '_ {
     }
 }
 
-/// Counts of the printed results, for the exit code.
-#[derive(Default)]
-struct Tally {
-    provider: u64,
-    invalid: u64,
-}
-
 fn results(args: ResultsArgs) -> Result<ExitCode, Stop> {
     let schema = schema_of(args.schema.as_ref(), args.example)?;
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
@@ -367,7 +364,6 @@ fn results(args: ResultsArgs) -> Result<ExitCode, Stop> {
             .api_key("unused")
             .build()
             .map_err(usage)?;
-        let mut decoder = ResultsDecoder::with_schema(&client, format, schema);
         let mut input: Box<dyn Read> = if path.as_os_str() == "-" {
             Box::new(io::stdin().lock())
         } else {
@@ -375,21 +371,15 @@ fn results(args: ResultsArgs) -> Result<ExitCode, Stop> {
                 Stop::Io(io::Error::new(e.kind(), format!("{}: {e}", path.display())))
             })?)
         };
-        let mut buf = vec![0u8; 1 << 20];
-        loop {
-            let n = match input.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Stop::Io(e)),
-            };
-            for r in decoder.feed(&buf[..n]) {
-                print_result(&mut out, &r, &mut tally)?;
-            }
-        }
-        for r in decoder.finish() {
-            print_result(&mut out, &r, &mut tally)?;
-        }
+        decode_file(
+            &mut input,
+            &client,
+            format,
+            &schema,
+            &mut out,
+            &mut tally,
+            args.chunk_bytes,
+        )?;
     } else {
         let id = args.id.as_deref().expect("clap requires it");
         let (client, ids, saved) = resolve(id, args.provider.as_deref(), args.base_url.as_deref())?;
@@ -443,35 +433,4 @@ fn format_of(provider: &str) -> Result<Format, Stop> {
             "--provider: openai, openai-responses, anthropic or gemini, not {provider:?}"
         ))
     })
-}
-
-fn print_result(
-    out: &mut impl Write,
-    r: &structream::batch::BatchResult<Value>,
-    tally: &mut Tally,
-) -> Result<(), Stop> {
-    out.write_all(b"{\"custom_id\":").map_err(Stop::Io)?;
-    serde_json::to_writer(&mut *out, &r.custom_id).map_err(|e| Stop::Io(e.into()))?;
-    match &r.outcome {
-        Ok(value) => {
-            out.write_all(b",\"value\":").map_err(Stop::Io)?;
-            serde_json::to_writer(&mut *out, value).map_err(|e| Stop::Io(e.into()))?;
-        }
-        Err(e) => {
-            if e.is_provider_side() {
-                tally.provider += 1;
-            } else {
-                tally.invalid += 1;
-            }
-            let mut error = json!({"kind": e.kind(), "message": e.to_string(), "line": r.line});
-            if let ResultError::Call(call) = e
-                && let Some(output) = call.output()
-            {
-                error["output"] = Value::String(output.to_owned());
-            }
-            out.write_all(b",\"error\":").map_err(Stop::Io)?;
-            serde_json::to_writer(&mut *out, &error).map_err(|e| Stop::Io(e.into()))?;
-        }
-    }
-    out.write_all(b"}\n").map_err(Stop::Io)
 }

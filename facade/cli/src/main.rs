@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod batch;
+mod batch_file;
 mod calls;
 mod channels;
 mod config;

@@ -342,3 +342,70 @@ async fn results_from_a_file_decode_in_one_streaming_pass_with_the_same_exit_cod
     .await;
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn a_file_shared_out_in_small_chunks_prints_the_same_lines_in_order() {
+    let mut text = String::new();
+    for i in 0..300 {
+        if i % 37 == 5 {
+            text.push('\n'); // a blank line: line numbers still count it
+        }
+        let age = if i % 11 == 3 { 500 } else { i % 100 };
+        text.push_str(&format!(
+            r#"{{"key":"k{i}","response":{{"candidates":[{{"content":{{"parts":[{{"functionCall":{{"name":"User","args":{{"name":"n{i}","age":{age}}}}}}}]}},"finishReason":"STOP"}}]}}}}"#
+        ));
+        text.push('\n');
+        if i % 97 == 1 {
+            text.push_str("{\"broken\n");
+        }
+    }
+    let file = temp("chunks.jsonl");
+    std::fs::write(&file, &text).unwrap();
+    let f = file.to_str().unwrap();
+    let whole = batch(
+        args(&[
+            "results",
+            "--from-file",
+            f,
+            "--provider",
+            "gemini",
+            "--example",
+            "user",
+        ]),
+        None,
+    )
+    .await;
+    assert_eq!(whole.status.code(), Some(3));
+    let reference = lines(&whole);
+    assert_eq!(reference.len(), 300 + 4);
+    // Each result's line number is its line in the file.
+    let file_lines: Vec<&str> = text.split('\n').collect();
+    for r in &reference {
+        let line = r["error"]["line"].as_u64();
+        if let (Some(n), Some(id)) = (line, r["custom_id"].as_str()) {
+            assert!(
+                file_lines[n as usize - 1].contains(&format!("\"{id}\"")),
+                "{r}"
+            );
+        }
+    }
+    for chunk in ["1", "100", "1000", "7777"] {
+        let out = batch(
+            args(&[
+                "results",
+                "--from-file",
+                f,
+                "--provider",
+                "gemini",
+                "--example",
+                "user",
+                "--chunk-bytes",
+                chunk,
+            ]),
+            None,
+        )
+        .await;
+        assert_eq!(out.stdout, whole.stdout, "chunks of {chunk}");
+        assert_eq!(out.status.code(), Some(3));
+    }
+}

@@ -100,7 +100,7 @@ impl std::error::Error for ResultError {}
 pub struct BatchResult<T> {
     /// The request's id (`None` for a line without one).
     pub custom_id: Option<String>,
-    /// Line number in the results file, from 1.
+    /// Line number in the results file, from 1 (blank lines count).
     pub line: u64,
     /// The validated value, or why there is none.
     pub outcome: Result<T, ResultError>,
@@ -177,6 +177,14 @@ impl<T: Structured> ResultsDecoder<T> {
         self
     }
 
+    /// Numbers the lines from `n` (a decoder given a part of a file that
+    /// starts at line `n`).
+    #[must_use]
+    pub fn first_line(mut self, n: u64) -> Self {
+        self.lines = n.saturating_sub(1);
+        self
+    }
+
     /// Bytes fed so far.
     pub fn position(&self) -> u64 {
         self.position
@@ -239,11 +247,12 @@ impl<T: Structured> ResultsDecoder<T> {
     }
 
     fn line(&mut self, line: &[u8]) {
+        // Blank lines count: `line` is the line number in the file.
+        self.lines += 1;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.iter().all(u8::is_ascii_whitespace) {
             return;
         }
-        self.lines += 1;
         let number = self.lines;
         let mut driver = self.client.driver_with_schema::<T>(
             Request::default().max_retries(0),
