@@ -22,3 +22,13 @@ pub(crate) fn json_error(py: Python<'_>, e: &structream_parser::Error) -> PyErr 
     let _ = value.setattr("column", e.column());
     err
 }
+
+/// A parser error as a `JSONError` whose message names where the JSON was
+/// (`tool call 1: ...`).
+pub(crate) fn json_error_in(py: Python<'_>, label: &str, e: &structream_parser::Error) -> PyErr {
+    let err = json_error(py, e);
+    let value = err.value(py);
+    let message = format!("{label}: {e} (byte {})", e.offset());
+    let _ = value.setattr("args", (message,));
+    err
+}

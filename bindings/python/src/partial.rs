@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 use pyo3::PyTraverseError;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyList, PyString};
 use structream_parser::document::{Document, ItemEvent, NodeState, Options, Outcome, Pattern, StringMode};
+use structream_parser::lenient::Root;
 
 use crate::convert;
 use crate::error::json_error;
@@ -13,7 +14,7 @@ use crate::tree::{PyDelta, Tree};
 
 /// How much of a value shows before it is complete.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub(crate) enum Mode {
     /// Nothing until the whole value is read.
     Off,
     /// Containers as they fill; strings once closed.
@@ -23,7 +24,7 @@ enum Mode {
 }
 
 impl Mode {
-    fn from_py(value: &Bound<'_, PyAny>) -> PyResult<Mode> {
+    pub(crate) fn from_py(value: &Bound<'_, PyAny>) -> PyResult<Mode> {
         if let Ok(b) = value.cast::<PyBool>() {
             return Ok(if b.is_true() { Mode::On } else { Mode::Off });
         }
@@ -50,6 +51,25 @@ impl Mode {
     }
 }
 
+/// How the input ended.
+pub(crate) enum End {
+    /// One whole value.
+    Complete,
+    /// The input stopped inside the value (or held none).
+    Incomplete(structream_parser::Error),
+    /// The input was invalid.
+    Invalid(structream_parser::Error),
+}
+
+/// JSON Pointer patterns given as strings.
+pub(crate) fn patterns(items: Option<Vec<String>>) -> PyResult<Vec<Pattern>> {
+    items
+        .unwrap_or_default()
+        .iter()
+        .map(|p| p.parse::<Pattern>().map_err(|e| PyValueError::new_err(e.to_string())))
+        .collect()
+}
+
 /// A JSON value that streams in: feed it chunks, read the value at any time.
 #[pyclass(module = "structream", name = "PartialJSON")]
 pub(crate) struct PartialJson {
@@ -58,8 +78,8 @@ pub(crate) struct PartialJson {
     mode: Mode,
     /// The error that stopped the input, repeated on every later call.
     error: Option<structream_parser::Error>,
-    /// `Some(complete)` once `finish` was called.
-    finished: Option<bool>,
+    /// `finish` was called.
+    finished: bool,
     /// Items that closed during the last feed: (array pointer, index, value).
     closed: Vec<(String, usize, Py<PyAny>)>,
     /// The last feed's deltas, when asked for.
@@ -80,31 +100,10 @@ impl PartialJson {
             Some(m) => Mode::from_py(m)?,
             None => Mode::TrailingStrings,
         };
-        let strings = match mode {
-            Mode::TrailingStrings => StringMode::Trailing,
-            Mode::On | Mode::Off => StringMode::Complete,
-        };
-        // The tree is built from the deltas, so they are always on.
-        let mut options = Options::default().strings(strings).deltas(true).lenient(lenient);
-        if mode == Mode::Off {
-            let root = "".parse::<Pattern>().map_err(|e| PyValueError::new_err(e.to_string()))?;
-            options = options.hold(root);
-        }
-        for pattern in items.unwrap_or_default() {
-            let parsed = pattern
-                .parse::<Pattern>()
-                .map_err(|e| PyValueError::new_err(e.to_string()))?;
-            options = options.items(parsed);
-        }
-        Ok(PartialJson {
-            doc: Document::with_options(options),
-            tree: Tree::default(),
-            mode,
-            error: None,
-            finished: None,
-            closed: Vec::new(),
-            deltas: deltas.then(Vec::new),
-        })
+        let items = patterns(items)?;
+        let mut parser = PartialJson::build(mode, &items, lenient, Root::Any);
+        parser.deltas = deltas.then(Vec::new);
+        Ok(parser)
     }
 
     /// Feeds a chunk (`bytes`, `bytearray` or `str`, split anywhere);
@@ -130,38 +129,18 @@ impl PartialJson {
     /// value. With `strict=True`, incomplete input raises `JSONError` instead.
     #[pyo3(signature = (strict = false))]
     fn finish(&mut self, py: Python<'_>, strict: bool) -> PyResult<bool> {
-        if let Some(e) = &self.error {
-            return Err(json_error(py, e));
-        }
-        if let Some(done) = self.finished {
-            return Ok(done);
-        }
-        self.begin_feed();
-        let outcome = match self.doc.finish() {
-            Ok(changes) => {
-                for delta in changes.deltas() {
-                    self.tree.apply(py, &delta, self.deltas.as_mut())?;
-                }
-                collect_items(py, &mut self.tree, changes.items(), &mut self.closed)?;
-                changes.outcome()
-            }
-            Err(e) => {
-                self.error = Some(e);
-                return Err(json_error(py, &e));
-            }
-        };
-        let complete = matches!(outcome, Some(Outcome::Complete));
-        self.finished = Some(complete);
-        match outcome {
-            Some(Outcome::Incomplete(e)) if strict => Err(json_error(py, &e)),
-            _ => Ok(complete),
+        match self.end(py)? {
+            End::Invalid(e) => Err(json_error(py, &e)),
+            End::Incomplete(e) if strict => Err(json_error(py, &e)),
+            End::Complete => Ok(true),
+            End::Incomplete(_) => Ok(false),
         }
     }
 
     /// The visible value (`None` until something shows): one live object,
     /// updated in place by later chunks; see `snapshot()` for a copy.
     #[getter]
-    fn value(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+    pub(crate) fn value(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         self.tree.value(py)
     }
 
@@ -276,11 +255,87 @@ impl PartialJson {
 }
 
 impl PartialJson {
+    /// A parser in `mode` reporting the items of `items`; `lenient` finds
+    /// the value in prose, fences and reasoning blocks (of kind `root`).
+    pub(crate) fn build(mode: Mode, items: &[Pattern], lenient: bool, root: Root) -> Self {
+        let strings = match mode {
+            Mode::TrailingStrings => StringMode::Trailing,
+            Mode::On | Mode::Off => StringMode::Complete,
+        };
+        // The tree is built from the deltas, so they are always on.
+        let mut options = Options::default()
+            .strings(strings)
+            .deltas(true)
+            .lenient(lenient)
+            .lenient_root(root);
+        if mode == Mode::Off {
+            // The empty pointer, the root, always parses.
+            if let Ok(root) = "".parse::<Pattern>() {
+                options = options.hold(root);
+            }
+        }
+        for pattern in items {
+            options = options.items(pattern.clone());
+        }
+        PartialJson {
+            doc: Document::with_options(options),
+            tree: Tree::default(),
+            mode,
+            error: None,
+            finished: false,
+            closed: Vec::new(),
+            deltas: None,
+        }
+    }
+
+    /// Whether any value has started showing.
+    pub(crate) fn shows(&self) -> bool {
+        self.doc.snapshot().is_some()
+    }
+
+    /// The items that closed during the last feed, as `(array pointer,
+    /// index, value)`.
+    pub(crate) fn closed(&self) -> &[(String, usize, Py<PyAny>)] {
+        &self.closed
+    }
+
+    /// Ends the input (once; later calls repeat the outcome).
+    pub(crate) fn end(&mut self, py: Python<'_>) -> PyResult<End> {
+        if let Some(e) = self.error {
+            return Ok(End::Invalid(e));
+        }
+        if !self.finished {
+            self.begin_feed();
+            match self.doc.finish() {
+                Ok(changes) => {
+                    for delta in changes.deltas() {
+                        self.tree.apply(py, &delta, self.deltas.as_mut())?;
+                    }
+                    collect_items(py, &mut self.tree, changes.items(), &mut self.closed)?;
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    return Ok(End::Invalid(e));
+                }
+            }
+            self.finished = true;
+        }
+        Ok(match self.doc.outcome() {
+            Some(Outcome::Incomplete(e)) => End::Incomplete(e),
+            _ => End::Complete,
+        })
+    }
+
+    /// The error that stopped the input, if any.
+    pub(crate) fn error(&self) -> Option<structream_parser::Error> {
+        self.error
+    }
+
     fn check_open(&self, py: Python<'_>) -> PyResult<()> {
         if let Some(e) = &self.error {
             return Err(json_error(py, e));
         }
-        if self.finished.is_some() {
+        if self.finished {
             return Err(PyValueError::new_err("feed() after finish()"));
         }
         Ok(())
@@ -293,7 +348,8 @@ impl PartialJson {
         }
     }
 
-    fn feed_bytes(&mut self, py: Python<'_>, bytes: &[u8]) -> PyResult<bool> {
+    /// Feeds `bytes`; returns whether the visible value changed.
+    pub(crate) fn feed_bytes(&mut self, py: Python<'_>, bytes: &[u8]) -> PyResult<bool> {
         self.begin_feed();
         match self.doc.feed(bytes) {
             Ok(changes) => {
