@@ -1,36 +1,21 @@
 """Errors of invalid input equal the command line's: the same message at
 the same position, whether the input comes whole or one byte at a time."""
 
-import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import cli
 from corpus import invalid_files, valid_files
 from structream import JSONError, PartialJSON
 
 MESSAGE = re.compile(r"^error: (.* at line (\d+) column (\d+) \(byte (\d+)\))$")
 
 
-def _cli() -> Path:
-    """The `structream` binary: $STRUCTREAM_CLI, or the workspace's build."""
-    if os.environ.get("STRUCTREAM_CLI"):
-        return Path(os.environ["STRUCTREAM_CLI"])
-    for profile in ("release", "debug"):
-        path = REPO / "target" / profile / "structream"
-        if path.exists():
-            return path
-    raise AssertionError(
-        "no structream binary: build it with `cargo build -p structream-cli` "
-        "or set STRUCTREAM_CLI"
-    )
-
-
 def _cli_error(path: Path):
-    run = subprocess.run([str(_cli()), "parse", str(path)], capture_output=True)
+    run = subprocess.run([str(cli()), "parse", str(path)], capture_output=True)
     if run.returncode == 0:
         return None
     line = run.stderr.decode().strip()
