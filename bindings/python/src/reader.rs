@@ -6,18 +6,25 @@
 //!
 //! ```python
 //! for chunk in byte_iter:            # or: async for
-//!     yield from reader.feed(chunk)
+//!     reader.feed(chunk)
+//!     yield from reader
 //!     if reader.failed:
 //!         break
 //! else:
-//!     yield from reader.finish()
+//!     reader.finish()
+//!     yield from reader
 //! reader.check()                     # raises the stream's error, if any
 //! ```
 //!
-//! `feed` and `finish` return what the chunk produced (event dicts or
-//! `PartialUpdate`s) and never raise for the stream's own problems: those
-//! are kept and raised by `check`, after what came before them was yielded.
+//! `feed` and `finish` decode the bytes into events and queue them; iterating
+//! the reader turns the queued events into output (event dicts or
+//! `PartialUpdate`s) one at a time, so an update's live value shows the
+//! stream up to its own event when the caller gets it, even when one chunk
+//! held many events. The stream's own problems are never raised by `feed`,
+//! `finish` or the iteration: the iteration stops at them, and `check`
+//! raises them, after everything before them was yielded.
 
+use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -49,6 +56,10 @@ pub(crate) struct StreamReader {
     decoder: Mutex<Box<dyn StreamDecoder>>,
     view: View,
     calls: Ordinals,
+    /// Decoded events not turned into output yet.
+    queue: VecDeque<Queued>,
+    /// Output of the last event not yielded yet.
+    ready: VecDeque<Py<PyAny>>,
     /// The error `check` raises.
     error: Option<PyErr>,
     /// Decoding stopped: no more input is taken.
@@ -82,6 +93,8 @@ impl StreamReader {
             decoder: Mutex::new(decoder),
             view,
             calls: Ordinals::default(),
+            queue: VecDeque::new(),
+            ready: VecDeque::new(),
             error: None,
             failed: false,
             finished: false,
@@ -89,45 +102,58 @@ impl StreamReader {
     }
 
     /// Decodes a chunk of the body (`bytes`, `bytearray` or `str`, split
-    /// anywhere); returns what it produced.
-    fn feed(&mut self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<Vec<Py<PyAny>>> {
+    /// anywhere); iterate the reader for what it produced.
+    fn feed(&mut self, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
         if self.failed || self.finished {
             return Err(PyValueError::new_err(
                 "feed() after the stream failed or finished",
             ));
         }
         if let Ok(bytes) = chunk.cast::<PyBytes>() {
-            return self.run(py, |decoder, sink| decoder.feed(bytes.as_bytes(), sink));
-        }
-        if let Ok(array) = chunk.cast::<PyByteArray>() {
+            self.decode(false, |decoder, sink| decoder.feed(bytes.as_bytes(), sink));
+        } else if let Ok(array) = chunk.cast::<PyByteArray>() {
             let bytes = array.to_vec();
-            return self.run(py, |decoder, sink| decoder.feed(&bytes, sink));
-        }
-        if let Ok(s) = chunk.cast::<PyString>() {
+            self.decode(false, |decoder, sink| decoder.feed(&bytes, sink));
+        } else if let Ok(s) = chunk.cast::<PyString>() {
             let text = s.to_cow()?;
-            return self.run(py, |decoder, sink| decoder.feed(text.as_bytes(), sink));
+            self.decode(false, |decoder, sink| decoder.feed(text.as_bytes(), sink));
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "the stream's chunks must be bytes, bytearray or str, not {}",
+                chunk.get_type().name()?
+            )));
         }
-        Err(PyTypeError::new_err(format!(
-            "the stream's chunks must be bytes, bytearray or str, not {}",
-            chunk.get_type().name()?
-        )))
+        Ok(())
     }
 
-    /// Ends the body: returns what was pending (a last frame, the ends of
+    /// Ends the body: queues what was pending (a last frame, the ends of
     /// channels still open).
-    fn finish(&mut self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
+    fn finish(&mut self) {
         if self.failed || self.finished {
-            return Ok(Vec::new());
+            return;
         }
         self.finished = true;
-        let mut out = self.run(py, |decoder, sink| decoder.finish(sink))?;
-        if !self.failed
-            && let View::Partials(partials) = &mut self.view
-            && let Err(e) = partials.finish(py, &mut out)
-        {
-            self.fail(e);
+        if self.decode(true, |decoder, sink| decoder.finish(sink)) {
+            self.queue.push_back(Queued::End);
         }
-        Ok(out)
+    }
+
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    /// The next output of the queued events; None (the end of this
+    /// iteration) when they are used up or the stream failed.
+    fn __next__(&mut self, py: Python<'_>) -> Option<Py<PyAny>> {
+        loop {
+            if let Some(out) = self.ready.pop_front() {
+                return Some(out);
+            }
+            let queued = self.queue.pop_front()?;
+            if let Err(e) = self.output(py, queued) {
+                self.fail(e);
+            }
+        }
     }
 
     /// Whether decoding stopped (the error is raised by `check`).
@@ -146,72 +172,114 @@ impl StreamReader {
     }
 }
 
+/// A decoded event waiting to be turned into output.
+enum Queued {
+    Event(StreamEvent<'static>),
+    /// The decoder's error: the last item.
+    Failed(DecodeError),
+    /// The stream ended well: the channels still open end.
+    End,
+}
+
 impl StreamReader {
     fn fail(&mut self, e: PyErr) {
         self.failed = true;
+        self.queue.clear();
         if self.error.is_none() {
             self.error = Some(e);
         }
     }
 
-    /// Runs the decoder over one call (`feed` or `finish`), turning its
-    /// events into the view's output.
-    fn run(
+    /// Runs the decoder over one call (`feed`, or `finish` when `end`),
+    /// queueing its events; false when it failed (its error is queued last).
+    fn decode(
         &mut self,
-        py: Python<'_>,
+        end: bool,
         decode: impl FnOnce(
             &mut Box<dyn StreamDecoder>,
             &mut structream_provider::Sink<'_>,
         ) -> Result<(), DecodeError>,
-    ) -> PyResult<Vec<Py<PyAny>>> {
-        let mut out = Vec::new();
-        let mut stop: Option<PyErr> = None;
-        let StreamReader {
-            decoder,
-            view,
-            calls,
-            error,
-            ..
-        } = self;
-        let decoder = decoder.get_mut().unwrap_or_else(PoisonError::into_inner);
+    ) -> bool {
+        let decoder = self.decoder.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let queue = &mut self.queue;
+        let before = queue.len();
         let decoded = decode(decoder, &mut |event: StreamEvent<'_>| {
-            if stop.is_some() {
-                return;
-            }
-            let call = match &event {
-                StreamEvent::ToolCallStart { choice, index, .. }
-                | StreamEvent::ToolArgsDelta { choice, index, .. }
-                | StreamEvent::ToolCallEnd { choice, index } => Some(calls.of(*choice, *index)),
-                _ => None,
-            };
-            let result = match view {
-                View::Events => {
-                    if let StreamEvent::Error(e) = &event
-                        && error.is_none()
-                    {
-                        // Raised once the stream has ended, as the command
-                        // line exits 1 after printing every event.
-                        *error = Some(provider_error(py, e));
-                    }
-                    event_dict(py, &event, call).map(|d| out.push(d.into_any().unbind()))
-                }
-                View::Partials(partials) => match &event {
-                    StreamEvent::Error(e) => Err(provider_error(py, e)),
-                    _ => partials.event(py, &event, call, &mut out),
-                },
-            };
-            if let Err(e) = result {
-                stop = Some(e);
-            }
+            queue.push_back(Queued::Event(event.into_owned()));
         });
-        if let Some(e) = stop {
-            self.fail(e);
-        } else if let Err(e) = decoded {
-            if let View::Events = self.view {
-                out.push(decode_error_dict(py, &e)?.into_any().unbind());
+        match decoded {
+            Ok(()) => true,
+            Err(e) => {
+                if let (View::Partials(_), true) = (&self.view, end) {
+                    // The ends a decoder reports at the end of a cut stream
+                    // for what it left open would make its values look
+                    // complete (or raise JSONError): the cut is the news.
+                    let mut i = before;
+                    while i < self.queue.len() {
+                        match &self.queue[i] {
+                            Queued::Event(
+                                StreamEvent::ToolCallEnd { .. } | StreamEvent::Finish { .. },
+                            ) => {
+                                self.queue.remove(i);
+                            }
+                            _ => i += 1,
+                        }
+                    }
+                }
+                // No more input is taken; the queued events still show.
+                self.failed = true;
+                self.queue.push_back(Queued::Failed(e));
+                false
             }
-            self.fail(decode_error(py, &e));
         }
-        Ok(out)
+    }
+
+    /// Turns one queued item into output (into `ready`).
+    fn output(&mut self, py: Python<'_>, queued: Queued) -> PyResult<()> {
+        let event = match queued {
+            Queued::Event(event) => event,
+            Queued::Failed(e) => {
+                if let View::Events = self.view {
+                    self.ready.push_back(decode_error_dict(py, &e)?.into_any().unbind());
+                }
+                return Err(decode_error(py, &e));
+            }
+            Queued::End => {
+                let mut out = Vec::new();
+                let ended = match &mut self.view {
+                    View::Partials(partials) => partials.finish(py, &mut out),
+                    View::Events => Ok(()),
+                };
+                self.ready.extend(out);
+                return ended;
+            }
+        };
+        let call = match &event {
+            StreamEvent::ToolCallStart { choice, index, .. }
+            | StreamEvent::ToolArgsDelta { choice, index, .. }
+            | StreamEvent::ToolCallEnd { choice, index } => Some(self.calls.of(*choice, *index)),
+            _ => None,
+        };
+        match &mut self.view {
+            View::Events => {
+                if let StreamEvent::Error(e) = &event
+                    && self.error.is_none()
+                {
+                    // Raised once the stream has ended, as the command line
+                    // exits 1 after printing every event.
+                    self.error = Some(provider_error(py, e));
+                }
+                self.ready.push_back(event_dict(py, &event, call)?.into_any().unbind());
+                Ok(())
+            }
+            View::Partials(partials) => match &event {
+                StreamEvent::Error(e) => Err(provider_error(py, e)),
+                _ => {
+                    let mut out = Vec::new();
+                    let result = partials.event(py, &event, call, &mut out);
+                    self.ready.extend(out);
+                    result
+                }
+            },
+        }
     }
 }

@@ -63,3 +63,79 @@ class PartialJSON:
     @property
     def partial_mode(self) -> Literal["off", "on", "trailing-strings"]:
         """The partial mode, as a string."""
+
+class StreamError(Exception):
+    """A provider stream that did not end well (see the two subclasses)."""
+
+class ProviderError(StreamError):
+    """An error the provider sent in the stream."""
+
+    message: str
+    """The provider's message."""
+    kind: Optional[str]
+    """The provider's error type (``overloaded_error``, ``invalid_request_error`` ...)."""
+    code: Optional[str]
+    """The provider's error code (``rate_limit_exceeded`` ...)."""
+    status: Optional[int]
+    """The HTTP status, for an error status."""
+
+class StreamDecodeError(StreamError):
+    """Bytes that are not a stream of the protocol, or a stream cut off."""
+
+    offset: int
+    """Byte offset of the problem in the body."""
+    eof: bool
+    """True for a stream that stopped before its end (a dropped connection)."""
+
+class PartialUpdate:
+    """One change of a JSON value of a provider stream (``decode_partials``)."""
+
+    @property
+    def choice(self) -> int:
+        """The choice (0 but for OpenAI ``n > 1`` streams)."""
+    @property
+    def index(self) -> int:
+        """The provider's index of the tool call; the choice for its text."""
+    @property
+    def call(self) -> Optional[int]:
+        """The call's ordinal among its choice's tool calls; None for text."""
+    @property
+    def id(self) -> Optional[str]:
+        """The tool call's id, where the provider gives one."""
+    @property
+    def name(self) -> Optional[str]:
+        """The tool's name; None for text."""
+    @property
+    def value(self) -> Any:
+        """The partial value (None until something shows): the channel's live
+        ``PartialJSON.value``, updated in place by later events."""
+    @property
+    def done(self) -> bool:
+        """True for the channel's last update: its value is complete."""
+    @property
+    def items(self) -> Tuple[Any, ...]:
+        """Items of the ``items=`` arrays that closed with this event."""
+
+class StreamReader:
+    """The driver of ``structream.providers``: feed body chunks, iterate the
+    output, then ``check()``. Use ``decode_events`` / ``decode_partials``."""
+
+    def __init__(
+        self,
+        protocol: str,
+        partials: bool = False,
+        partial_mode: Optional[PartialMode] = "trailing-strings",
+        items: Optional[Sequence[str]] = None,
+    ) -> None: ...
+    def feed(self, chunk: Union[bytes, bytearray, str]) -> None:
+        """Decodes a chunk of the body, split anywhere; iterate for the output."""
+    def finish(self) -> None:
+        """Ends the body; iterate for the last output."""
+    def __iter__(self) -> "StreamReader": ...
+    def __next__(self) -> Any: ...
+    @property
+    def failed(self) -> bool:
+        """Decoding stopped; ``check()`` raises why."""
+    def check(self) -> None:
+        """Raises the stream's error (``ProviderError``, ``StreamDecodeError``,
+        ``JSONError``), if it had one."""

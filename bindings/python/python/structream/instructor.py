@@ -8,7 +8,12 @@ for every client and mode, in four class methods: ``model_from_chunks`` and
 answer on every chunk (Instructor 1.17 parses it three times and rebuilds
 every nested model), so a 100 KB answer costs tens of seconds.
 ``install()`` replaces the four with versions that feed each chunk once to a
-``PartialJSON`` and rebuild only the models along the still-open path::
+``PartialJSON`` and rebuild only the models along the still-open path. It
+also wraps ``from_streaming_response`` (and ``_async``) of both classes so
+that, for openai-python and anthropic-python streams, the answer's text is
+read from the response's bytes by ``structream.providers`` instead of from
+the SDK's per-event chunk models (see ``structream._instructor.raw`` for the
+modes; other SDKs keep Instructor's own extraction)::
 
     import instructor
     import structream.instructor
@@ -67,13 +72,21 @@ def _targets() -> list[tuple[type, str, Any]]:
     from instructor.v2.dsl.iterable import IterableBase
     from instructor.v2.dsl.partial import PartialBase
 
-    from ._instructor import partial, tasks
+    from ._instructor import partial, raw, tasks
+
+    def bytes_reader(cls: type, name: str) -> tuple[type, str, Any]:
+        original = cls.__dict__[name]
+        return (cls, name, raw.reading_bytes(original, asynchronous=name.endswith("_async")))
 
     return [
         (PartialBase, "model_from_chunks", partial.model_from_chunks),
         (PartialBase, "model_from_chunks_async", partial.model_from_chunks_async),
         (IterableBase, "tasks_from_chunks", tasks.tasks_from_chunks),
         (IterableBase, "tasks_from_chunks_async", tasks.tasks_from_chunks_async),
+        bytes_reader(PartialBase, "from_streaming_response"),
+        bytes_reader(PartialBase, "from_streaming_response_async"),
+        bytes_reader(IterableBase, "from_streaming_response"),
+        bytes_reader(IterableBase, "from_streaming_response_async"),
     ]
 
 

@@ -136,21 +136,25 @@ def decode_partials_async(
 
 def _drive(byte_iter: Iterable[Chunk], reader: StreamReader) -> Iterator[Any]:
     for chunk in byte_iter:
-        yield from reader.feed(chunk)
+        reader.feed(chunk)
+        yield from reader
         if reader.failed:
             break
     else:
-        yield from reader.finish()
+        reader.finish()
+        yield from reader
     reader.check()
 
 
 async def _drive_async(byte_iter: AsyncIterable[Chunk], reader: StreamReader) -> AsyncIterator[Any]:
     async for chunk in byte_iter:
-        for out in reader.feed(chunk):
+        reader.feed(chunk)
+        for out in reader:
             yield out
         if reader.failed:
             break
     else:
-        for out in reader.finish():
+        reader.finish()
+        for out in reader:
             yield out
     reader.check()
