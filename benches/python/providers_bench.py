@@ -21,6 +21,10 @@ is quadratic); ``sdk only`` up to ``--sdk-max`` too.
 Run::
 
     nice -n 10 bindings/python/.venv/bin/python benches/python/providers_bench.py
+
+``--one SIZE run|setup`` runs ``decode_partials`` once over the body in
+memory (16 KB chunks, as ``iter_bytes()`` gives them), or only the setup,
+for ``providers_icount.sh``'s instruction counts.
 """
 
 import argparse
@@ -67,7 +71,21 @@ def sdk_only(client):
     return None
 
 
+def one(size, what):
+    """One in-memory run for callgrind (see the module docs)."""
+    body = sse_body(analysis_document(size))
+    chunks = [body[i : i + 16384] for i in range(0, len(body), 16384)]
+    if what == "run":
+        value = None
+        for update in decode_partials(chunks, protocol="openai-chat"):
+            value = update.value
+        assert value is not None
+
+
 def main():
+    if sys.argv[1:2] == ["--one"]:
+        one(int(sys.argv[2]), sys.argv[3])
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--repeat", type=int, default=3)

@@ -126,7 +126,7 @@ def test_openai_recordings_cover_tool_calls_and_json_content():
     assert sorted(finals) == [(0, 0, None), (1, 1, None), (2, 2, None)]
 
 
-@pytest.mark.parametrize("path", OPENAI[::3], ids=_id)
+@pytest.mark.parametrize("path", OPENAI[::5], ids=_id)
 def test_openai_async_twin_gives_the_same_updates(path):
     body = _body(path)
 
@@ -203,7 +203,7 @@ def test_anthropic_final_inputs_equal_the_sdks(path):
     assert {index: v for (_, index, call), v in finals.items() if call is not None} == sdk
 
 
-@pytest.mark.parametrize("path", ANTHROPIC[::3], ids=_id)
+@pytest.mark.parametrize("path", ANTHROPIC[::5], ids=_id)
 def test_anthropic_async_twin_gives_the_same_updates(path):
     body = _body(path)
     with serve(body) as server:
