@@ -3,9 +3,9 @@
 //! "tool_args_delta", "index": 0, "call": 0, "json": "{\"a"}`), `type`
 //! first and `choice` only when it is not 0.
 
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use pyo3::intern;
 use structream_provider::{DecodeError, StreamEvent};
 
 /// The `dict` of `event`; `call` is the ordinal of a tool call event's call.
@@ -41,9 +41,10 @@ pub(crate) fn event_dict<'py>(
             d.set_item(intern!(py, "json"), &**json)?;
             (d, *choice)
         }
-        StreamEvent::ToolCallEnd { choice, index } => {
-            (tool(py, intern!(py, "tool_call_end"), *index, call)?, *choice)
-        }
+        StreamEvent::ToolCallEnd { choice, index } => (
+            tool(py, intern!(py, "tool_call_end"), *index, call)?,
+            *choice,
+        ),
         StreamEvent::ReasoningDelta { choice, text } => {
             let d = typed(py, intern!(py, "reasoning_delta"))?;
             d.set_item(intern!(py, "text"), &**text)?;
@@ -110,7 +111,10 @@ pub(crate) fn event_dict<'py>(
 }
 
 /// The `error` dict of a stream that could not be decoded (or was cut).
-pub(crate) fn decode_error_dict<'py>(py: Python<'py>, e: &DecodeError) -> PyResult<Bound<'py, PyDict>> {
+pub(crate) fn decode_error_dict<'py>(
+    py: Python<'py>,
+    e: &DecodeError,
+) -> PyResult<Bound<'py, PyDict>> {
     let d = typed(py, intern!(py, "error"))?;
     d.set_item(intern!(py, "message"), e.to_string())?;
     d.set_item(intern!(py, "kind"), "decode")?;
@@ -118,7 +122,10 @@ pub(crate) fn decode_error_dict<'py>(py: Python<'py>, e: &DecodeError) -> PyResu
     Ok(d)
 }
 
-fn typed<'py>(py: Python<'py>, kind: &Bound<'py, pyo3::types::PyString>) -> PyResult<Bound<'py, PyDict>> {
+fn typed<'py>(
+    py: Python<'py>,
+    kind: &Bound<'py, pyo3::types::PyString>,
+) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item(intern!(py, "type"), kind)?;
     Ok(d)

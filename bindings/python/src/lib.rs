@@ -30,7 +30,13 @@ fn _structream(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<reader::StreamReader>()?;
     m.add_class::<updates::Update>()?;
     m.add("StreamError", py.get_type::<stream_error::StreamError>())?;
-    m.add("ProviderError", py.get_type::<stream_error::ProviderError>())?;
-    m.add("StreamDecodeError", py.get_type::<stream_error::StreamDecodeError>())?;
+    m.add(
+        "ProviderError",
+        py.get_type::<stream_error::ProviderError>(),
+    )?;
+    m.add(
+        "StreamDecodeError",
+        py.get_type::<stream_error::StreamDecodeError>(),
+    )?;
     Ok(())
 }

@@ -66,7 +66,10 @@ pub(crate) fn patterns(items: Option<Vec<String>>) -> PyResult<Vec<Pattern>> {
     items
         .unwrap_or_default()
         .iter()
-        .map(|p| p.parse::<Pattern>().map_err(|e| PyValueError::new_err(e.to_string())))
+        .map(|p| {
+            p.parse::<Pattern>()
+                .map_err(|e| PyValueError::new_err(e.to_string()))
+        })
         .collect()
 }
 

@@ -200,7 +200,10 @@ impl StreamReader {
             &mut structream_provider::Sink<'_>,
         ) -> Result<(), DecodeError>,
     ) -> bool {
-        let decoder = self.decoder.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let decoder = self
+            .decoder
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
         let queue = &mut self.queue;
         let before = queue.len();
         let decoded = decode(decoder, &mut |event: StreamEvent<'_>| {
@@ -239,7 +242,8 @@ impl StreamReader {
             Queued::Event(event) => event,
             Queued::Failed(e) => {
                 if let View::Events = self.view {
-                    self.ready.push_back(decode_error_dict(py, &e)?.into_any().unbind());
+                    self.ready
+                        .push_back(decode_error_dict(py, &e)?.into_any().unbind());
                 }
                 return Err(decode_error(py, &e));
             }
@@ -268,7 +272,8 @@ impl StreamReader {
                     // exits 1 after printing every event.
                     self.error = Some(provider_error(py, e));
                 }
-                self.ready.push_back(event_dict(py, &event, call)?.into_any().unbind());
+                self.ready
+                    .push_back(event_dict(py, &event, call)?.into_any().unbind());
                 Ok(())
             }
             View::Partials(partials) => match &event {

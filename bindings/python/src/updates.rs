@@ -25,7 +25,12 @@ use crate::partial::{End, Mode, PartialJson};
 use crate::stream_error::StreamError;
 
 /// One change of a channel's value.
-#[pyclass(module = "structream.providers", name = "PartialUpdate", frozen, get_all)]
+#[pyclass(
+    module = "structream.providers",
+    name = "PartialUpdate",
+    frozen,
+    get_all
+)]
 pub(crate) struct Update {
     /// The choice (0 but for OpenAI `n > 1` streams).
     choice: u32,
@@ -155,7 +160,9 @@ impl Channel {
         match self.parser.end(py)? {
             End::Complete => {}
             End::Incomplete(_) if prose => return Ok(()),
-            End::Incomplete(e) | End::Invalid(e) => return Err(json_error_in(py, &self.label(), &e)),
+            End::Incomplete(e) | End::Invalid(e) => {
+                return Err(json_error_in(py, &self.label(), &e));
+            }
         }
         out.push(self.update(py, true)?);
         Ok(())

@@ -9,18 +9,20 @@ the answer. When that stream has not been read yet, the replacement below
 reads its ``httpx`` response's bytes through ``structream.providers``
 instead and yields the same text, for these handlers and modes:
 
-- openai-python Chat Completions (``openai-chat``): ``TOOLS``,
-  ``TOOLS_STRICT`` and ``PARALLEL_TOOLS`` (the tool calls' argument
-  deltas of choice 0), ``JSON``, ``JSON_SCHEMA`` and ``MD_JSON`` (the
-  content of choice 0; ``MD_JSON`` through Instructor's own fence
-  extraction);
-- openai-python Responses (``openai-responses``): ``RESPONSES_TOOLS``;
-- anthropic-python (``anthropic``): ``TOOLS``, ``PARALLEL_TOOLS``
-  (``input_json_delta``), ``JSON`` and ``JSON_SCHEMA`` (text deltas).
+- openai-python Chat Completions (``openai-chat``): ``TOOLS`` and
+  ``TOOLS_STRICT`` (the tool calls' argument deltas of choice 0), ``JSON``,
+  ``JSON_SCHEMA`` and ``MD_JSON`` (the content of choice 0; ``MD_JSON``
+  through Instructor's own fence extraction);
+- anthropic-python (``anthropic``): ``TOOLS`` (``input_json_delta``),
+  ``JSON`` and ``JSON_SCHEMA`` (text deltas).
 
-Anything else (other SDKs, whose streams are not ``httpx`` responses:
-google-genai, Mistral, Cohere ...; a stream already read; a handler or mode
-not listed) goes through Instructor's own extractor, unchanged. An error
+Anything else goes through Instructor's own extractor, unchanged: other
+SDKs (google-genai, Mistral, Cohere ... do not give Instructor an ``httpx``
+response to read), a stream already read, and the modes not listed
+(``RESPONSES_TOOLS``, whose events could be read the same way with the
+``openai-responses`` protocol but are not tested here; ``PARALLEL_TOOLS``,
+which Instructor does not stream as partials; the deprecated
+``FUNCTIONS``). An error
 the provider sends in the stream raises ``structream.providers
 .ProviderError`` (the SDK would raise its ``APIError``).
 """
@@ -38,13 +40,10 @@ _TEXT = ("text_delta", "text")
 _PLANS = {
     ("openai", "TOOLS"): ("openai-chat", *_TOOLS),
     ("openai", "TOOLS_STRICT"): ("openai-chat", *_TOOLS),
-    ("openai", "PARALLEL_TOOLS"): ("openai-chat", *_TOOLS),
     ("openai", "JSON"): ("openai-chat", *_TEXT),
     ("openai", "JSON_SCHEMA"): ("openai-chat", *_TEXT),
     ("openai", "MD_JSON"): ("openai-chat", *_TEXT),
-    ("openai", "RESPONSES_TOOLS"): ("openai-responses", *_TOOLS),
     ("anthropic", "TOOLS"): ("anthropic", *_TOOLS),
-    ("anthropic", "PARALLEL_TOOLS"): ("anthropic", *_TOOLS),
     ("anthropic", "JSON"): ("anthropic", *_TEXT),
     ("anthropic", "JSON_SCHEMA"): ("anthropic", *_TEXT),
 }
