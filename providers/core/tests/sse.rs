@@ -134,6 +134,35 @@ fn d(event: Option<&str>, data: &str) -> Ev {
 }
 
 #[test]
+fn an_events_accessors_return_its_fields() {
+    let mut dec = SseDecoder::new();
+    let mut seen = 0;
+    let input = b": hi\nevent: up\xffdate\nid: 7\nretry: 250\ndata: a\xffb\ndata: c\n\ndata: d\n\n";
+    dec.feed(input, |e| {
+        seen += 1;
+        if seen == 1 {
+            assert_eq!(e.event_bytes(), Some(&b"up\xffdate"[..]));
+            assert_eq!(e.event().as_deref(), Some("up\u{FFFD}date"));
+            assert_eq!(e.data(), b"a\xffb\nc");
+            assert_eq!(e.data_str(), "a\u{FFFD}b\nc");
+            assert_eq!(e.id().as_deref(), Some("7"));
+            assert_eq!(e.retry(), Some(250));
+            assert_eq!(e.offset(), 5, "the comment line is not part of the frame");
+        } else {
+            assert_eq!(e.event_bytes(), None);
+            assert_eq!(e.data(), b"d");
+            assert_eq!(e.data_str(), "d");
+            // The id persists; retry belongs to its frame.
+            assert_eq!(e.id().as_deref(), Some("7"));
+            assert_eq!(e.retry(), None);
+            assert_eq!(e.offset(), 56);
+        }
+    })
+    .unwrap();
+    assert_eq!(seen, 2);
+}
+
+#[test]
 fn data_with_and_without_space_multi_line_and_event() {
     let (evs, r) = decode(b"data:a\ndata: b\ndata:  c\n\nevent: x\ndata\n\n");
     r.unwrap();
