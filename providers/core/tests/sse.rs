@@ -163,6 +163,51 @@ fn an_events_accessors_return_its_fields() {
 }
 
 #[test]
+fn an_empty_chunk_after_a_cr_changes_nothing() {
+    // The CR ends the line; whether an LF follows is decided by the next
+    // byte, which an empty chunk does not have.
+    let mut dec = SseDecoder::new();
+    let mut data = Vec::new();
+    for chunk in [&b"data: a\r"[..], b"", b"\ndata: b\r", b"", b"\r"] {
+        dec.feed(chunk, |e| data.push(e.data().to_vec())).unwrap();
+    }
+    dec.finish(|e| data.push(e.data().to_vec())).unwrap();
+    assert_eq!(data, [b"a\nb".to_vec()]);
+}
+
+#[test]
+fn a_line_of_exactly_the_limit_is_accepted_when_split() {
+    let config = SseConfig::default().max_line_len(8);
+    let mut dec = SseDecoder::with_config(config);
+    let mut data = Vec::new();
+    // `data: ab` is 8 bytes, carried over to the next chunk.
+    for chunk in [&b"data"[..], b": ab", b"\n\n"] {
+        dec.feed(chunk, |e| data.push(e.data().to_vec())).unwrap();
+    }
+    assert_eq!(data, [b"ab".to_vec()]);
+    // One more byte is over it.
+    let mut dec = SseDecoder::with_config(config);
+    dec.feed(b"data", |_| {}).unwrap();
+    let err = dec.feed(b": abc", |_| {}).unwrap_err();
+    assert_eq!(err.kind(), &DecodeErrorKind::LineTooLong { limit: 8 });
+}
+
+#[test]
+fn an_error_line_after_the_frames_is_kept_for_the_end() {
+    let mut dec = SseDecoder::new();
+    dec.feed(
+        b"data: {}\n\nerror: {\"message\": \"Rate limit reached\"}\n",
+        |_| {},
+    )
+    .unwrap();
+    let err = dec.unframed_error().expect("the error line is kept");
+    assert_eq!(err.message, "Rate limit reached");
+    // A data frame clears it.
+    dec.feed(b"data: {}\n\n", |_| {}).unwrap();
+    assert_eq!(dec.unframed_error(), None);
+}
+
+#[test]
 fn data_with_and_without_space_multi_line_and_event() {
     let (evs, r) = decode(b"data:a\ndata: b\ndata:  c\n\nevent: x\ndata\n\n");
     r.unwrap();
