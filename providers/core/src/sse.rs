@@ -77,7 +77,7 @@ impl SseConfig {
 }
 
 /// One dispatched server-sent event, borrowed from the input chunk or from
-/// the decoder's buffers. Call [`SseEvent::to_owned_event`] to keep it.
+/// the decoder's buffers. Call [`SseEvent::into_owned`] to keep it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SseEvent<'a> {
     event: Option<&'a [u8]>,
@@ -125,8 +125,8 @@ impl<'a> SseEvent<'a> {
         self.offset
     }
 
-    /// An owned copy.
-    pub fn to_owned_event(&self) -> OwnedSseEvent {
+    /// An owned copy (the same name as [`StreamEvent::into_owned`](crate::StreamEvent::into_owned)).
+    pub fn into_owned(self) -> OwnedSseEvent {
         OwnedSseEvent {
             event: self.event().map(Cow::into_owned),
             data: self.data.to_vec(),

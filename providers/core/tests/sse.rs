@@ -32,12 +32,12 @@ fn decode_split(
         // Empty feeds sprinkled in must change nothing.
         dec.feed(&[], |_| panic!("event from an empty feed"))
             .unwrap();
-        if let Err(e) = dec.feed(&input[prev..c], |e| out.push(e.to_owned_event())) {
+        if let Err(e) = dec.feed(&input[prev..c], |e| out.push(e.into_owned())) {
             return (out, Err(e.kind().clone()));
         }
         prev = c;
     }
-    let r = dec.finish(|e| out.push(e.to_owned_event()));
+    let r = dec.finish(|e| out.push(e.into_owned()));
     (out, r.map_err(|e| e.kind().clone()))
 }
 
