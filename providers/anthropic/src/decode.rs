@@ -16,79 +16,172 @@
 //! `web_search_tool_result`, `mcp_tool_use` …: the server runs them, they
 //! are not the caller's structured output), `signature_delta`,
 //! `citations_delta`, `compaction_delta`, and unknown event types.
+//!
+//! Each frame is read with the [`Envelope`] reader into a [`Frame`] of
+//! ranges; the events borrow the frame's data (or the envelope's scratch
+//! buffer for text that had escapes).
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::ops::Range;
 
-use serde::Deserialize;
+use structream_provider::envelope::{Envelope, ReadError, Reader, Strings, Text, Token};
 use structream_provider::provider::{FrameHandler, Sink, parse_json};
 use structream_provider::sse::SseEvent;
 use structream_provider::{DecodeError, DecodeErrorKind, FinishReason, StreamEvent, Usage};
 
 use crate::error::stream_error;
 
-#[derive(Deserialize)]
-struct Event<'a> {
-    #[serde(borrow, rename = "type")]
-    kind: Cow<'a, str>,
-    #[serde(default)]
+/// The fields of one frame that the decoder routes.
+#[derive(Debug, Default, Clone)]
+struct Frame {
+    kind: Text,
     index: Option<u32>,
-    #[serde(borrow, default)]
-    content_block: Option<Block<'a>>,
-    #[serde(borrow, default)]
-    delta: Option<Delta<'a>>,
-    #[serde(default)]
-    message: Option<MessageStart>,
-    #[serde(default)]
+    block: Option<Block>,
+    delta: Option<Delta>,
+    /// `message.usage`.
+    message_usage: Option<RawUsage>,
     usage: Option<RawUsage>,
 }
 
-#[derive(Deserialize)]
-struct Block<'a> {
-    #[serde(borrow, rename = "type")]
-    kind: Cow<'a, str>,
-    #[serde(borrow, default)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    name: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    text: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    thinking: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    data: Option<Cow<'a, str>>,
-    #[serde(default)]
-    input: Option<serde_json::Value>,
+#[derive(Debug, Default, Clone)]
+struct Block {
+    kind: Text,
+    id: Option<Text>,
+    name: Option<Text>,
+    text: Option<Text>,
+    thinking: Option<Text>,
+    data: Option<Text>,
+    /// The bytes of `input`, when it is not `null`.
+    input: Option<Range<usize>>,
 }
 
-#[derive(Deserialize)]
-struct Delta<'a> {
-    #[serde(borrow, rename = "type", default)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    text: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    partial_json: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    thinking: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    stop_reason: Option<Cow<'a, str>>,
+#[derive(Debug, Default, Clone, Copy)]
+struct Delta {
+    kind: Option<Text>,
+    text: Option<Text>,
+    partial_json: Option<Text>,
+    thinking: Option<Text>,
+    stop_reason: Option<Text>,
 }
 
-#[derive(Deserialize)]
-struct MessageStart {
-    #[serde(default)]
-    usage: Option<RawUsage>,
-}
-
-#[derive(Deserialize, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy)]
 struct RawUsage {
-    #[serde(default)]
     input_tokens: Option<u64>,
-    #[serde(default)]
     output_tokens: Option<u64>,
-    #[serde(default)]
     cache_read_input_tokens: Option<u64>,
+}
+
+const STRING: &str = "a string";
+
+fn read_frame(r: &mut Reader<'_, '_>) -> Result<Frame, ReadError> {
+    let mut frame = Frame::default();
+    let mut kind = None;
+    let first = r.next()?;
+    r.object(
+        first,
+        &[
+            "type",
+            "index",
+            "content_block",
+            "delta",
+            "message",
+            "usage",
+        ],
+        |r, key, value| match key {
+            "type" => match value {
+                Token::String(t) => Ok(kind = Some(t)),
+                other => Err(r.mismatch(other, STRING)),
+            },
+            "index" => Ok(frame.index = r.unsigned(value, u32::MAX.into())?.map(|i| i as u32)),
+            "content_block" => Ok(frame.block = read_block(r, value)?),
+            "delta" => Ok(frame.delta = read_delta(r, value)?),
+            "message" if value != Token::Null => {
+                r.object(value, &["usage"], |r, key, value| match key {
+                    "usage" => Ok(frame.message_usage = read_usage(r, value)?),
+                    _ => r.skip(value),
+                })
+            }
+            "usage" => Ok(frame.usage = read_usage(r, value)?),
+            _ => r.skip(value),
+        },
+    )?;
+    frame.kind = kind.ok_or_else(|| r.missing("type"))?;
+    Ok(frame)
+}
+
+fn read_block(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Block>, ReadError> {
+    if first == Token::Null {
+        return Ok(None);
+    }
+    let mut block = Block::default();
+    let mut kind = None;
+    r.object(
+        first,
+        &["type", "id", "name", "text", "thinking", "data", "input"],
+        |r, key, value| match key {
+            "type" => match value {
+                Token::String(t) => Ok(kind = Some(t)),
+                other => Err(r.mismatch(other, STRING)),
+            },
+            "id" => Ok(block.id = r.string(value, STRING)?),
+            "name" => Ok(block.name = r.string(value, STRING)?),
+            "text" => Ok(block.text = r.string(value, STRING)?),
+            "thinking" => Ok(block.thinking = r.string(value, STRING)?),
+            "data" => Ok(block.data = r.string(value, STRING)?),
+            "input" => {
+                if value == Token::Null {
+                    block.input = None;
+                    return Ok(());
+                }
+                block.input = Some(r.skip_raw(value)?);
+                Ok(())
+            }
+            _ => r.skip(value),
+        },
+    )?;
+    block.kind = kind.ok_or_else(|| r.missing("type"))?;
+    Ok(Some(block))
+}
+
+fn read_delta(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Delta>, ReadError> {
+    if first == Token::Null {
+        return Ok(None);
+    }
+    let mut delta = Delta::default();
+    r.object(
+        first,
+        &["type", "text", "partial_json", "thinking", "stop_reason"],
+        |r, key, value| match key {
+            "type" => Ok(delta.kind = r.string(value, STRING)?),
+            "text" => Ok(delta.text = r.string(value, STRING)?),
+            "partial_json" => Ok(delta.partial_json = r.string(value, STRING)?),
+            "thinking" => Ok(delta.thinking = r.string(value, STRING)?),
+            "stop_reason" => Ok(delta.stop_reason = r.string(value, STRING)?),
+            _ => r.skip(value),
+        },
+    )?;
+    Ok(Some(delta))
+}
+
+fn read_usage(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<RawUsage>, ReadError> {
+    if first == Token::Null {
+        return Ok(None);
+    }
+    let mut usage = RawUsage::default();
+    r.object(
+        first,
+        &["input_tokens", "output_tokens", "cache_read_input_tokens"],
+        |r, key, value| match key {
+            "input_tokens" => Ok(usage.input_tokens = r.unsigned(value, u64::MAX)?),
+            "output_tokens" => Ok(usage.output_tokens = r.unsigned(value, u64::MAX)?),
+            "cache_read_input_tokens" => {
+                Ok(usage.cache_read_input_tokens = r.unsigned(value, u64::MAX)?)
+            }
+            _ => r.skip(value),
+        },
+    )?;
+    Ok(Some(usage))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +196,13 @@ enum Kind {
 /// [`AnthropicDecoder`](crate::AnthropicDecoder).
 #[derive(Debug, Default)]
 pub struct AnthropicHandler {
+    envelope: Envelope,
+    state: State,
+}
+
+/// What the stream has said so far.
+#[derive(Debug, Default)]
+struct State {
     /// Open blocks: index and kind.
     blocks: Vec<(u32, Kind)>,
     /// Every block index started in the message, open or closed.
@@ -114,7 +214,7 @@ pub struct AnthropicHandler {
     content_seen: bool,
 }
 
-impl AnthropicHandler {
+impl State {
     fn kind(&self, index: u32) -> Option<Kind> {
         self.blocks.iter().find(|b| b.0 == index).map(|b| b.1)
     }
@@ -153,9 +253,29 @@ impl AnthropicHandler {
 impl FrameHandler for AnthropicHandler {
     fn frame(&mut self, frame: &SseEvent<'_>, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
         let data = frame.data();
-        let ev: Event<'_> = parse_json(data, frame.offset())?;
+        let (ev, strings) = self.envelope.read(data, frame.offset(), read_frame)?;
+        self.state.frame(&ev, strings, frame, sink)
+    }
+
+    fn end(&mut self, position: u64, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
+        self.state.end(position, sink)
+    }
+}
+
+impl State {
+    /// Handles a frame read into `ev`.
+    fn frame(
+        &mut self,
+        ev: &Frame,
+        strings: Strings<'_>,
+        frame: &SseEvent<'_>,
+        sink: &mut Sink<'_>,
+    ) -> Result<(), DecodeError> {
+        let data = frame.data();
+        let text = |t: Option<Text>| t.map(|t| strings.cow(t));
+        let ev_kind = strings.get(ev.kind);
         if self.terminal {
-            if ev.kind == "message_start" {
+            if ev_kind == "message_start" {
                 return Err(DecodeError::shape(
                     "a second message in one stream",
                     frame.offset(),
@@ -167,9 +287,9 @@ impl FrameHandler for AnthropicHandler {
         let at = frame.offset();
         let index = || {
             ev.index
-                .ok_or_else(|| DecodeError::shape(format!("{} without an index", ev.kind), at))
+                .ok_or_else(|| DecodeError::shape(format!("{ev_kind} without an index"), at))
         };
-        match &*ev.kind {
+        match ev_kind {
             "message_start" => {
                 // A repeated message_start before any content is harmless;
                 // after content, it would restart a message whose events
@@ -180,7 +300,7 @@ impl FrameHandler for AnthropicHandler {
                         at,
                     ));
                 }
-                if let Some(u) = ev.message.and_then(|m| m.usage) {
+                if let Some(u) = ev.message_usage {
                     self.merge_usage(u);
                 }
             }
@@ -188,7 +308,8 @@ impl FrameHandler for AnthropicHandler {
                 self.content_seen = true;
                 let index = index()?;
                 let block = ev
-                    .content_block
+                    .block
+                    .clone()
                     .ok_or_else(|| DecodeError::shape("content_block_start without a block", at))?;
                 // Closed blocks count too: a tool call starts once.
                 if !self.started.insert(index) {
@@ -197,27 +318,29 @@ impl FrameHandler for AnthropicHandler {
                         at,
                     ));
                 }
-                let kind = match &*block.kind {
+                let kind = match strings.get(block.kind) {
                     "text" => {
-                        if let Some(text) = block.text.filter(|t| !t.is_empty()) {
+                        if let Some(text) = text(block.text).filter(|t| !t.is_empty()) {
                             sink(StreamEvent::TextDelta { choice: 0, text });
                         }
                         Kind::Text
                     }
                     "tool_use" => {
-                        let name = block.name.filter(|n| !n.is_empty()).ok_or_else(|| {
+                        let name = text(block.name).filter(|n| !n.is_empty()).ok_or_else(|| {
                             DecodeError::shape("tool_use block without a name", at)
                         })?;
                         sink(StreamEvent::ToolCallStart {
                             choice: 0,
                             index,
-                            id: block.id,
+                            id: text(block.id),
                             name,
                         });
                         // The input normally arrives as deltas after an empty
                         // `{}`; a block that carries it whole reports it.
                         if let Some(input) = block
                             .input
+                            .map(|raw| input_value(strings.slice(raw), at))
+                            .transpose()?
                             .filter(|i| i.as_object().is_none_or(|o| !o.is_empty()))
                         {
                             sink(StreamEvent::ToolArgsDelta {
@@ -229,7 +352,7 @@ impl FrameHandler for AnthropicHandler {
                         Kind::Tool
                     }
                     "thinking" => {
-                        if let Some(text) = block.thinking.filter(|t| !t.is_empty()) {
+                        if let Some(text) = text(block.thinking).filter(|t| !t.is_empty()) {
                             sink(StreamEvent::ReasoningDelta { choice: 0, text });
                         }
                         Kind::Thinking
@@ -237,7 +360,7 @@ impl FrameHandler for AnthropicHandler {
                     "redacted_thinking" => {
                         sink(StreamEvent::RedactedReasoning {
                             choice: 0,
-                            data: block.data.unwrap_or_default(),
+                            data: text(block.data).unwrap_or_default(),
                         });
                         Kind::Other
                     }
@@ -259,14 +382,14 @@ impl FrameHandler for AnthropicHandler {
                         at,
                     ));
                 };
-                match (kind, delta.kind.as_deref()) {
+                match (kind, delta.kind.map(|k| strings.get(k))) {
                     (Kind::Text, Some("text_delta")) => {
-                        if let Some(text) = delta.text.filter(|t| !t.is_empty()) {
+                        if let Some(text) = text(delta.text).filter(|t| !t.is_empty()) {
                             sink(StreamEvent::TextDelta { choice: 0, text });
                         }
                     }
                     (Kind::Tool, Some("input_json_delta")) => {
-                        if let Some(json) = delta.partial_json.filter(|t| !t.is_empty()) {
+                        if let Some(json) = text(delta.partial_json).filter(|t| !t.is_empty()) {
                             sink(StreamEvent::ToolArgsDelta {
                                 choice: 0,
                                 index,
@@ -275,7 +398,7 @@ impl FrameHandler for AnthropicHandler {
                         }
                     }
                     (Kind::Thinking, Some("thinking_delta")) => {
-                        if let Some(text) = delta.thinking.filter(|t| !t.is_empty()) {
+                        if let Some(text) = text(delta.thinking).filter(|t| !t.is_empty()) {
                             sink(StreamEvent::ReasoningDelta { choice: 0, text });
                         }
                     }
@@ -299,7 +422,7 @@ impl FrameHandler for AnthropicHandler {
                 if let Some(u) = ev.usage {
                     self.merge_usage(u);
                 }
-                if let Some(raw) = ev.delta.and_then(|d| d.stop_reason) {
+                if let Some(raw) = text(ev.delta.and_then(|d| d.stop_reason)) {
                     self.close_tools(sink);
                     self.finished = true;
                     sink(StreamEvent::Finish {
@@ -324,6 +447,7 @@ impl FrameHandler for AnthropicHandler {
         Ok(())
     }
 
+    /// The body ended after `position` bytes.
     fn end(&mut self, position: u64, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
         self.close_tools(sink);
         self.send_usage(sink);
@@ -333,4 +457,9 @@ impl FrameHandler for AnthropicHandler {
             Err(DecodeError::new(DecodeErrorKind::Incomplete, position))
         }
     }
+}
+
+/// A `tool_use` block's whole `input`, as serde_json reads it.
+fn input_value(raw: &str, at: u64) -> Result<serde_json::Value, DecodeError> {
+    serde_json::from_str(raw).map_err(|e| DecodeError::invalid_json(&e, at))
 }

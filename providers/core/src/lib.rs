@@ -52,6 +52,7 @@
 
 #![deny(missing_docs)]
 
+pub mod envelope;
 pub mod error;
 pub mod event;
 pub mod ndjson;

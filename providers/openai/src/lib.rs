@@ -52,7 +52,7 @@ use structream_provider::{
 };
 
 pub use config::{OpenAiConfig, Vendor};
-pub use decode::ChatHandler;
+pub use decode::chat::ChatHandler;
 pub use decode::ollama::OllamaHandler;
 pub use decode::responses::ResponsesHandler;
 pub use structream_provider::StreamEvent;

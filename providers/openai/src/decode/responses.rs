@@ -17,120 +17,141 @@
 //!
 //! Other events (built-in tool progress, annotations, part boundaries …) are
 //! skipped on purpose: they carry nothing a structured call consumes.
+//!
+//! Each frame is read with the [`Envelope`] reader into an [`Event`] of
+//! ranges; a `response.completed` frame's whole `response` object (the
+//! output again) is skipped but for its usage and `incomplete_details`.
 
 use std::borrow::Cow;
 
-use serde::Deserialize;
+use structream_provider::envelope::{Envelope, ReadError, Reader, Strings, Text, Token};
 use structream_provider::provider::{FrameHandler, Sink, parse_json};
 use structream_provider::sse::SseEvent;
-use structream_provider::{DecodeError, DecodeErrorKind, FinishReason, StreamEvent};
+use structream_provider::{DecodeError, DecodeErrorKind, FinishReason, StreamEvent, Usage};
 
-use super::RawUsage;
+use super::usage::read_usage;
 use crate::error::responses_error;
 
-#[derive(Deserialize)]
-struct Event<'a> {
-    #[serde(borrow, rename = "type")]
-    kind: Cow<'a, str>,
-    #[serde(default)]
+/// The fields of one frame that the decoder routes.
+#[derive(Debug, Default, Clone, Copy)]
+struct Event {
+    kind: Text,
     output_index: Option<u32>,
     /// Text for the text and argument events (other events put objects
-    /// here).
-    #[serde(borrow, default)]
-    delta: MaybeStr<'a>,
-    #[serde(borrow, default)]
-    arguments: MaybeStr<'a>,
-    #[serde(borrow, default)]
-    item: Option<Item<'a>>,
-    #[serde(borrow, default)]
-    response: Option<Response<'a>>,
+    /// here, read as `None`).
+    delta: Option<Text>,
+    arguments: Option<Text>,
+    item: Option<Item>,
+    response: Option<Response>,
 }
 
-/// A string, borrowed where it has no escapes; any other JSON value reads
-/// as `None`.
-#[derive(Default)]
-struct MaybeStr<'a>(Option<Cow<'a, str>>);
+#[derive(Debug, Default, Clone, Copy)]
+struct Item {
+    kind: Text,
+    call_id: Option<Text>,
+    name: Option<Text>,
+    /// A JSON text for `function_call` items (other items put objects here,
+    /// read as `None`).
+    arguments: Option<Text>,
+}
 
-impl<'de: 'a, 'a> Deserialize<'de> for MaybeStr<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::{self, IgnoredAny, Visitor};
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = MaybeStr<'a>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
-                Ok(MaybeStr(Some(Cow::Borrowed(s))))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-                Ok(MaybeStr(Some(Cow::Owned(s.to_string()))))
-            }
-            fn visit_string<E: de::Error>(self, s: String) -> Result<Self::Value, E> {
-                Ok(MaybeStr(Some(Cow::Owned(s))))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(MaybeStr(None))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(MaybeStr(None))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(MaybeStr(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(MaybeStr(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(MaybeStr(None))
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-                while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(MaybeStr(None))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
-                while s.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(MaybeStr(None))
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
+#[derive(Debug, Default, Clone, Copy)]
+struct Response {
+    usage: Option<Usage>,
+    /// `incomplete_details.reason`.
+    incomplete_reason: Option<Text>,
+}
+
+const STRING: &str = "a string";
+
+/// A string; any other JSON value reads as `None`.
+fn maybe_str(r: &mut Reader<'_, '_>, value: Token) -> Result<Option<Text>, ReadError> {
+    match value {
+        Token::String(t) => Ok(Some(t)),
+        other => r.skip(other).map(|()| None),
     }
 }
 
-#[derive(Deserialize)]
-struct Item<'a> {
-    #[serde(borrow, rename = "type")]
-    kind: Cow<'a, str>,
-    #[serde(borrow, default)]
-    call_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    name: Option<Cow<'a, str>>,
-    /// A JSON text for `function_call` items (other items put objects here).
-    #[serde(default)]
-    arguments: Option<serde_json::Value>,
-}
-
-impl Item<'_> {
-    fn arguments_text(&mut self) -> Option<Cow<'static, str>> {
-        match self.arguments.take() {
-            Some(serde_json::Value::String(s)) => Some(Cow::Owned(s)),
-            _ => None,
-        }
+/// The `type` every object here must have.
+fn kind(r: &mut Reader<'_, '_>, value: Token, out: &mut Option<Text>) -> Result<(), ReadError> {
+    match value {
+        Token::String(t) => Ok(*out = Some(t)),
+        other => Err(r.mismatch(other, STRING)),
     }
 }
 
-#[derive(Deserialize)]
-struct Response<'a> {
-    #[serde(default)]
-    usage: Option<RawUsage>,
-    #[serde(borrow, default)]
-    incomplete_details: Option<IncompleteDetails<'a>>,
+fn read_event(r: &mut Reader<'_, '_>) -> Result<Event, ReadError> {
+    let mut ev = Event::default();
+    let mut ev_kind = None;
+    let first = r.next()?;
+    r.object(
+        first,
+        &[
+            "type",
+            "output_index",
+            "delta",
+            "arguments",
+            "item",
+            "response",
+        ],
+        |r, key, value| match key {
+            "type" => kind(r, value, &mut ev_kind),
+            "output_index" => {
+                Ok(ev.output_index = r.unsigned(value, u32::MAX.into())?.map(|i| i as u32))
+            }
+            "delta" => Ok(ev.delta = maybe_str(r, value)?),
+            "arguments" => Ok(ev.arguments = maybe_str(r, value)?),
+            "item" => Ok(ev.item = read_item(r, value)?),
+            "response" => Ok(ev.response = read_response(r, value)?),
+            _ => r.skip(value),
+        },
+    )?;
+    ev.kind = ev_kind.ok_or_else(|| r.missing("type"))?;
+    Ok(ev)
 }
 
-#[derive(Deserialize)]
-struct IncompleteDetails<'a> {
-    #[serde(borrow, default)]
-    reason: Option<Cow<'a, str>>,
+fn read_item(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Item>, ReadError> {
+    if first == Token::Null {
+        return Ok(None);
+    }
+    let mut item = Item::default();
+    let mut item_kind = None;
+    r.object(
+        first,
+        &["type", "call_id", "name", "arguments"],
+        |r, key, value| match key {
+            "type" => kind(r, value, &mut item_kind),
+            "call_id" => Ok(item.call_id = r.string(value, STRING)?),
+            "name" => Ok(item.name = r.string(value, STRING)?),
+            "arguments" => Ok(item.arguments = maybe_str(r, value)?),
+            _ => r.skip(value),
+        },
+    )?;
+    item.kind = item_kind.ok_or_else(|| r.missing("type"))?;
+    Ok(Some(item))
+}
+
+fn read_response(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Response>, ReadError> {
+    if first == Token::Null {
+        return Ok(None);
+    }
+    let mut response = Response::default();
+    r.object(
+        first,
+        &["usage", "incomplete_details"],
+        |r, key, value| match key {
+            "usage" => Ok(response.usage = read_usage(r, value)?),
+            "incomplete_details" if value != Token::Null => {
+                r.object(value, &["reason"], |r, key, value| match key {
+                    "reason" => Ok(response.incomplete_reason = r.string(value, STRING)?),
+                    _ => r.skip(value),
+                })
+            }
+            "incomplete_details" => Ok(response.incomplete_reason = None),
+            _ => r.skip(value),
+        },
+    )?;
+    Ok(Some(response))
 }
 
 #[derive(Debug)]
@@ -144,11 +165,18 @@ struct Call {
 /// [`ResponsesDecoder`](crate::ResponsesDecoder).
 #[derive(Debug, Default)]
 pub struct ResponsesHandler {
+    envelope: Envelope,
+    state: State,
+}
+
+/// What the stream has said so far.
+#[derive(Debug, Default)]
+struct State {
     calls: Vec<Call>,
     terminal: bool,
 }
 
-impl ResponsesHandler {
+impl State {
     fn call(&mut self, index: u32) -> Option<&mut Call> {
         self.calls.iter_mut().find(|c| c.index == index)
     }
@@ -191,9 +219,29 @@ impl FrameHandler for ResponsesHandler {
         if data.trim_ascii() == b"[DONE]" {
             return Ok(());
         }
-        let ev: Event<'_> = parse_json(data, frame.offset())?;
+        let (ev, strings) = self.envelope.read(data, frame.offset(), read_event)?;
+        self.state.frame(&ev, strings, frame, sink)
+    }
+
+    fn end(&mut self, position: u64, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
+        self.state.end(position, sink)
+    }
+}
+
+impl State {
+    /// Handles a frame read into `ev`.
+    fn frame(
+        &mut self,
+        ev: &Event,
+        strings: Strings<'_>,
+        frame: &SseEvent<'_>,
+        sink: &mut Sink<'_>,
+    ) -> Result<(), DecodeError> {
+        let data = frame.data();
+        let text = |t: Option<Text>| t.map(|t| strings.cow(t));
+        let ev_kind = strings.get(ev.kind);
         if self.terminal {
-            if ev.kind == "response.created" {
+            if ev_kind == "response.created" {
                 return Err(DecodeError::shape(
                     "a second response in one stream",
                     frame.offset(),
@@ -203,12 +251,12 @@ impl FrameHandler for ResponsesHandler {
             return Ok(());
         }
         let index = ev.output_index.unwrap_or(0);
-        match &*ev.kind {
+        match ev_kind {
             "response.output_item.added" => {
                 if let Some(item) = ev.item
-                    && item.kind == "function_call"
+                    && strings.get(item.kind) == "function_call"
                 {
-                    let name = item.name.filter(|n| !n.is_empty()).ok_or_else(|| {
+                    let name = text(item.name).filter(|n| !n.is_empty()).ok_or_else(|| {
                         DecodeError::shape("function_call item without a name", frame.offset())
                     })?;
                     if self.call(index).is_some() {
@@ -225,7 +273,7 @@ impl FrameHandler for ResponsesHandler {
                     sink(StreamEvent::ToolCallStart {
                         choice: 0,
                         index,
-                        id: item.call_id,
+                        id: text(item.call_id),
                         name,
                     });
                 }
@@ -237,7 +285,7 @@ impl FrameHandler for ResponsesHandler {
                         frame.offset(),
                     ));
                 };
-                if let Some(d) = ev.delta.0.filter(|d| !d.is_empty())
+                if let Some(d) = text(ev.delta).filter(|d| !d.is_empty())
                     && !call.ended
                 {
                     call.args_seen = true;
@@ -249,28 +297,27 @@ impl FrameHandler for ResponsesHandler {
                 }
             }
             "response.function_call_arguments.done" => {
-                self.end_call(index, ev.arguments.0, sink);
+                self.end_call(index, text(ev.arguments), sink);
             }
             "response.output_item.done" => {
-                if let Some(mut item) = ev.item
-                    && item.kind == "function_call"
+                if let Some(item) = ev.item
+                    && strings.get(item.kind) == "function_call"
                 {
-                    let arguments = item.arguments_text();
-                    self.end_call(index, arguments, sink);
+                    self.end_call(index, text(item.arguments), sink);
                 }
             }
             "response.output_text.delta" => {
-                if let Some(text) = ev.delta.0.filter(|d| !d.is_empty()) {
+                if let Some(text) = text(ev.delta).filter(|d| !d.is_empty()) {
                     sink(StreamEvent::TextDelta { choice: 0, text });
                 }
             }
             "response.refusal.delta" => {
-                if let Some(text) = ev.delta.0.filter(|d| !d.is_empty()) {
+                if let Some(text) = text(ev.delta).filter(|d| !d.is_empty()) {
                     sink(StreamEvent::Refusal { choice: 0, text });
                 }
             }
             "response.reasoning_summary_text.delta" | "response.reasoning_text.delta" => {
-                if let Some(text) = ev.delta.0.filter(|d| !d.is_empty()) {
+                if let Some(text) = text(ev.delta).filter(|d| !d.is_empty()) {
                     sink(StreamEvent::ReasoningDelta { choice: 0, text });
                 }
             }
@@ -278,17 +325,14 @@ impl FrameHandler for ResponsesHandler {
                 self.end_all(sink);
                 self.terminal = true;
                 let response = ev.response;
-                let (reason, raw) = if ev.kind == "response.completed" {
+                let (reason, raw) = if ev_kind == "response.completed" {
                     if self.calls.is_empty() {
                         (FinishReason::Stop, Cow::Borrowed("completed"))
                     } else {
                         (FinishReason::ToolCalls, Cow::Borrowed("completed"))
                     }
                 } else {
-                    let raw = response
-                        .as_ref()
-                        .and_then(|r| r.incomplete_details.as_ref())
-                        .and_then(|d| d.reason.clone())
+                    let raw = text(response.and_then(|r| r.incomplete_reason))
                         .unwrap_or(Cow::Borrowed("incomplete"));
                     let reason = match &*raw {
                         "content_filter" => FinishReason::ContentFilter,
@@ -303,7 +347,7 @@ impl FrameHandler for ResponsesHandler {
                     raw,
                 });
                 if let Some(u) = response.and_then(|r| r.usage) {
-                    sink(StreamEvent::Usage(u.to_usage()));
+                    sink(StreamEvent::Usage(u));
                 }
             }
             "response.failed" | "error" => {
@@ -316,6 +360,7 @@ impl FrameHandler for ResponsesHandler {
         Ok(())
     }
 
+    /// The body ended after `position` bytes.
     fn end(&mut self, position: u64, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
         if self.terminal {
             return Ok(());

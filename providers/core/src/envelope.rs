@@ -1,0 +1,668 @@
+//! Reading a frame's JSON envelope without building it.
+//!
+//! A provider's SSE frame holds a small JSON object (the envelope) around
+//! the few fields a decoder needs: a tool call's index, id and name, an
+//! argument or text fragment, a finish reason, usage. [`Envelope::read`]
+//! walks the frame's data with structream's own tokenizer and lets the
+//! protocol pull the fields it routes, skipping the rest; nothing is
+//! allocated per frame. A string comes back as a [`Text`]: a range of the
+//! frame's data when it has no escape (the usual case for names, ids and
+//! content), or of a scratch buffer the envelope reuses when escapes had to
+//! be decoded (tool-call arguments: `{\"city\"`). [`Strings::get`] turns it
+//! into the `&str` a [`StreamEvent`](crate::StreamEvent) borrows.
+//!
+//! Errors keep the words and position of serde_json's (the decoders read
+//! frames with serde_json before): a frame that is not JSON gets
+//! serde_json's description, a field of the wrong type says what was
+//! expected and where, in serde_json's words and line / column.
+//!
+//! ```
+//! use structream_provider::envelope::{Envelope, Text};
+//!
+//! let mut envelope = Envelope::new();
+//! let data = br#"{"id":"x","delta":{"partial_json":"{\"a\":"}}"#;
+//! let (json, strings) = envelope.read(data, 0, |r| {
+//!     let mut json = None;
+//!     let first = r.next()?;
+//!     r.object(first, &["delta"], |r, key, value| match key {
+//!         "delta" => r.object(value, &["partial_json"], |r, key, value| match key {
+//!             "partial_json" => Ok(json = r.string(value, "a string")?),
+//!             _ => r.skip(value),
+//!         }),
+//!         _ => r.skip(value),
+//!     })?;
+//!     Ok(json)
+//! })?;
+//! assert_eq!(strings.get(json.unwrap_or_default()), r#"{"a":"#);
+//! # Ok::<(), structream_provider::DecodeError>(())
+//! ```
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use serde::de::IgnoredAny;
+use structream_parser::{Event, Feed, Tokenizer};
+
+use crate::error::{DecodeError, DecodeErrorKind};
+
+/// Reads frames' JSON envelopes; keep one per decoder, so that the scratch
+/// buffer for unescaped strings is reused from frame to frame.
+#[derive(Debug, Default)]
+pub struct Envelope {
+    scratch: String,
+}
+
+/// A decoded string of the envelope: where its text lives. Resolve it with
+/// [`Strings::get`]. The default is the empty string.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Text {
+    start: u32,
+    end: u32,
+    /// In the scratch buffer (it had escapes), not in the frame's data.
+    scratch: bool,
+}
+
+impl Text {
+    /// Whether the string is empty.
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// One step of the envelope, with strings as [`Text`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Token {
+    /// `{`
+    ObjectStart,
+    /// `}`
+    ObjectEnd,
+    /// `[`
+    ArrayStart,
+    /// `]`
+    ArrayEnd,
+    /// An object key.
+    Key(Text),
+    /// A string value.
+    String(Text),
+    /// A number that is a non-negative integer fitting `u64`.
+    Unsigned(u64),
+    /// Any other number.
+    OtherNumber,
+    /// `true` or `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+}
+
+/// Why an envelope could not be read: bad JSON, or a field of the wrong
+/// type. Turned into a [`DecodeError`] by [`Envelope::read`].
+#[derive(Debug, Clone)]
+pub struct ReadError(Why);
+
+#[derive(Debug, Clone)]
+enum Why {
+    /// Not JSON; `None` when the data ended inside the value.
+    Syntax(Option<structream_parser::Error>),
+    Type {
+        found: Option<&'static str>,
+        expected: &'static str,
+        at: u64,
+    },
+    Missing {
+        field: &'static str,
+        at: u64,
+    },
+    Duplicate {
+        field: &'static str,
+        at: u64,
+    },
+    Shape(String),
+}
+
+impl ReadError {
+    /// A frame whose JSON is valid but whose shape the protocol does not
+    /// allow: [`DecodeErrorKind::UnexpectedShape`] with `detail`.
+    pub fn shape(detail: impl Into<String>) -> Self {
+        ReadError(Why::Shape(detail.into()))
+    }
+}
+
+/// The texts of one read envelope: the frame's data and the scratch buffer.
+#[derive(Debug, Clone, Copy)]
+pub struct Strings<'s> {
+    data: &'s str,
+    scratch: &'s str,
+}
+
+impl<'s> Strings<'s> {
+    /// The text of a string read from this envelope.
+    pub fn get(&self, text: Text) -> &'s str {
+        let from = if text.scratch {
+            self.scratch
+        } else {
+            self.data
+        };
+        from.get(text.range()).unwrap_or_default()
+    }
+
+    /// A range of the frame's data, from [`Reader::skip_raw`].
+    pub fn slice(&self, range: Range<usize>) -> &'s str {
+        self.data.get(range).unwrap_or_default()
+    }
+
+    /// The text as a borrowed [`Cow`], for a [`StreamEvent`](crate::StreamEvent).
+    pub fn cow(&self, text: Text) -> Cow<'s, str> {
+        Cow::Borrowed(self.get(text))
+    }
+}
+
+impl Envelope {
+    /// A reader with an empty scratch buffer.
+    pub fn new() -> Self {
+        Envelope::default()
+    }
+
+    /// Reads the JSON in `data` (a frame's data, starting at byte `offset`
+    /// of the stream) with `read`, which pulls its tokens from a
+    /// [`Reader`]; then checks that nothing but whitespace follows the
+    /// value. Returns what `read` returned and the [`Strings`] its
+    /// [`Text`]s point into.
+    pub fn read<'s, R>(
+        &'s mut self,
+        data: &'s [u8],
+        offset: u64,
+        read: impl FnOnce(&mut Reader<'_, 's>) -> Result<R, ReadError>,
+    ) -> Result<(R, Strings<'s>), DecodeError> {
+        self.scratch.clear();
+        let text = match std::str::from_utf8(data) {
+            Ok(text) => text,
+            Err(e) => {
+                let (line, column) = line_column(data, e.valid_up_to() as u64);
+                return Err(serde_error(data, offset, || {
+                    format!("invalid UTF-8 at line {line} column {column}")
+                }));
+            }
+        };
+        let mut tokenizer = Tokenizer::new();
+        let result = {
+            let mut reader = Reader {
+                feed: tokenizer.feed(data),
+                token_start: 0,
+                text,
+                scratch: &mut self.scratch,
+            };
+            read(&mut reader).and_then(|r| reader.rest().map(|()| r))
+        };
+        let result = result.and_then(|r| {
+            tokenizer
+                .finish_with(|_| {})
+                .map(|()| r)
+                .map_err(|e| ReadError(Why::Syntax(Some(e))))
+        });
+        match result {
+            Ok(r) => Ok((
+                r,
+                Strings {
+                    data: text,
+                    scratch: &self.scratch,
+                },
+            )),
+            Err(ReadError(why)) => Err(match why {
+                Why::Syntax(e) => serde_error(data, offset, || match e {
+                    Some(e) => e.to_string(),
+                    None => "the data ended inside the value".into(),
+                }),
+                Why::Type {
+                    found,
+                    expected,
+                    at,
+                } => {
+                    let (line, column) = line_column(data, at);
+                    let found = found.map(|f| format!("{f}, ")).unwrap_or_default();
+                    DecodeError::new(
+                        DecodeErrorKind::InvalidJson {
+                            detail: format!(
+                                "invalid type: {found}expected {expected} at line {line} column {column}"
+                            ),
+                        },
+                        offset,
+                    )
+                }
+                Why::Missing { field, at } => {
+                    let (line, column) = line_column(data, at);
+                    DecodeError::new(
+                        DecodeErrorKind::InvalidJson {
+                            detail: format!(
+                                "missing field `{field}` at line {line} column {column}"
+                            ),
+                        },
+                        offset,
+                    )
+                }
+                Why::Duplicate { field, at } => {
+                    let (line, column) = line_column(data, at);
+                    DecodeError::new(
+                        DecodeErrorKind::InvalidJson {
+                            detail: format!(
+                                "duplicate field `{field}` at line {line} column {column}"
+                            ),
+                        },
+                        offset,
+                    )
+                }
+                Why::Shape(detail) => DecodeError::shape(detail, offset),
+            }),
+        }
+    }
+}
+
+/// Line and column (1-based, in bytes, as serde_json counts them) of byte
+/// `at` of `data`.
+#[cold]
+fn line_column(data: &[u8], at: u64) -> (usize, usize) {
+    let before = &data[..(at as usize).min(data.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = before.len()
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+    (line, column)
+}
+
+/// The error of a frame that is not JSON: serde_json's words, as when the
+/// decoders read frames with it, or `detail` where serde_json accepts what
+/// it skips (it checks neither UTF-8 nor lone surrogates in strings it
+/// does not read; the envelope must be valid JSON text throughout).
+#[cold]
+fn serde_error(data: &[u8], offset: u64, detail: impl FnOnce() -> String) -> DecodeError {
+    match serde_json::from_slice::<IgnoredAny>(data) {
+        Err(e) => DecodeError::invalid_json(&e, offset),
+        Ok(_) => DecodeError::new(DecodeErrorKind::InvalidJson { detail: detail() }, offset),
+    }
+}
+
+/// A pull cursor over one envelope; see [`Envelope::read`].
+#[derive(Debug)]
+pub struct Reader<'t, 's> {
+    feed: Feed<'t, 's>,
+    /// Where the last token read began, or the separator before it.
+    token_start: usize,
+    text: &'s str,
+    scratch: &'t mut String,
+}
+
+impl<'s> Reader<'_, 's> {
+    /// The next token. The end of the data in the middle of the value is a
+    /// syntax error.
+    pub fn next(&mut self) -> Result<Token, ReadError> {
+        self.token_start = self.feed.consumed();
+        let base = self.text.as_ptr() as usize;
+        let (event, key) = match self.feed.next_event() {
+            Err(e) => return Err(ReadError(Why::Syntax(Some(e)))),
+            Ok(None) => return Err(self.eof()),
+            Ok(Some(event)) => match event {
+                Event::ObjectStart => return Ok(Token::ObjectStart),
+                Event::ObjectEnd => return Ok(Token::ObjectEnd),
+                Event::ArrayStart => return Ok(Token::ArrayStart),
+                Event::ArrayEnd => return Ok(Token::ArrayEnd),
+                Event::Bool(b) => return Ok(Token::Bool(b)),
+                Event::Null => return Ok(Token::Null),
+                Event::Number(n) => {
+                    return Ok(match n.as_u64() {
+                        Some(u) if n.is_integer() => Token::Unsigned(u),
+                        _ => Token::OtherNumber,
+                    });
+                }
+                Event::Key(s) => (s, true),
+                Event::String(s) => (s, false),
+            },
+        };
+        let piece = event.as_str();
+        let start = (piece.as_ptr() as usize).wrapping_sub(base);
+        let text = if event.is_whole()
+            && event.borrowed_str().is_some()
+            && start
+                .checked_add(piece.len())
+                .is_some_and(|end| end <= self.text.len())
+        {
+            Text {
+                start: start as u32,
+                end: (start + piece.len()) as u32,
+                scratch: false,
+            }
+        } else {
+            let from = self.scratch.len();
+            self.scratch.push_str(piece);
+            let mut last = event.is_last();
+            while !last {
+                match self.feed.next_event() {
+                    Err(e) => return Err(ReadError(Why::Syntax(Some(e)))),
+                    Ok(Some(Event::Key(s) | Event::String(s))) => {
+                        self.scratch.push_str(s.as_str());
+                        last = s.is_last();
+                    }
+                    Ok(_) => return Err(self.eof()),
+                }
+            }
+            Text {
+                start: from as u32,
+                end: self.scratch.len() as u32,
+                scratch: true,
+            }
+        };
+        Ok(if key {
+            Token::Key(text)
+        } else {
+            Token::String(text)
+        })
+    }
+
+    /// The text of a string read so far.
+    pub fn get(&self, text: Text) -> &str {
+        let from = if text.scratch {
+            self.scratch.as_str()
+        } else {
+            self.text
+        };
+        from.get(text.range()).unwrap_or_default()
+    }
+
+    /// Skips the value that begins with `first` (the last token read) and
+    /// returns where it lies in the data, for [`Strings::slice`].
+    pub fn skip_raw(&mut self, first: Token) -> Result<Range<usize>, ReadError> {
+        let before = self.text.get(self.token_start..).unwrap_or_default();
+        let start = self.token_start + before.len()
+            - before
+                .trim_start_matches(|c: char| c.is_ascii_whitespace() || c == ':' || c == ',')
+                .len();
+        self.skip(first)?;
+        Ok(start..self.feed.consumed())
+    }
+
+    /// A range of the data, from [`Reader::skip_raw`].
+    pub fn slice(&self, range: Range<usize>) -> &'s str {
+        self.text.get(range).unwrap_or_default()
+    }
+
+    /// Where the next token starts, as a byte of the data.
+    pub fn position(&self) -> u64 {
+        self.feed.consumed() as u64
+    }
+
+    /// Skips the value that begins with `first`.
+    pub fn skip(&mut self, first: Token) -> Result<(), ReadError> {
+        let mut depth = match first {
+            Token::ObjectStart | Token::ArrayStart => 1usize,
+            _ => return Ok(()),
+        };
+        while depth > 0 {
+            // The tokenizer checks the syntax; only the depth matters here,
+            // and a skipped string is neither decoded nor copied.
+            match self.feed.next_event() {
+                Err(e) => return Err(ReadError(Why::Syntax(Some(e)))),
+                Ok(None) => return Err(self.eof()),
+                Ok(Some(Event::ObjectStart | Event::ArrayStart)) => depth += 1,
+                Ok(Some(Event::ObjectEnd | Event::ArrayEnd)) => depth -= 1,
+                Ok(Some(_)) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the object that begins with `first`, calling `field` with each
+    /// key and the first token of its value; `field` must read or
+    /// [skip](Reader::skip) the value. Anything but an object, `null`
+    /// included, is a type error: a caller that allows `null` checks first.
+    /// A key of `fields` (the ones the caller reads; at most 64) that comes
+    /// twice is an error, as serde_json's derived readers have it.
+    pub fn object(
+        &mut self,
+        first: Token,
+        fields: &'static [&'static str],
+        mut field: impl FnMut(&mut Self, &str, Token) -> Result<(), ReadError>,
+    ) -> Result<(), ReadError> {
+        if first != Token::ObjectStart {
+            return Err(self.mismatch(first, "an object"));
+        }
+        let mut seen = 0u64;
+        loop {
+            let key = match self.next()? {
+                Token::ObjectEnd => return Ok(()),
+                Token::Key(k) => k,
+                _ => return Err(self.expected("a key")),
+            };
+            let name = self.get(key);
+            if let Some(i) = fields.iter().position(|f| *f == name) {
+                let bit = 1u64 << (i % 64);
+                if seen & bit != 0 {
+                    return Err(ReadError(Why::Duplicate {
+                        field: fields[i],
+                        at: self.position(),
+                    }));
+                }
+                seen |= bit;
+            }
+            let value = self.next()?;
+            if key.scratch {
+                // A key with escapes: rare enough to copy.
+                let key = self.get(key).to_owned();
+                field(self, &key, value)?;
+            } else {
+                let text = self.text;
+                field(self, text.get(key.range()).unwrap_or_default(), value)?;
+            }
+        }
+    }
+
+    /// Reads the array that begins with `first`, calling `item` with each
+    /// element's position and first token; `item` must read or skip it.
+    pub fn array(
+        &mut self,
+        first: Token,
+        mut item: impl FnMut(&mut Self, usize, Token) -> Result<(), ReadError>,
+    ) -> Result<(), ReadError> {
+        if first != Token::ArrayStart {
+            return Err(self.mismatch(first, "an array"));
+        }
+        let mut position = 0;
+        loop {
+            match self.next()? {
+                Token::ArrayEnd => return Ok(()),
+                value => item(self, position, value)?,
+            }
+            position += 1;
+        }
+    }
+
+    /// A string value, `None` for `null`; anything else is a type error
+    /// naming `expected`.
+    pub fn string(
+        &mut self,
+        value: Token,
+        expected: &'static str,
+    ) -> Result<Option<Text>, ReadError> {
+        match value {
+            Token::String(t) => Ok(Some(t)),
+            Token::Null => Ok(None),
+            other => Err(self.mismatch(other, expected)),
+        }
+    }
+
+    /// An unsigned integer at most `max`, `None` for `null`.
+    pub fn unsigned(&mut self, value: Token, max: u64) -> Result<Option<u64>, ReadError> {
+        match value {
+            Token::Unsigned(u) if u <= max => Ok(Some(u)),
+            Token::Null => Ok(None),
+            other => Err(self.mismatch(other, "an unsigned integer")),
+        }
+    }
+
+    /// A type error for `value`, a token already read: skips the rest of it
+    /// so that the error's position is its end.
+    pub fn mismatch(&mut self, value: Token, expected: &'static str) -> ReadError {
+        if let Err(e) = self.skip(value) {
+            return e;
+        }
+        let found = match value {
+            Token::ObjectStart => "map",
+            Token::ArrayStart => "sequence",
+            Token::String(_) => "string",
+            Token::Unsigned(_) | Token::OtherNumber => "number",
+            Token::Bool(_) => "boolean",
+            Token::Null => "null",
+            Token::ObjectEnd | Token::ArrayEnd | Token::Key(_) => "end of value",
+        };
+        ReadError(Why::Type {
+            found: Some(found),
+            expected,
+            at: self.position(),
+        })
+    }
+
+    /// A type error at the current position.
+    pub fn expected(&self, expected: &'static str) -> ReadError {
+        ReadError(Why::Type {
+            found: None,
+            expected,
+            at: self.position(),
+        })
+    }
+
+    /// The error of an object without a field it must have (call it at the
+    /// object's end).
+    pub fn missing(&self, field: &'static str) -> ReadError {
+        ReadError(Why::Missing {
+            field,
+            at: self.position(),
+        })
+    }
+
+    fn eof(&self) -> ReadError {
+        ReadError(Why::Syntax(None))
+    }
+
+    /// Checks what follows the value: whitespace only.
+    fn rest(&mut self) -> Result<(), ReadError> {
+        match self.feed.next_event() {
+            Err(e) => Err(ReadError(Why::Syntax(Some(e)))),
+            Ok(None) => Ok(()),
+            Ok(Some(_)) => Err(self.expected("the end of the data")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads `{"a": …, "b": …}` (either may be missing) as strings.
+    fn ab(data: &str) -> Result<(Option<String>, Option<String>, bool), DecodeError> {
+        let mut envelope = Envelope::new();
+        let ((a, b), strings) = envelope.read(data.as_bytes(), 7, |r| {
+            let (mut a, mut b) = (None, None);
+            let first = r.next()?;
+            r.object(first, &["a", "b"], |r, key, value| match key {
+                "a" => Ok(a = r.string(value, "a string")?),
+                "b" => Ok(b = r.string(value, "a string")?),
+                _ => r.skip(value),
+            })?;
+            Ok((a, b))
+        })?;
+        let borrowed = a.is_none_or(|t: Text| !t.scratch);
+        Ok((
+            a.map(|t| strings.get(t).to_owned()),
+            b.map(|t| strings.get(t).to_owned()),
+            borrowed,
+        ))
+    }
+
+    fn detail(e: DecodeError) -> String {
+        assert_eq!(e.offset(), 7);
+        match e.kind() {
+            DecodeErrorKind::InvalidJson { detail } => detail.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn strings_are_borrowed_unless_they_had_escapes() {
+        let (a, b, borrowed) = ab(r#"{"x":[1,{"y":"\n"}],"a":"plain","b":"é\"\u00e9\ud83d\ude00"}"#)
+            .unwrap();
+        assert_eq!(a.as_deref(), Some("plain"));
+        assert!(borrowed);
+        assert_eq!(b.as_deref(), Some("é\"é😀"));
+        let (a, _, borrowed) = ab(r#"{"a":"{\"k\":"}"#).unwrap();
+        assert_eq!(a.as_deref(), Some(r#"{"k":"#));
+        assert!(!borrowed);
+        assert_eq!(ab(r#"{"a":null}"#).unwrap().0, None);
+    }
+
+    #[test]
+    fn bad_json_gets_serde_jsons_words_and_position() {
+        let e = ab(r#"{"a":"x",}"#).unwrap_err();
+        assert_eq!(detail(e), "key must be a string at line 1 column 10");
+        let e = ab(r#"{"a":"x"} x"#).unwrap_err();
+        assert_eq!(detail(e), "trailing characters at line 1 column 11");
+        let e = ab(r#"{"a":"x""#).unwrap_err();
+        assert_eq!(detail(e), "EOF while parsing an object at line 1 column 8");
+    }
+
+    #[test]
+    fn wrong_types_duplicates_and_bad_text_have_positions() {
+        let e = ab("{\n\"a\": [1, 2]}").unwrap_err();
+        assert_eq!(
+            detail(e),
+            "invalid type: sequence, expected a string at line 2 column 11"
+        );
+        let e = ab(r#"{"a":"x","b":"y","a":"z"}"#).unwrap_err();
+        assert_eq!(detail(e), "duplicate field `a` at line 1 column 21");
+        // Duplicates of fields the caller does not read are not its concern.
+        assert!(ab(r#"{"c":1,"c":2}"#).is_ok());
+        // serde_json skips strings without checking them; the envelope is
+        // read as JSON text throughout.
+        let e = ab("{\"c\":\"\u{0}\"}".replace('\u{0}', "\\ud800").as_str()).unwrap_err();
+        assert!(detail(e).starts_with("lone surrogate \\ud800"));
+        let mut envelope = Envelope::new();
+        let e = envelope
+            .read(b"{\"c\":\"\xff\"}", 7, |r| {
+                let first = r.next()?;
+                r.skip(first)
+            })
+            .unwrap_err();
+        assert_eq!(detail(e), "invalid UTF-8 at line 1 column 6");
+    }
+
+    #[test]
+    fn missing_fields_and_raw_values() {
+        let mut envelope = Envelope::new();
+        let e = envelope
+            .read(br#"{"x": 1}"#, 7, |r| {
+                let first = r.next()?;
+                r.object(first, &[], |r, _, value| r.skip(value))?;
+                Err::<(), _>(r.missing("type"))
+            })
+            .unwrap_err();
+        assert_eq!(detail(e), "missing field `type` at line 1 column 8");
+        let (raw, strings) = envelope
+            .read(br#"{"x" :  {"y": [1, "]"]} , "z": 2}"#, 0, |r| {
+                let mut raw = 0..0;
+                let first = r.next()?;
+                r.object(first, &[], |r, key, value| {
+                    if key == "x" {
+                        raw = r.skip_raw(value)?;
+                        Ok(())
+                    } else {
+                        r.skip(value)
+                    }
+                })?;
+                Ok(raw)
+            })
+            .unwrap();
+        assert_eq!(strings.slice(raw), r#"{"y": [1, "]"]}"#);
+    }
+}
