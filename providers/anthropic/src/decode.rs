@@ -77,7 +77,7 @@ const STRING: &str = "a string";
 fn read_frame(r: &mut Reader<'_, '_>) -> Result<Frame, ReadError> {
     let mut frame = Frame::default();
     let mut kind = None;
-    let first = r.next()?;
+    let first = r.token()?;
     r.object(
         first,
         &[
@@ -90,19 +90,24 @@ fn read_frame(r: &mut Reader<'_, '_>) -> Result<Frame, ReadError> {
         ],
         |r, key, value| match key {
             "type" => match value {
-                Token::String(t) => Ok(kind = Some(t)),
+                Token::String(t) => {
+                    kind = Some(t);
+                    Ok(())
+                }
                 other => Err(r.mismatch(other, STRING)),
             },
-            "index" => Ok(frame.index = r.unsigned(value, u32::MAX.into())?.map(|i| i as u32)),
-            "content_block" => Ok(frame.block = read_block(r, value)?),
-            "delta" => Ok(frame.delta = read_delta(r, value)?),
+            "index" => r
+                .unsigned(value, u32::MAX.into())
+                .map(|v| frame.index = v.map(|i| i as u32)),
+            "content_block" => read_block(r, value).map(|v| frame.block = v),
+            "delta" => read_delta(r, value).map(|v| frame.delta = v),
             "message" if value != Token::Null => {
                 r.object(value, &["usage"], |r, key, value| match key {
-                    "usage" => Ok(frame.message_usage = read_usage(r, value)?),
+                    "usage" => read_usage(r, value).map(|v| frame.message_usage = v),
                     _ => r.skip(value),
                 })
             }
-            "usage" => Ok(frame.usage = read_usage(r, value)?),
+            "usage" => read_usage(r, value).map(|v| frame.usage = v),
             _ => r.skip(value),
         },
     )?;
@@ -121,14 +126,17 @@ fn read_block(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Block>, Rea
         &["type", "id", "name", "text", "thinking", "data", "input"],
         |r, key, value| match key {
             "type" => match value {
-                Token::String(t) => Ok(kind = Some(t)),
+                Token::String(t) => {
+                    kind = Some(t);
+                    Ok(())
+                }
                 other => Err(r.mismatch(other, STRING)),
             },
-            "id" => Ok(block.id = r.string(value, STRING)?),
-            "name" => Ok(block.name = r.string(value, STRING)?),
-            "text" => Ok(block.text = r.string(value, STRING)?),
-            "thinking" => Ok(block.thinking = r.string(value, STRING)?),
-            "data" => Ok(block.data = r.string(value, STRING)?),
+            "id" => r.string(value, STRING).map(|v| block.id = v),
+            "name" => r.string(value, STRING).map(|v| block.name = v),
+            "text" => r.string(value, STRING).map(|v| block.text = v),
+            "thinking" => r.string(value, STRING).map(|v| block.thinking = v),
+            "data" => r.string(value, STRING).map(|v| block.data = v),
             "input" => {
                 if value == Token::Null {
                     block.input = None;
@@ -153,11 +161,11 @@ fn read_delta(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Delta>, Rea
         first,
         &["type", "text", "partial_json", "thinking", "stop_reason"],
         |r, key, value| match key {
-            "type" => Ok(delta.kind = r.string(value, STRING)?),
-            "text" => Ok(delta.text = r.string(value, STRING)?),
-            "partial_json" => Ok(delta.partial_json = r.string(value, STRING)?),
-            "thinking" => Ok(delta.thinking = r.string(value, STRING)?),
-            "stop_reason" => Ok(delta.stop_reason = r.string(value, STRING)?),
+            "type" => r.string(value, STRING).map(|v| delta.kind = v),
+            "text" => r.string(value, STRING).map(|v| delta.text = v),
+            "partial_json" => r.string(value, STRING).map(|v| delta.partial_json = v),
+            "thinking" => r.string(value, STRING).map(|v| delta.thinking = v),
+            "stop_reason" => r.string(value, STRING).map(|v| delta.stop_reason = v),
             _ => r.skip(value),
         },
     )?;
@@ -173,11 +181,11 @@ fn read_usage(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<RawUsage>, 
         first,
         &["input_tokens", "output_tokens", "cache_read_input_tokens"],
         |r, key, value| match key {
-            "input_tokens" => Ok(usage.input_tokens = r.unsigned(value, u64::MAX)?),
-            "output_tokens" => Ok(usage.output_tokens = r.unsigned(value, u64::MAX)?),
-            "cache_read_input_tokens" => {
-                Ok(usage.cache_read_input_tokens = r.unsigned(value, u64::MAX)?)
-            }
+            "input_tokens" => r.unsigned(value, u64::MAX).map(|v| usage.input_tokens = v),
+            "output_tokens" => r.unsigned(value, u64::MAX).map(|v| usage.output_tokens = v),
+            "cache_read_input_tokens" => r
+                .unsigned(value, u64::MAX)
+                .map(|v| usage.cache_read_input_tokens = v),
             _ => r.skip(value),
         },
     )?;

@@ -23,10 +23,10 @@
 //! let data = br#"{"id":"x","delta":{"partial_json":"{\"a\":"}}"#;
 //! let (json, strings) = envelope.read(data, 0, |r| {
 //!     let mut json = None;
-//!     let first = r.next()?;
+//!     let first = r.token()?;
 //!     r.object(first, &["delta"], |r, key, value| match key {
 //!         "delta" => r.object(value, &["partial_json"], |r, key, value| match key {
-//!             "partial_json" => Ok(json = r.string(value, "a string")?),
+//!             "partial_json" => r.string(value, "a string").map(|v| json = v),
 //!             _ => r.skip(value),
 //!         }),
 //!         _ => r.skip(value),
@@ -299,7 +299,7 @@ pub struct Reader<'t, 's> {
 impl<'s> Reader<'_, 's> {
     /// The next token. The end of the data in the middle of the value is a
     /// syntax error.
-    pub fn next(&mut self) -> Result<Token, ReadError> {
+    pub fn token(&mut self) -> Result<Token, ReadError> {
         self.token_start = self.feed.consumed();
         let base = self.text.as_ptr() as usize;
         let (event, key) = match self.feed.next_event() {
@@ -431,7 +431,7 @@ impl<'s> Reader<'_, 's> {
         }
         let mut seen = 0u64;
         loop {
-            let key = match self.next()? {
+            let key = match self.token()? {
                 Token::ObjectEnd => return Ok(()),
                 Token::Key(k) => k,
                 _ => return Err(self.expected("a key")),
@@ -440,14 +440,17 @@ impl<'s> Reader<'_, 's> {
             if let Some(i) = fields.iter().position(|f| *f == name) {
                 let bit = 1u64 << (i % 64);
                 if seen & bit != 0 {
+                    // Where serde_json says it: after the key's closing
+                    // quote (the tokenizer has read the colon too).
+                    let read = self.text.get(..self.feed.consumed()).unwrap_or_default();
                     return Err(ReadError(Why::Duplicate {
                         field: fields[i],
-                        at: self.position(),
+                        at: read.rfind('"').map_or(0, |q| q + 1) as u64,
                     }));
                 }
                 seen |= bit;
             }
-            let value = self.next()?;
+            let value = self.token()?;
             if key.scratch {
                 // A key with escapes: rare enough to copy.
                 let key = self.get(key).to_owned();
@@ -471,7 +474,7 @@ impl<'s> Reader<'_, 's> {
         }
         let mut position = 0;
         loop {
-            match self.next()? {
+            match self.token()? {
                 Token::ArrayEnd => return Ok(()),
                 value => item(self, position, value)?,
             }
@@ -490,6 +493,15 @@ impl<'s> Reader<'_, 's> {
             Token::String(t) => Ok(Some(t)),
             Token::Null => Ok(None),
             other => Err(self.mismatch(other, expected)),
+        }
+    }
+
+    /// `true` or `false`, `None` for `null`.
+    pub fn boolean(&mut self, value: Token) -> Result<Option<bool>, ReadError> {
+        match value {
+            Token::Bool(b) => Ok(Some(b)),
+            Token::Null => Ok(None),
+            other => Err(self.mismatch(other, "a boolean")),
         }
     }
 
@@ -565,10 +577,10 @@ mod tests {
         let mut envelope = Envelope::new();
         let ((a, b), strings) = envelope.read(data.as_bytes(), 7, |r| {
             let (mut a, mut b) = (None, None);
-            let first = r.next()?;
+            let first = r.token()?;
             r.object(first, &["a", "b"], |r, key, value| match key {
-                "a" => Ok(a = r.string(value, "a string")?),
-                "b" => Ok(b = r.string(value, "a string")?),
+                "a" => r.string(value, "a string").map(|v| a = v),
+                "b" => r.string(value, "a string").map(|v| b = v),
                 _ => r.skip(value),
             })?;
             Ok((a, b))
@@ -591,8 +603,8 @@ mod tests {
 
     #[test]
     fn strings_are_borrowed_unless_they_had_escapes() {
-        let (a, b, borrowed) = ab(r#"{"x":[1,{"y":"\n"}],"a":"plain","b":"é\"\u00e9\ud83d\ude00"}"#)
-            .unwrap();
+        let (a, b, borrowed) =
+            ab(r#"{"x":[1,{"y":"\n"}],"a":"plain","b":"é\"\u00e9\ud83d\ude00"}"#).unwrap();
         assert_eq!(a.as_deref(), Some("plain"));
         assert!(borrowed);
         assert_eq!(b.as_deref(), Some("é\"é😀"));
@@ -620,7 +632,7 @@ mod tests {
             "invalid type: sequence, expected a string at line 2 column 11"
         );
         let e = ab(r#"{"a":"x","b":"y","a":"z"}"#).unwrap_err();
-        assert_eq!(detail(e), "duplicate field `a` at line 1 column 21");
+        assert_eq!(detail(e), "duplicate field `a` at line 1 column 20");
         // Duplicates of fields the caller does not read are not its concern.
         assert!(ab(r#"{"c":1,"c":2}"#).is_ok());
         // serde_json skips strings without checking them; the envelope is
@@ -630,7 +642,7 @@ mod tests {
         let mut envelope = Envelope::new();
         let e = envelope
             .read(b"{\"c\":\"\xff\"}", 7, |r| {
-                let first = r.next()?;
+                let first = r.token()?;
                 r.skip(first)
             })
             .unwrap_err();
@@ -642,7 +654,7 @@ mod tests {
         let mut envelope = Envelope::new();
         let e = envelope
             .read(br#"{"x": 1}"#, 7, |r| {
-                let first = r.next()?;
+                let first = r.token()?;
                 r.object(first, &[], |r, _, value| r.skip(value))?;
                 Err::<(), _>(r.missing("type"))
             })
@@ -651,7 +663,7 @@ mod tests {
         let (raw, strings) = envelope
             .read(br#"{"x" :  {"y": [1, "]"]} , "z": 2}"#, 0, |r| {
                 let mut raw = 0..0;
-                let first = r.next()?;
+                let first = r.token()?;
                 r.object(first, &[], |r, key, value| {
                     if key == "x" {
                         raw = r.skip_raw(value)?;

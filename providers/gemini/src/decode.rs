@@ -31,71 +31,58 @@
 //! overridden by a later `STOP`. A candidate that called functions and
 //! stopped normally finishes with [`FinishReason::ToolCalls`], as every
 //! other protocol says it (the raw `STOP` rides along).
+//!
+//! Each frame is read with the [`Envelope`] reader into [`Parsed`] (ranges,
+//! reused from frame to frame); text reaches the events borrowed from the
+//! frame. A call's whole `args` and streamed `partialArgs` are read with
+//! serde_json from their bytes when a call comes.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
+use structream_provider::envelope::{Envelope, ReadError, Reader, Strings, Text, Token};
 use structream_provider::provider::{FrameHandler, Sink, parse_json};
 use structream_provider::sse::SseEvent;
 use structream_provider::{DecodeError, DecodeErrorKind, FinishReason, StreamEvent, Usage};
 
 use crate::error::error_in;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Chunk<'a> {
-    #[serde(borrow, default)]
-    candidates: Option<Vec<Candidate<'a>>>,
-    #[serde(default)]
-    usage_metadata: Option<RawUsage>,
-    #[serde(borrow, default)]
-    prompt_feedback: Option<PromptFeedback<'a>>,
-    #[serde(default)]
-    error: Option<IgnoredAny>,
+/// One frame's fields, as ranges of its data or of the envelope's scratch.
+#[derive(Debug, Default)]
+struct Parsed {
+    candidates: Vec<Candidate>,
+    parts: Vec<Part>,
+    usage: Option<RawUsage>,
+    block_reason: Option<Text>,
+    /// An `error` that is not `null`.
+    error: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Candidate<'a> {
-    #[serde(default)]
+#[derive(Debug, Default, Clone)]
+struct Candidate {
     index: Option<u32>,
-    #[serde(borrow, default)]
-    content: Option<Content<'a>>,
-    #[serde(borrow, default)]
-    finish_reason: Option<Cow<'a, str>>,
+    parts: Range<usize>,
+    finish_reason: Option<Text>,
 }
 
-#[derive(Deserialize)]
-struct Content<'a> {
-    #[serde(borrow, default)]
-    parts: Option<Vec<Part<'a>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Part<'a> {
-    #[serde(borrow, default)]
-    text: Option<Cow<'a, str>>,
-    #[serde(default)]
+#[derive(Debug, Default, Clone)]
+struct Part {
+    text: Option<Text>,
     thought: Option<bool>,
-    #[serde(borrow, default)]
-    function_call: Option<FunctionCall<'a>>,
+    function_call: Option<FunctionCall>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct FunctionCall<'a> {
-    #[serde(borrow, default)]
-    name: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    id: Option<Cow<'a, str>>,
-    #[serde(default)]
-    args: Option<Value>,
-    #[serde(default)]
-    partial_args: Option<Vec<PartialArg>>,
-    #[serde(default)]
+#[derive(Debug, Default, Clone)]
+struct FunctionCall {
+    name: Option<Text>,
+    id: Option<Text>,
+    /// The bytes of `args`, when not `null`.
+    args: Option<Range<usize>>,
+    /// The bytes of `partialArgs`, when not `null`.
+    partial_args: Option<Range<usize>>,
     will_continue: Option<bool>,
 }
 
@@ -113,24 +100,143 @@ struct PartialArg {
     null_value: Option<IgnoredAny>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PromptFeedback<'a> {
-    #[serde(borrow, default)]
-    block_reason: Option<Cow<'a, str>>,
+#[derive(Debug, Default, Clone, Copy)]
+struct RawUsage {
+    prompt_token_count: Option<u64>,
+    candidates_token_count: Option<u64>,
+    thoughts_token_count: Option<u64>,
+    cached_content_token_count: Option<u64>,
 }
 
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "camelCase")]
-struct RawUsage {
-    #[serde(default)]
-    prompt_token_count: Option<u64>,
-    #[serde(default)]
-    candidates_token_count: Option<u64>,
-    #[serde(default)]
-    thoughts_token_count: Option<u64>,
-    #[serde(default)]
-    cached_content_token_count: Option<u64>,
+const STRING: &str = "a string";
+
+fn read_chunk(r: &mut Reader<'_, '_>, out: &mut Parsed) -> Result<(), ReadError> {
+    let first = r.token()?;
+    let fields = &["candidates", "usageMetadata", "promptFeedback", "error"];
+    r.object(first, fields, |r, key, value| match key {
+        "candidates" if value != Token::Null => {
+            out.candidates.clear();
+            r.array(value, |r, _, value| {
+                let candidate = read_candidate(r, value, &mut out.parts)?;
+                out.candidates.push(candidate);
+                Ok(())
+            })
+        }
+        "usageMetadata" => read_usage(r, value).map(|v| out.usage = v),
+        "promptFeedback" if value != Token::Null => {
+            r.object(value, &["blockReason"], |r, key, value| match key {
+                "blockReason" => r.string(value, STRING).map(|v| out.block_reason = v),
+                _ => r.skip(value),
+            })
+        }
+        "error" => {
+            out.error = value != Token::Null;
+            r.skip(value)
+        }
+        _ => r.skip(value),
+    })
+}
+
+fn read_candidate(
+    r: &mut Reader<'_, '_>,
+    first: Token,
+    parts: &mut Vec<Part>,
+) -> Result<Candidate, ReadError> {
+    let mut candidate = Candidate::default();
+    let fields = &["index", "content", "finishReason"];
+    r.object(first, fields, |r, key, value| match key {
+        "index" => r
+            .unsigned(value, u32::MAX.into())
+            .map(|v| candidate.index = v.map(|i| i as u32)),
+        "finishReason" => r.string(value, STRING).map(|v| candidate.finish_reason = v),
+        "content" if value != Token::Null => {
+            r.object(value, &["parts"], |r, key, value| match key {
+                "parts" if value != Token::Null => {
+                    let from = parts.len();
+                    r.array(value, |r, _, value| {
+                        let part = read_part(r, value)?;
+                        parts.push(part);
+                        Ok(())
+                    })?;
+                    candidate.parts = from..parts.len();
+                    Ok(())
+                }
+                _ => r.skip(value),
+            })
+        }
+        _ => r.skip(value),
+    })?;
+    Ok(candidate)
+}
+
+fn read_part(r: &mut Reader<'_, '_>, first: Token) -> Result<Part, ReadError> {
+    let mut part = Part::default();
+    r.object(
+        first,
+        &["text", "thought", "functionCall"],
+        |r, key, value| match key {
+            "text" => r.string(value, STRING).map(|v| part.text = v),
+            "thought" => r.boolean(value).map(|v| part.thought = v),
+            "functionCall" if value != Token::Null => {
+                let mut call = FunctionCall::default();
+                let fields = &["name", "id", "args", "partialArgs", "willContinue"];
+                r.object(value, fields, |r, key, value| match key {
+                    "name" => r.string(value, STRING).map(|v| call.name = v),
+                    "id" => r.string(value, STRING).map(|v| call.id = v),
+                    "args" => raw(r, value).map(|v| call.args = v),
+                    "partialArgs" => raw(r, value).map(|v| call.partial_args = v),
+                    "willContinue" => r.boolean(value).map(|v| call.will_continue = v),
+                    _ => r.skip(value),
+                })?;
+                part.function_call = Some(call);
+                Ok(())
+            }
+            _ => r.skip(value),
+        },
+    )?;
+    Ok(part)
+}
+
+/// The bytes of a value, `None` for `null`.
+fn raw(r: &mut Reader<'_, '_>, value: Token) -> Result<Option<Range<usize>>, ReadError> {
+    if value == Token::Null {
+        return Ok(None);
+    }
+    r.skip_raw(value).map(Some)
+}
+
+fn read_usage(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<RawUsage>, ReadError> {
+    if first == Token::Null {
+        return Ok(None);
+    }
+    let mut u = RawUsage::default();
+    let fields = &[
+        "promptTokenCount",
+        "candidatesTokenCount",
+        "thoughtsTokenCount",
+        "cachedContentTokenCount",
+    ];
+    r.object(first, fields, |r, key, value| match key {
+        "promptTokenCount" => r
+            .unsigned(value, u64::MAX)
+            .map(|v| u.prompt_token_count = v),
+        "candidatesTokenCount" => r
+            .unsigned(value, u64::MAX)
+            .map(|v| u.candidates_token_count = v),
+        "thoughtsTokenCount" => r
+            .unsigned(value, u64::MAX)
+            .map(|v| u.thoughts_token_count = v),
+        "cachedContentTokenCount" => r
+            .unsigned(value, u64::MAX)
+            .map(|v| u.cached_content_token_count = v),
+        _ => r.skip(value),
+    })?;
+    Ok(Some(u))
+}
+
+/// A value read with serde_json from its bytes in the frame.
+fn from_raw<'a, T: Deserialize<'a>>(raw: &'a str, at: u64) -> Result<T, DecodeError> {
+    serde_json::from_str(raw).map_err(|e| DecodeError::invalid_json(&e, at))
 }
 
 /// A call whose arguments stream as `partialArgs`.
@@ -153,6 +259,14 @@ struct PendingFinish {
 /// [`GeminiDecoder`](crate::GeminiDecoder).
 #[derive(Debug, Default)]
 pub struct GeminiHandler {
+    envelope: Envelope,
+    parsed: Parsed,
+    state: State,
+}
+
+/// What the stream has said so far.
+#[derive(Debug, Default)]
+struct State {
     /// Calls so far per choice.
     calls: Vec<(u32, u32)>,
     streaming: Option<Streaming>,
@@ -162,7 +276,7 @@ pub struct GeminiHandler {
     errored: bool,
 }
 
-impl GeminiHandler {
+impl State {
     fn next_index(&mut self, choice: u32) -> u32 {
         match self.calls.iter_mut().find(|c| c.0 == choice) {
             Some(c) => {
@@ -234,12 +348,14 @@ impl GeminiHandler {
     fn function_call(
         &mut self,
         choice: u32,
-        call: FunctionCall<'_>,
+        call: &FunctionCall,
+        strings: Strings<'_>,
         at: u64,
         sink: &mut Sink<'_>,
     ) -> Result<(), DecodeError> {
         let continues = call.will_continue == Some(true);
-        if let Some(partials) = call.partial_args {
+        if let Some(raw) = call.partial_args.clone() {
+            let partials: Vec<PartialArg> = from_raw(strings.slice(raw), at)?;
             let Some(s) = self.streaming.as_mut().filter(|s| s.choice == choice) else {
                 return Err(DecodeError::shape(
                     "partialArgs without a function call in progress",
@@ -254,10 +370,14 @@ impl GeminiHandler {
             }
             return Ok(());
         }
-        let Some(name) = call.name.filter(|n| !n.is_empty()) else {
+        let args: Option<Value> = match call.args.clone() {
+            Some(raw) => Some(from_raw(strings.slice(raw), at)?),
+            None => None,
+        };
+        let Some(name) = call.name.map(|t| strings.cow(t)).filter(|n| !n.is_empty()) else {
             // Without a name, a functionCall continues (`willContinue`) or
             // closes (empty) a streamed call.
-            if call.args.is_none() && self.streaming.is_some() {
+            if args.is_none() && self.streaming.is_some() {
                 if !continues {
                     self.end_streaming(sink);
                 }
@@ -270,10 +390,10 @@ impl GeminiHandler {
         sink(StreamEvent::ToolCallStart {
             choice,
             index,
-            id: call.id,
+            id: call.id.map(|t| strings.cow(t)),
             name,
         });
-        match call.args {
+        match args {
             Some(args) => {
                 sink(StreamEvent::ToolArgsDelta {
                     choice,
@@ -379,16 +499,23 @@ impl FrameHandler for GeminiHandler {
     fn frame(&mut self, frame: &SseEvent<'_>, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
         let data = frame.data();
         let at = frame.offset();
-        let chunk: Chunk<'_> = parse_json(data, at)?;
-        if chunk.error.is_some() {
+        let parsed = &mut self.parsed;
+        parsed.candidates.clear();
+        parsed.parts.clear();
+        parsed.usage = None;
+        parsed.block_reason = None;
+        parsed.error = false;
+        let ((), strings) = self.envelope.read(data, at, |r| read_chunk(r, parsed))?;
+        let state = &mut self.state;
+        if parsed.error {
             let v: Value = parse_json(data, at)?;
             if let Some(e) = error_in(&v) {
-                self.errored = true;
+                state.errored = true;
                 sink(StreamEvent::Error(e));
                 return Ok(());
             }
         }
-        if let Some(u) = chunk.usage_metadata {
+        if let Some(u) = parsed.usage {
             let thoughts = u.thoughts_token_count;
             let mut usage = Usage::new(
                 u.prompt_token_count.unwrap_or(0),
@@ -396,18 +523,18 @@ impl FrameHandler for GeminiHandler {
             );
             usage.reasoning_tokens = thoughts;
             usage.cached_tokens = u.cached_content_token_count;
-            self.usage = Some(usage);
+            state.usage = Some(usage);
         }
-        if let Some(reason) = chunk.prompt_feedback.and_then(|p| p.block_reason) {
-            self.note_finish(0, FinishReason::ContentFilter, &reason);
+        if let Some(reason) = parsed.block_reason {
+            state.note_finish(0, FinishReason::ContentFilter, strings.get(reason));
         }
-        for cand in chunk.candidates.into_iter().flatten() {
+        for cand in &parsed.candidates {
             let choice = cand.index.unwrap_or(0);
-            for part in cand.content.and_then(|c| c.parts).into_iter().flatten() {
-                if let Some(call) = part.function_call {
-                    self.function_call(choice, call, at, sink)?;
+            for part in &parsed.parts[cand.parts.clone()] {
+                if let Some(call) = &part.function_call {
+                    state.function_call(choice, call, strings, at, sink)?;
                 }
-                if let Some(text) = part.text.filter(|t| !t.is_empty()) {
+                if let Some(text) = part.text.map(|t| strings.cow(t)).filter(|t| !t.is_empty()) {
                     if part.thought == Some(true) {
                         sink(StreamEvent::ReasoningDelta { choice, text });
                     } else {
@@ -415,14 +542,25 @@ impl FrameHandler for GeminiHandler {
                     }
                 }
             }
-            if let Some(raw) = cand.finish_reason.filter(|r| !r.is_empty()) {
-                self.end_streaming(sink);
-                self.note_finish(choice, FinishReason::from_raw(&raw), &raw);
+            if let Some(raw) = cand
+                .finish_reason
+                .map(|t| strings.get(t))
+                .filter(|r| !r.is_empty())
+            {
+                state.end_streaming(sink);
+                state.note_finish(choice, FinishReason::from_raw(raw), raw);
             }
         }
         Ok(())
     }
 
+    fn end(&mut self, position: u64, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
+        self.state.end(position, sink)
+    }
+}
+
+impl State {
+    /// The body ended after `position` bytes.
     fn end(&mut self, position: u64, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
         self.end_streaming(sink);
         let finished = !self.finishes.is_empty();

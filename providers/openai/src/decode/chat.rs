@@ -99,7 +99,7 @@ enum Arguments {
 const STRING: &str = "a string";
 
 fn read_chunk(r: &mut Reader<'_, '_>, out: &mut Parsed) -> Result<(), ReadError> {
-    let first = r.next()?;
+    let first = r.token()?;
     r.object(
         first,
         &["choices", "usage", "x_groq", "error"],
@@ -113,10 +113,10 @@ fn read_chunk(r: &mut Reader<'_, '_>, out: &mut Parsed) -> Result<(), ReadError>
                     Ok(())
                 })
             }
-            "usage" => Ok(out.usage = read_usage(r, value)?),
+            "usage" => read_usage(r, value).map(|v| out.usage = v),
             "x_groq" if value != Token::Null => {
                 r.object(value, &["usage"], |r, key, value| match key {
-                    "usage" => Ok(out.groq_usage = read_usage(r, value)?),
+                    "usage" => read_usage(r, value).map(|v| out.groq_usage = v),
                     _ => r.skip(value),
                 })
             }
@@ -140,10 +140,13 @@ fn read_choice(
         &["index", "finish_reason", "delta"],
         |r, key, value| match key {
             "index" => match r.unsigned(value, u32::MAX.into())? {
-                Some(i) => Ok(choice.index = i as u32),
+                Some(i) => {
+                    choice.index = i as u32;
+                    Ok(())
+                }
                 None => Err(r.expected("an unsigned integer")),
             },
-            "finish_reason" => Ok(choice.finish_reason = r.string(value, STRING)?),
+            "finish_reason" => r.string(value, STRING).map(|v| choice.finish_reason = v),
             "delta" if value != Token::Null => r.object(
                 value,
                 &[
@@ -154,10 +157,12 @@ fn read_choice(
                     "tool_calls",
                 ],
                 |r, key, value| match key {
-                    "content" => Ok(choice.content = read_content(r, value, out)?),
-                    "refusal" => Ok(choice.refusal = r.string(value, STRING)?),
-                    "reasoning_content" => Ok(choice.reasoning_content = r.string(value, STRING)?),
-                    "reasoning" => Ok(choice.reasoning = r.string(value, STRING)?),
+                    "content" => read_content(r, value, out).map(|v| choice.content = v),
+                    "refusal" => r.string(value, STRING).map(|v| choice.refusal = v),
+                    "reasoning_content" => r
+                        .string(value, STRING)
+                        .map(|v| choice.reasoning_content = v),
+                    "reasoning" => r.string(value, STRING).map(|v| choice.reasoning = v),
                     "tool_calls" if value != Token::Null => {
                         let from = out.tool_calls.len();
                         r.array(value, |r, _, value| {
@@ -183,12 +188,14 @@ fn read_tool_call(r: &mut Reader<'_, '_>, first: Token) -> Result<ToolCall, Read
         first,
         &["index", "id", "function"],
         |r, key, value| match key {
-            "index" => Ok(call.index = r.unsigned(value, u32::MAX.into())?.map(|i| i as u32)),
-            "id" => Ok(call.id = r.string(value, STRING)?),
+            "index" => r
+                .unsigned(value, u32::MAX.into())
+                .map(|v| call.index = v.map(|i| i as u32)),
+            "id" => r.string(value, STRING).map(|v| call.id = v),
             "function" if value != Token::Null => {
                 r.object(value, &["name", "arguments"], |r, key, value| match key {
-                    "name" => Ok(call.name = r.string(value, STRING)?),
-                    "arguments" => Ok(call.arguments = read_arguments(r, value)?),
+                    "name" => r.string(value, STRING).map(|v| call.name = v),
+                    "arguments" => read_arguments(r, value).map(|v| call.arguments = v),
                     _ => r.skip(value),
                 })
             }
@@ -246,8 +253,8 @@ fn read_parts(
             value,
             &["type", "text", "thinking"],
             |r, key, value| match key {
-                "type" => Ok(kind = r.string(value, STRING)?),
-                "text" => Ok(text = r.string(value, STRING)?),
+                "type" => r.string(value, STRING).map(|v| kind = v),
+                "text" => r.string(value, STRING).map(|v| text = v),
                 "thinking" if value != Token::Null => {
                     inner.clear();
                     read_parts(r, value, true, &mut inner)

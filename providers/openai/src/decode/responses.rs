@@ -75,7 +75,10 @@ fn maybe_str(r: &mut Reader<'_, '_>, value: Token) -> Result<Option<Text>, ReadE
 /// The `type` every object here must have.
 fn kind(r: &mut Reader<'_, '_>, value: Token, out: &mut Option<Text>) -> Result<(), ReadError> {
     match value {
-        Token::String(t) => Ok(*out = Some(t)),
+        Token::String(t) => {
+            *out = Some(t);
+            Ok(())
+        }
         other => Err(r.mismatch(other, STRING)),
     }
 }
@@ -83,7 +86,7 @@ fn kind(r: &mut Reader<'_, '_>, value: Token, out: &mut Option<Text>) -> Result<
 fn read_event(r: &mut Reader<'_, '_>) -> Result<Event, ReadError> {
     let mut ev = Event::default();
     let mut ev_kind = None;
-    let first = r.next()?;
+    let first = r.token()?;
     r.object(
         first,
         &[
@@ -96,13 +99,13 @@ fn read_event(r: &mut Reader<'_, '_>) -> Result<Event, ReadError> {
         ],
         |r, key, value| match key {
             "type" => kind(r, value, &mut ev_kind),
-            "output_index" => {
-                Ok(ev.output_index = r.unsigned(value, u32::MAX.into())?.map(|i| i as u32))
-            }
-            "delta" => Ok(ev.delta = maybe_str(r, value)?),
-            "arguments" => Ok(ev.arguments = maybe_str(r, value)?),
-            "item" => Ok(ev.item = read_item(r, value)?),
-            "response" => Ok(ev.response = read_response(r, value)?),
+            "output_index" => r
+                .unsigned(value, u32::MAX.into())
+                .map(|v| ev.output_index = v.map(|i| i as u32)),
+            "delta" => maybe_str(r, value).map(|v| ev.delta = v),
+            "arguments" => maybe_str(r, value).map(|v| ev.arguments = v),
+            "item" => read_item(r, value).map(|v| ev.item = v),
+            "response" => read_response(r, value).map(|v| ev.response = v),
             _ => r.skip(value),
         },
     )?;
@@ -121,9 +124,9 @@ fn read_item(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Item>, ReadE
         &["type", "call_id", "name", "arguments"],
         |r, key, value| match key {
             "type" => kind(r, value, &mut item_kind),
-            "call_id" => Ok(item.call_id = r.string(value, STRING)?),
-            "name" => Ok(item.name = r.string(value, STRING)?),
-            "arguments" => Ok(item.arguments = maybe_str(r, value)?),
+            "call_id" => r.string(value, STRING).map(|v| item.call_id = v),
+            "name" => r.string(value, STRING).map(|v| item.name = v),
+            "arguments" => maybe_str(r, value).map(|v| item.arguments = v),
             _ => r.skip(value),
         },
     )?;
@@ -140,14 +143,19 @@ fn read_response(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Response
         first,
         &["usage", "incomplete_details"],
         |r, key, value| match key {
-            "usage" => Ok(response.usage = read_usage(r, value)?),
+            "usage" => read_usage(r, value).map(|v| response.usage = v),
             "incomplete_details" if value != Token::Null => {
                 r.object(value, &["reason"], |r, key, value| match key {
-                    "reason" => Ok(response.incomplete_reason = r.string(value, STRING)?),
+                    "reason" => r
+                        .string(value, STRING)
+                        .map(|v| response.incomplete_reason = v),
                     _ => r.skip(value),
                 })
             }
-            "incomplete_details" => Ok(response.incomplete_reason = None),
+            "incomplete_details" => {
+                response.incomplete_reason = None;
+                Ok(())
+            }
             _ => r.skip(value),
         },
     )?;

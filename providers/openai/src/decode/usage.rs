@@ -23,15 +23,17 @@ pub(crate) fn read_usage(r: &mut Reader<'_, '_>, value: Token) -> Result<Option<
     }
     let mut usage = Usage::default();
     r.object(value, FIELDS, |r, key, value| match key {
-        "prompt_tokens" | "input_tokens" => Ok(usage.input_tokens = count(r, value)?.unwrap_or(0)),
+        "prompt_tokens" | "input_tokens" => {
+            count(r, value).map(|v| usage.input_tokens = v.unwrap_or(0))
+        }
         "completion_tokens" | "output_tokens" => {
-            Ok(usage.output_tokens = count(r, value)?.unwrap_or(0))
+            count(r, value).map(|v| usage.output_tokens = v.unwrap_or(0))
         }
         "completion_tokens_details" | "output_tokens_details" => {
-            Ok(usage.reasoning_tokens = detail(r, value, "reasoning_tokens")?)
+            detail(r, value, "reasoning_tokens").map(|v| usage.reasoning_tokens = v)
         }
         "prompt_tokens_details" | "input_tokens_details" => {
-            Ok(usage.cached_tokens = detail(r, value, "cached_tokens")?)
+            detail(r, value, "cached_tokens").map(|v| usage.cached_tokens = v)
         }
         _ => r.skip(value),
     })?;
