@@ -185,11 +185,40 @@ fn a_line_of_exactly_the_limit_is_accepted_when_split() {
         dec.feed(chunk, |e| data.push(e.data().to_vec())).unwrap();
     }
     assert_eq!(data, [b"ab".to_vec()]);
-    // One more byte is over it.
-    let mut dec = SseDecoder::with_config(config);
-    dec.feed(b"data", |_| {}).unwrap();
-    let err = dec.feed(b": abc", |_| {}).unwrap_err();
-    assert_eq!(err.kind(), &DecodeErrorKind::LineTooLong { limit: 8 });
+    // Whole in one chunk, and carried with its line end in the next chunk.
+    for chunks in [&[&b"data: ab\n\n"[..]][..], &[b"data", b": ab\n\n"]] {
+        let mut dec = SseDecoder::with_config(config);
+        let mut data = Vec::new();
+        for chunk in chunks {
+            dec.feed(chunk, |e| data.push(e.data().to_vec())).unwrap();
+        }
+        assert_eq!(data, [b"ab".to_vec()], "{chunks:?}");
+    }
+    // One more byte is over it, in each of the three ways a line arrives;
+    // the error points at the line's first byte.
+    for chunks in [
+        &[&b"data"[..], b": abc"][..],
+        &[b"data", b": abc\n"],
+        &[b"\ndata: abc\n"],
+        &[b"\n", b"\ndata: abc"],
+    ] {
+        let mut dec = SseDecoder::with_config(config);
+        let err = chunks
+            .iter()
+            .find_map(|c| dec.feed(c, |_| {}).err())
+            .unwrap_or_else(|| panic!("{chunks:?}: no error"));
+        assert_eq!(
+            err.kind(),
+            &DecodeErrorKind::LineTooLong { limit: 8 },
+            "{chunks:?}"
+        );
+        let line_start = if chunks[0] == b"data" {
+            0
+        } else {
+            chunks.len() as u64
+        };
+        assert_eq!(err.offset(), line_start, "{chunks:?}");
+    }
 }
 
 #[test]
