@@ -123,6 +123,18 @@ pub struct Received {
     pub body: Vec<u8>,
 }
 
+impl Received {
+    /// The method, e.g. `POST`.
+    pub fn method(&self) -> &str {
+        self.request_line.split(' ').next().unwrap_or_default()
+    }
+
+    /// The request target, e.g. `/v1/batches?limit=2`.
+    pub fn path(&self) -> &str {
+        self.request_line.split(' ').nth(1).unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Default)]
 struct ServerState {
     plans: Vec<Plan>,
@@ -293,7 +305,9 @@ async fn serve_one(mut sock: TcpStream, plan: Plan, state: Arc<Mutex<ServerState
     }
 }
 
-async fn read_request(sock: &mut TcpStream) -> Option<Received> {
+/// Reads one HTTP/1.1 request from `sock`: the head, and a body of its
+/// `content-length`. `None` when the client went away first.
+pub async fn read_request(sock: &mut TcpStream) -> Option<Received> {
     let mut buf = Vec::new();
     let mut tmp = [0u8; 8192];
     let head_end = loop {

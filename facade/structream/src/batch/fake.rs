@@ -13,6 +13,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
+use structream_provider::loopback::{Received as Request, read_request};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -175,55 +176,6 @@ impl FakeBatchServer {
     }
 }
 
-struct Request {
-    method: String,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-async fn read_request(sock: &mut TcpStream) -> Option<Request> {
-    let mut buf = Vec::new();
-    let mut tmp = [0u8; 16384];
-    let head_end = loop {
-        let n = sock.read(&mut tmp).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&tmp[..n]);
-        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break p;
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let (method, path) = (first.next()?.to_owned(), first.next()?.to_owned());
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let len: usize = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = buf[head_end + 4..].to_vec();
-    while body.len() < len {
-        let n = sock.read(&mut tmp).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        body.extend_from_slice(&tmp[..n]);
-    }
-    Some(Request {
-        method,
-        path,
-        headers,
-        body,
-    })
-}
-
 /// What to send back.
 enum Out {
     Json(u16, Value, Vec<(String, String)>),
@@ -241,11 +193,11 @@ async fn serve(mut sock: TcpStream, state: Arc<Mutex<State>>) {
     };
     let (out, seed, max_chunk) = {
         let mut s = state.lock().expect("not poisoned");
-        s.received.push(format!("{} {}", req.method, req.path));
+        s.received.push(format!("{} {}", req.method(), req.path()));
         let fault = s
             .faults
             .iter()
-            .position(|f| req.path.contains(f.path()))
+            .position(|f| req.path().contains(f.path()))
             .and_then(|i| s.faults.remove(i));
         let out = match fault {
             Some(Fault::Status {
@@ -359,7 +311,7 @@ fn not_found(what: &str) -> Out {
 }
 
 fn route(s: &mut State, req: &Request, cut: Option<usize>) -> Out {
-    let path = req.path.split('?').next().unwrap_or_default().to_owned();
+    let path = req.path().split('?').next().unwrap_or_default().to_owned();
     let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
     let ok = |v: Value| Out::Json(200, v, Vec::new());
     let range_from = req
@@ -378,7 +330,7 @@ fn route(s: &mut State, req: &Request, cut: Option<usize>) -> Out {
         None => not_found(id),
     };
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    match (req.method.as_str(), segments.as_slice()) {
+    match (req.method(), segments.as_slice()) {
         // ---- OpenAI ----
         ("POST", ["v1", "files"]) => {
             let Some(content) = multipart_file(req) else {
