@@ -31,9 +31,10 @@ for p in "${providers[@]}"; do
   code=$?
   set -e
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' target/batch-bench/$p.time)
+  cpu=$(awk -F': ' '/User time|System time/ {s+=$2} END {print s}' target/batch-bench/$p.time)
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' target/batch-bench/$p.time)
   lines=$(wc -l <target/batch-bench/$p.out)
   values=$(grep -c '"value"' target/batch-bench/$p.out || true)
-  awk -v p="$p" -v b="$bytes" -v s="$secs" -v r="$rss" -v l="$lines" -v v="$values" -v c="$code" \
-    'BEGIN {printf "%-10s %6.0f MB in %6.2f s = %6.0f MB/s, peak RSS %6.1f MB, %d results (%d values), exit %d\n", p, b/1e6, s, b/1e6/s, r/1024, l, v, c}'
+  awk -v p="$p" -v b="$bytes" -v s="$secs" -v u="$cpu" -v r="$rss" -v l="$lines" -v v="$values" -v c="$code" \
+    'BEGIN {printf "%-10s %6.0f MB: wall %6.2f s = %5.0f MB/s; CPU %6.2f s = %5.0f MB/s per CPU-second; peak RSS %5.1f MB; %d results (%d values), exit %d\n", p, b/1e6, s, b/1e6/s, u, b/1e6/u, r/1024, l, v, c}'
 done
