@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Instruction counts of the tokenizer's hot paths, and a regression check.
+# Instruction counts of the tokenizer's hot paths and of the typed layer end
+# to end (section 4), and a regression check.
 #
 #   bash benches/callgrind.sh            # measure, compare with the baseline;
 #                                        # exit 1 if a count grew by > 10%
@@ -26,6 +27,10 @@ baseline=benches/callgrind-baseline.txt
 threshold=${THRESHOLD:-10}
 fixtures=(twitter citm_catalog canada llm nested)
 workloads=(tokenizer tokenizer-4 value value-4)
+# Section 4's typed layer: the 100 KB answer as an OpenAI tool-call body,
+# through the provider decoder alone and the typed client's driver.
+typed_fixtures=(llm:100000)
+typed_workloads=(provider-decode typed-partials typed-held typed-items)
 peers=()
 if [[ ${1:-} == --peers ]]; then
     peers=(lending serde-ignored serde-ignored-utf8 serde-value jiter-skip jiter-value blank-4 calls-4)
@@ -83,6 +88,25 @@ for f in "${fixtures[@]}"; do
             b=-
             change=peer
         elif [[ -n $b ]]; then
+            change=$(awk -v n="$n" -v b="$b" 'BEGIN { printf "%+.1f%%", (n - b) * 100 / b }')
+            if awk -v n="$n" -v b="$b" -v t="$threshold" 'BEGIN { exit !(n > b * (1 + t / 100)) }'; then
+                change+="  REGRESSION"
+                status=1
+            fi
+        else
+            b=-
+            change=new
+        fi
+        printf '%-14s %-12s %14s %14s %8s\n' "$f" "$w" "$n" "$b" "$change"
+    done
+done
+
+for f in "${typed_fixtures[@]}"; do
+    for w in "${typed_workloads[@]}"; do
+        n=$(count "$f" "$w")
+        new+=$'\n'"$f $w $n"
+        b=${base["$f $w"]:-}
+        if [[ -n $b ]]; then
             change=$(awk -v n="$n" -v b="$b" 'BEGIN { printf "%+.1f%%", (n - b) * 100 / b }')
             if awk -v n="$n" -v b="$b" -v t="$threshold" 'BEGIN { exit !(n > b * (1 + t / 100)) }'; then
                 change+="  REGRESSION"

@@ -16,8 +16,9 @@
 //!   `Event::Partial` dropped before the next feed (the partial is updated in
 //!   place, never copied);
 //! - `typed partials, previous held`: the consumer keeps the last partial
-//!   while the next feed runs, so every update copies it (O(answer) per
-//!   chunk; 10 KB and 100 KB only, 10 samples);
+//!   while the next feed runs, so every update copies what it shares on
+//!   the open path (O(depth) per chunk: done items and list chunks are
+//!   shared; 10 samples);
 //! - `typed items`: `CallKind::Iterable` over `{"items": [sections…]}` (same
 //!   sections, same pieces), every `Event::Item` counted.
 //!
@@ -30,160 +31,31 @@
 #![allow(missing_docs)]
 
 use std::hint::black_box;
-use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use schemars::JsonSchema;
-use serde::Deserialize;
-use structream::{CallKind, Client, Event, Partial};
-use structream_benches::{
-    Consumer, count_events_chunks, llm_document, stream_document, stream_sizes, timed,
+use structream::CallKind;
+use structream_benches::typed::{
+    Answer, Bodies, PIECE, Section, client, events, provider_decode, typed,
 };
-use structream_provider::Provider;
-
-/// A model's structured answer: the shape of `llm_document`.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema, Partial)]
-struct Answer {
-    title: String,
-    summary: String,
-    sections: Vec<Section>,
-    complete: bool,
-}
-
-/// One section of the answer.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema, Partial)]
-struct Section {
-    id: u64,
-    heading: String,
-    body: String,
-    confidence: f64,
-    verified: bool,
-    tags: Vec<String>,
-    citations: Vec<Citation>,
-    notes: Option<String>,
-}
-
-/// A cited source.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema, Partial)]
-struct Citation {
-    source: String,
-    page: f64,
-    quote: String,
-}
-
-/// Bytes of the answer in each SSE event (about one token).
-const PIECE: usize = 4;
-
-/// The body cut after every SSE event (`\n\n`): one network read each.
-fn events(body: &[u8]) -> Vec<&[u8]> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..body.len() {
-        if body[i - 1] == b'\n' && body[i] == b'\n' {
-            out.push(&body[start..=i]);
-            start = i + 1;
-        }
-    }
-    if start < body.len() {
-        out.push(&body[start..]);
-    }
-    out
-}
-
-fn client() -> Client {
-    Client::builder_from("openai/m")
-        .and_then(|b| b.api_key("unused").build())
-        .expect("client")
-}
-
-/// What a typed run produced.
-#[derive(Debug, PartialEq)]
-struct Typed<T> {
-    partials: usize,
-    items: usize,
-    done: Option<T>,
-}
-
-/// Feeds `reads` to a body decoder of `kind`; with `hold`, the last partial
-/// is kept while the next read is decoded.
-fn typed<T: structream::Structured>(
-    client: &Client,
-    kind: CallKind,
-    reads: &[&[u8]],
-    hold: bool,
-) -> Typed<T> {
-    let mut decoder = client.body_decoder::<T>(kind);
-    let mut out = Typed {
-        partials: 0,
-        items: 0,
-        done: None,
-    };
-    let mut held: Option<Arc<T::Partial>> = None;
-    let mut on = |event: Result<Event<T>, structream::Error>, out: &mut Typed<T>| match event
-        .expect("decodes")
-    {
-        Event::Partial(p) => {
-            out.partials += 1;
-            black_box(&*p);
-            if hold {
-                held = Some(p);
-            }
-        }
-        Event::Item(item) => {
-            out.items += 1;
-            black_box(item);
-        }
-        Event::Done(value) => out.done = Some(value),
-        _ => {}
-    };
-    for read in reads {
-        for event in decoder.feed(read) {
-            on(event, &mut out);
-        }
-    }
-    for event in decoder.finish() {
-        on(event, &mut out);
-    }
-    out
-}
-
-/// Events the provider decoder alone gives for the body.
-fn provider_decode(reads: &[&[u8]]) -> usize {
-    let mut decoder = structream_openai::OpenAiChat::default().decoder();
-    let mut n = 0usize;
-    let mut sink = |event: structream_provider::StreamEvent<'_>| {
-        black_box(&event);
-        n += 1;
-    };
-    for read in reads {
-        decoder.feed(read, &mut sink).expect("decodes");
-    }
-    decoder.finish(&mut sink).expect("decodes");
-    n
-}
+use structream_benches::{Consumer, count_events_chunks, stream_document, stream_sizes, timed};
 
 fn bench_size(c: &mut Criterion, name: &str, bytes: usize) {
-    let json = llm_document(bytes);
+    let Bodies {
+        json,
+        body,
+        items_body,
+    } = Bodies::new(bytes);
     let text = std::str::from_utf8(&json).expect("UTF-8");
     let answer: Answer = serde_json::from_slice(&json).expect("fits the type");
-    let body = structream::replay::openai_tool_calls(&[("Answer", text)], PIECE);
     let reads = events(&body);
     let pieces: Vec<&[u8]> = structream::replay::pieces(text, PIECE)
         .into_iter()
         .map(str::as_bytes)
         .collect();
-
-    let items_json = {
-        let value: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
-        serde_json::to_string_pretty(&serde_json::json!({ "items": value["sections"] }))
-            .expect("serialises")
-    };
-    let items_body = structream::replay::openai_tool_calls(&[("Section", &items_json)], PIECE);
     let item_reads = events(&items_body);
 
     let client = client();
-    let big = json.len() > 500_000;
 
     let mut group = c.benchmark_group(format!("typed-{name}"));
     group.throughput(Throughput::Bytes(json.len() as u64));
@@ -249,19 +121,17 @@ fn bench_size(c: &mut Criterion, name: &str, bytes: usize) {
         |t| assert_eq!(t.items, sections),
     );
 
-    if !big {
-        group.sample_size(10);
-        group.sampling_mode(SamplingMode::Flat);
-        group.warm_up_time(Duration::from_millis(1));
-        group.measurement_time(Duration::from_secs(1));
-        timed(
-            &mut group,
-            "typed partials, previous held",
-            name,
-            || typed::<Answer>(&client, CallKind::Partial, black_box(&reads), true),
-            |t| assert_eq!(t, &expected),
-        );
-    }
+    group.sample_size(10);
+    group.sampling_mode(SamplingMode::Flat);
+    group.warm_up_time(Duration::from_millis(1));
+    group.measurement_time(Duration::from_secs(1));
+    timed(
+        &mut group,
+        "typed partials, previous held",
+        name,
+        || typed::<Answer>(&client, CallKind::Partial, black_box(&reads), true),
+        |t| assert_eq!(t, &expected),
+    );
     group.finish();
 }
 

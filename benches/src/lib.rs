@@ -10,6 +10,7 @@
 //!   document streamed in LLM-sized chunks through
 //!   [`Document`].
 //! - [`peers`]: the re-parse-per-chunk approach of the other libraries.
+//! - [`typed`]: the typed layer end to end over a provider body.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ use structream_parser::value::ValueBuilder;
 use structream_parser::{Config, Error, Event, Tokenizer, Value};
 
 pub mod peers;
+pub mod typed;
 pub mod workload;
 
 /// One benchmark document.

@@ -22,17 +22,29 @@
 //! `document` benchmark; with fixture `llm:<bytes>` (an `llm_document` of
 //! that size) they show how the count grows with the document.
 //!
+//! The typed workloads `provider-decode`, `typed-partials`, `typed-held`
+//! and `typed-items` (section 4) take an `llm:<bytes>` fixture, make its
+//! OpenAI tool-call body before the measured function, and run the
+//! provider decoder alone or the typed layer over it, one read per SSE
+//! event.
+//!
 //! `icount --sizes` prints the sizes of the tokenizer's types.
 
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use structream_benches::workload;
+use structream_benches::{typed, workload};
 use structream_benches::{Fixture, fixture, llm_document};
 
 #[inline(never)]
 fn measured_workload(input: &[u8], workload: &str) -> usize {
     workload::run(input, workload)
+}
+
+/// A typed workload over a body's reads (built before, not counted).
+#[inline(never)]
+fn measured_workload_typed(client: &structream::Client, reads: &[&[u8]], workload: &str) -> usize {
+    typed::run(client, reads, workload)
 }
 
 fn main() -> ExitCode {
@@ -67,6 +79,23 @@ fn main() -> ExitCode {
         eprintln!("unknown fixture {name}");
         return ExitCode::from(2);
     };
+    if typed::WORKLOADS.contains(&workload.as_str()) {
+        // The answer as OpenAI tool-call deltas (items: its sections in
+        // `{"items": [...]}`), one read per SSE event.
+        let text = std::str::from_utf8(&fixture.bytes).expect("UTF-8");
+        let body = if workload == "typed-items" {
+            let value: serde_json::Value = serde_json::from_str(text).expect("JSON");
+            let items = serde_json::json!({ "items": value["sections"] }).to_string();
+            structream::replay::openai_tool_calls(&[("Section", &items)], typed::PIECE)
+        } else {
+            structream::replay::openai_tool_calls(&[("Answer", text)], typed::PIECE)
+        };
+        let reads = typed::events(&body);
+        let client = typed::client();
+        let out = measured_workload_typed(&client, black_box(&reads), black_box(workload));
+        println!("{name} {workload} {} body bytes -> {out}", body.len());
+        return ExitCode::SUCCESS;
+    }
     if !workload::names().any(|name| name == workload) {
         eprintln!("unknown workload {workload}");
         return ExitCode::from(2);

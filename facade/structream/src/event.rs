@@ -22,8 +22,10 @@ use crate::Partial;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Event<T: Partial> {
-    /// The value as far as it has streamed, updated in place. Drop it
-    /// before asking for the next one and no copy is ever made.
+    /// The value as far as it has streamed, updated in place. Keeping it
+    /// while the next one is made is cheap: lists share their finished
+    /// items ([`List`](crate::partial::List)), so only the path still
+    /// streaming is copied; drop it first and nothing is copied at all.
     Partial(Arc<T::Partial>),
     /// A complete, validated item of the list.
     Item(T),
