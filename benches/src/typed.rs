@@ -127,7 +127,12 @@ pub struct Typed<T> {
 
 /// Feeds `reads` to a body decoder of `kind`; with `hold`, the last partial
 /// is kept while the next read is decoded.
-pub fn typed<T: Structured>(client: &Client, kind: CallKind, reads: &[&[u8]], hold: bool) -> Typed<T> {
+pub fn typed<T: Structured>(
+    client: &Client,
+    kind: CallKind,
+    reads: &[&[u8]],
+    hold: bool,
+) -> Typed<T> {
     let mut decoder = client.body_decoder::<T>(kind);
     let mut out = Typed {
         partials: 0,

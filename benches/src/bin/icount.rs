@@ -33,8 +33,8 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use structream_benches::{typed, workload};
 use structream_benches::{Fixture, fixture, llm_document};
+use structream_benches::{typed, workload};
 
 #[inline(never)]
 fn measured_workload(input: &[u8], workload: &str) -> usize {

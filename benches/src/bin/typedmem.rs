@@ -42,7 +42,9 @@ fn main() {
     } else {
         sizes
     };
-    println!("answer bytes | partial + document | document (heap_bytes) | body decoder, partial held");
+    println!(
+        "answer bytes | partial + document | document (heap_bytes) | body decoder, partial held"
+    );
     for bytes in sizes {
         let bodies = Bodies::new(bytes);
         let text = std::str::from_utf8(&bodies.json).expect("UTF-8");
