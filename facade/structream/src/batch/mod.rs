@@ -3,7 +3,7 @@
 //! modes and validation of a live call.
 //!
 //! * **Build**: [`Batches::create`] turns [`BatchRequest`]s (a caller's
-//!   `custom_id` and a [`Request`](crate::Request)) into the provider's
+//!   `custom_id` and a [`Request`]) into the provider's
 //!   request lines, with exactly the tools / response format a live call
 //!   of the client's mode sends, and splits them into several batches when
 //!   they exceed the provider's limits ([`Limits`]), saying so in
