@@ -5,12 +5,18 @@ import re
 from pathlib import Path
 
 import structream
+import structream.providers
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def test_package_docstring_examples():
     failures, tried = doctest.testmod(structream)
+    assert tried > 0 and failures == 0
+
+
+def test_providers_docstring_examples():
+    failures, tried = doctest.testmod(structream.providers)
     assert tried > 0 and failures == 0
 
 

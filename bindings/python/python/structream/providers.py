@@ -1,4 +1,4 @@
-"""Provider response streams read from their raw bytes.
+r"""Provider response streams read from their raw bytes.
 
 The SDKs decode every server-sent event into a pydantic model before a
 caller sees it (openai-python: about 175 µs an event, seconds for a 100 KB
@@ -26,6 +26,21 @@ native ``/api/chat`` NDJSON). Anthropic's ``with_streaming_response``, an
 of ``bytes`` works, split anywhere. ``decode_events_async`` and
 ``decode_partials_async`` take async iterables (``aiter_bytes()``).
 
+Here a recorded Chat Completions body, in two chunks cut anywhere:
+
+>>> body = (b'data: {"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "call_1",'
+...         b' "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Par"}}]}}]}\n\n'
+...         b'data: {"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0,'
+...         b' "function": {"arguments": "is\\", \\"days\\": 3}"}}]}, "finish_reason": "tool_calls"}]}\n\n'
+...         b'data: [DONE]\n\n')
+>>> for update in decode_partials([body[:70], body[70:]], protocol="openai-chat"):
+...     print(update.call, update.name, update.value, update.done)
+0 get_weather {'city': 'Par'} False
+0 get_weather {'city': 'Paris', 'days': 3} False
+0 get_weather {'city': 'Paris', 'days': 3} True
+>>> [event["type"] for event in decode_events([body], protocol="openai-chat")]
+['tool_call_start', 'tool_args_delta', 'tool_args_delta', 'tool_call_end', 'finish']
+
 Errors, after everything that came before them was yielded:
 
 - ``ProviderError``: the provider sent an error in the stream
@@ -35,7 +50,7 @@ Errors, after everything that came before them was yielded:
 - ``structream.JSONError``: a tool call's arguments (or a JSON answer) are
   invalid JSON, or incomplete when the call ended (a ``max_tokens`` cut).
 
-Both ``ProviderError`` and ``StreamDecodeError`` are ``StreamError``\\ s.
+Both ``ProviderError`` and ``StreamDecodeError`` are ``StreamError`` subclasses.
 """
 
 from typing import Any, AsyncIterable, AsyncIterator, Iterable, Iterator, List, Optional, Union
