@@ -191,6 +191,7 @@ fn help_says_what_is_not_printed_and_what_is_looked_for() {
         "Server-side tools",
         "server_tool_use",
         "web_search_call",
+        "server_tool",
         "are not printed",
         "\"call\":0",
         "[default: object]",
@@ -198,7 +199,8 @@ fn help_says_what_is_not_printed_and_what_is_looked_for() {
     ] {
         assert!(help.contains(needle), "{needle:?} not in:\n{help}");
     }
-    // A recorded stream with server-side web searches: only the text.
+    // A recorded stream with server-side web searches: a server_tool line
+    // per search, no tool call, and the text.
     let (code, out, _) = sse_file(
         "anthropic",
         "sse/anthropic/pydantic-ai/web_search_tool_stream.sse",
@@ -212,6 +214,27 @@ fn help_says_what_is_not_printed_and_what_is_looked_for() {
             .all(|e| !e["type"].as_str().unwrap().starts_with("tool_"))
     );
     assert!(events.iter().any(|e| e["type"] == "text_delta"));
+    let searches: Vec<&str> = events
+        .iter()
+        .filter(|e| e["type"] == "server_tool")
+        .map(|e| e["input"]["query"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        searches,
+        ["top world news today", "breaking news headlines August 14 2025"]
+    );
+    assert_eq!(
+        out.iter().find(|l| l.contains("server_tool")).unwrap(),
+        r#"{"type":"server_tool","index":0,"id":"srvtoolu_01NcU4XNwyxWK6a9tcJZ8wGY","name":"web_search","input":{"query":"top world news today"}}"#
+    );
+    // --partial ignores them: the stream has no JSON channel.
+    let (code, _, err) = sse_file(
+        "openai-responses",
+        "sse/openai-responses/pydantic-ai/web_search_tool_stream.sse",
+        &["--partial"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.starts_with("error: no JSON in the stream"), "{err}");
 }
 
 #[test]

@@ -12,9 +12,13 @@
 //!   far; `message_stop`: the end, where the usage is reported;
 //! * `ping`: nothing; `error`: the provider's error.
 //!
-//! Skipped on purpose: blocks of server-side tools (`server_tool_use`,
-//! `web_search_tool_result`, `mcp_tool_use` …: the server runs them, they
-//! are not the caller's structured output), `signature_delta`,
+//! Tools the server runs (`server_tool_use`, `mcp_tool_use` blocks) are
+//! reported as one [`StreamEvent::ServerTool`] when their block stops, with
+//! the input their `input_json_delta`s (or the start's `input`) made.
+//!
+//! Skipped on purpose: the results of server-side tools
+//! (`web_search_tool_result` …: what the model makes of them reaches the
+//! text), `signature_delta`,
 //! `citations_delta`, `compaction_delta`, and unknown event types.
 //!
 //! Each frame is read with the [`Envelope`] reader into a [`Frame`] of
@@ -197,7 +201,40 @@ enum Kind {
     Text,
     Tool,
     Thinking,
+    /// A tool the server runs (its input gathered in [`ServerCall`]).
+    Server,
     Other,
+}
+
+/// A server-side tool's block, until it stops.
+#[derive(Debug)]
+struct ServerCall {
+    index: u32,
+    id: Option<String>,
+    name: String,
+    /// The block start's `input`.
+    start_input: Option<String>,
+    /// The `input_json_delta` pieces.
+    input: String,
+}
+
+impl ServerCall {
+    fn emit(self, sink: &mut Sink<'_>) {
+        let input = if self.input.trim().is_empty() {
+            self.start_input
+        } else {
+            Some(self.input)
+        };
+        sink(StreamEvent::ServerTool {
+            choice: 0,
+            index: self.index,
+            id: self.id.map(Cow::Owned),
+            name: Cow::Owned(self.name),
+            input: input
+                .filter(|i| serde_json::from_str::<serde_json::Value>(i).is_ok())
+                .map(Cow::Owned),
+        });
+    }
 }
 
 /// Decodes Messages API frames; use it through
@@ -213,6 +250,8 @@ pub struct AnthropicHandler {
 struct State {
     /// Open blocks: index and kind.
     blocks: Vec<(u32, Kind)>,
+    /// Open blocks of server-side tools.
+    server: Vec<ServerCall>,
     /// Every block index started in the message, open or closed.
     started: BTreeSet<u32>,
     usage: Option<Usage>,
@@ -241,10 +280,21 @@ impl State {
     }
 
     fn close_tools(&mut self, sink: &mut Sink<'_>) {
-        for (index, kind) in self.blocks.drain(..) {
-            if kind == Kind::Tool {
-                sink(StreamEvent::ToolCallEnd { choice: 0, index });
+        for (index, kind) in std::mem::take(&mut self.blocks) {
+            self.close(index, kind, sink);
+        }
+    }
+
+    /// A block stopped (or the message ended with it open).
+    fn close(&mut self, index: u32, kind: Kind, sink: &mut Sink<'_>) {
+        match kind {
+            Kind::Tool => sink(StreamEvent::ToolCallEnd { choice: 0, index }),
+            Kind::Server => {
+                if let Some(pos) = self.server.iter().position(|c| c.index == index) {
+                    self.server.remove(pos).emit(sink);
+                }
             }
+            _ => {}
         }
     }
 
@@ -365,6 +415,19 @@ impl State {
                         }
                         Kind::Thinking
                     }
+                    "server_tool_use" | "mcp_tool_use" => {
+                        let name = text(block.name)
+                            .filter(|n| !n.is_empty())
+                            .unwrap_or(Cow::Borrowed(strings.get(block.kind)));
+                        self.server.push(ServerCall {
+                            index,
+                            id: text(block.id).map(Cow::into_owned),
+                            name: name.into_owned(),
+                            start_input: block.input.map(|raw| strings.slice(raw).to_owned()),
+                            input: String::new(),
+                        });
+                        Kind::Server
+                    }
                     "redacted_thinking" => {
                         sink(StreamEvent::RedactedReasoning {
                             choice: 0,
@@ -405,6 +468,14 @@ impl State {
                             });
                         }
                     }
+                    (Kind::Server, Some("input_json_delta")) => {
+                        if let (Some(json), Some(call)) = (
+                            text(delta.partial_json),
+                            self.server.iter_mut().find(|c| c.index == index),
+                        ) {
+                            call.input.push_str(&json);
+                        }
+                    }
                     (Kind::Thinking, Some("thinking_delta")) => {
                         if let Some(text) = text(delta.thinking).filter(|t| !t.is_empty()) {
                             sink(StreamEvent::ReasoningDelta { choice: 0, text });
@@ -422,9 +493,7 @@ impl State {
                     ));
                 };
                 let (_, kind) = self.blocks.remove(pos);
-                if kind == Kind::Tool {
-                    sink(StreamEvent::ToolCallEnd { choice: 0, index });
-                }
+                self.close(index, kind, sink);
             }
             "message_delta" => {
                 if let Some(u) = ev.usage {

@@ -386,3 +386,74 @@ fn requests_per_mode() {
         ));
     }
 }
+
+#[test]
+fn server_tools_are_reported_with_their_input() {
+    let load = |n: &str| {
+        let f = Fixture::load(&conformance::corpus_dir().join("anthropic").join(n));
+        let d = conformance::check_decoding(n, &|| provider("http://x").decoder(), &f.body, 0);
+        d.end.unwrap();
+        conformance::Transcript::new(&d.events)
+    };
+    // Two web searches, their queries streamed as input_json_delta pieces;
+    // their results and the text's citations are not tool calls.
+    let t = load("pydantic-ai/web_search_tool_stream.sse");
+    let tools: Vec<_> = t
+        .server_tools
+        .iter()
+        .map(|s| (s.index, s.id.as_deref(), s.name.as_str(), s.input.clone()))
+        .collect();
+    assert_eq!(
+        tools,
+        [
+            (
+                0,
+                Some("srvtoolu_01NcU4XNwyxWK6a9tcJZ8wGY"),
+                "web_search",
+                Some(json!({"query": "top world news today"}))
+            ),
+            (
+                3,
+                Some("srvtoolu_01WiP3ZfXZXSykVQEL78XJ4T"),
+                "web_search",
+                Some(json!({"query": "breaking news headlines August 14 2025"}))
+            ),
+        ]
+    );
+    assert!(t.tool_calls.is_empty());
+    let t = load("anthropic-sdk-python/fable-fallback__stream-a-toolrefusal.sse");
+    assert_eq!(t.server_tools.len(), 1);
+    assert_eq!(
+        t.server_tools[0].input,
+        Some(json!({"query": "solar eclipse viewing safety news 2026"}))
+    );
+    // Written from the documented shape: an MCP tool whose input came whole
+    // in the block start, and a server tool cut off by the end of the
+    // message (reported when the message ends, its input not JSON: none).
+    let body = concat!(
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}\n\n",
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"mcp_tool_use\",\"id\":\"mcptoolu_1\",\"name\":\"ask\",\"server_name\":\"wiki\",\"input\":{\"q\":\"x\"}}}\n\n",
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_2\",\"name\":\"web_search\",\"input\":{}}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"query\\\": \\\"pa\"}}\n\n",
+        "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\"},\"usage\":{\"output_tokens\":9}}\n\n",
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+    );
+    let d = conformance::check_decoding(
+        "mcp",
+        &|| provider("http://x").decoder(),
+        body.as_bytes(),
+        2_000,
+    );
+    d.end.unwrap();
+    let t = conformance::Transcript::new(&d.events);
+    let tools: Vec<_> = t
+        .server_tools
+        .iter()
+        .map(|s| (s.index, s.name.as_str(), s.input.clone()))
+        .collect();
+    assert_eq!(
+        tools,
+        [(0, "ask", Some(json!({"q": "x"}))), (1, "web_search", None)]
+    );
+}

@@ -709,3 +709,95 @@ data: [DONE]
     );
     assert_eq!(t.usage.len(), 1);
 }
+
+#[test]
+fn server_tools_are_reported_with_their_input() {
+    let load = |n: &str| {
+        let f = Fixture::load(&conformance::corpus_dir().join("openai-responses").join(n));
+        let d = conformance::check_decoding(n, &|| responses("http://x").decoder(), &f.body, 0);
+        d.end.unwrap();
+        conformance::Transcript::new(&d.events)
+    };
+    let summary = |t: &conformance::Transcript| -> Vec<(u32, String, Option<Value>)> {
+        t.server_tools
+            .iter()
+            .map(|s| (s.index, s.name.clone(), s.input.clone()))
+            .collect()
+    };
+    let t = load("pydantic-ai/web_search_tool_stream.sse");
+    assert_eq!(
+        summary(&t),
+        [(
+            1,
+            "web_search".to_string(),
+            Some(
+                json!({"type": "search", "query": "weather: San Francisco, CA", "sources": [{"type": "api", "name": "oai-weather"}]})
+            )
+        )]
+    );
+    assert_eq!(
+        t.server_tools[0].id.as_deref(),
+        Some("ws_00a60507bf41223d0068c9d30021d081a0962d80d50c12e317")
+    );
+    assert!(t.tool_calls.is_empty());
+    // An MCP call: named by its tool, its arguments as the input.
+    let t = load("pydantic-ai/mcp_server_tool_stream.sse");
+    assert_eq!(
+        summary(&t),
+        [(
+            2,
+            "ask_question".to_string(),
+            Some(
+                json!({"repoName": "pydantic/pydantic-ai", "question": "What is the pydantic/pydantic-ai repository about?"})
+            )
+        )]
+    );
+    let t = load("pydantic-ai/thinking_with_code_execution_tool_stream.sse");
+    assert_eq!(
+        summary(&t),
+        [
+            (
+                1,
+                "code_interpreter".to_string(),
+                Some(json!({"code": "n = pow(123456, 123)\nlen(str(n))"}))
+            ),
+            (
+                2,
+                "code_interpreter".to_string(),
+                Some(json!({"code": "str(n)[:100], str(n)[-100:]"}))
+            ),
+            (
+                3,
+                "code_interpreter".to_string(),
+                Some(json!({"code": "n"}))
+            ),
+        ]
+    );
+    // File search and image generation, written from the documented item
+    // shapes: the queries as the input, and no input.
+    let body = concat!(
+        "data: {\"type\":\"response.created\",\"response\":{\"id\":\"r\",\"output\":[]}}\n\n",
+        "data: {\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"id\":\"fs_1\",\"type\":\"file_search_call\",\"status\":\"completed\",\"queries\":[\"refund policy\"],\"results\":null}}\n\n",
+        "data: {\"type\":\"response.output_item.done\",\"output_index\":1,\"item\":{\"id\":\"ig_1\",\"type\":\"image_generation_call\",\"status\":\"completed\",\"result\":\"aGk=\"}}\n\n",
+        "data: {\"type\":\"response.completed\",\"response\":{\"id\":\"r\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2,\"total_tokens\":3}}}\n\n",
+    );
+    let d = conformance::check_decoding(
+        "file search",
+        &|| responses("http://x").decoder(),
+        body.as_bytes(),
+        2_000,
+    );
+    d.end.unwrap();
+    let t = conformance::Transcript::new(&d.events);
+    assert_eq!(
+        summary(&t),
+        [
+            (
+                0,
+                "file_search".to_string(),
+                Some(json!({"queries": ["refund policy"]}))
+            ),
+            (1, "image_generation".to_string(), None),
+        ]
+    );
+}

@@ -15,6 +15,14 @@
 //!   `incomplete_details.reason`) with the usage; `response.failed` and
 //!   `error` events as errors.
 //!
+//! * `response.output_item.done` of an item of a tool the server runs
+//!   (`web_search_call`, `file_search_call`, `code_interpreter_call`,
+//!   `image_generation_call`, `mcp_call`): a [`StreamEvent::ServerTool`]
+//!   named by the item's type without `_call` (an MCP call by its tool's
+//!   name), with its input: the web search's `action`, the file search's
+//!   `{"queries"}`, the code interpreter's `{"code"}`, the MCP call's
+//!   `arguments`.
+//!
 //! Other events (built-in tool progress, annotations, part boundaries …) are
 //! skipped on purpose: they carry nothing a structured call consumes.
 //!
@@ -48,11 +56,18 @@ struct Event {
 #[derive(Debug, Default, Clone, Copy)]
 struct Item {
     kind: Text,
+    id: Option<Text>,
     call_id: Option<Text>,
     name: Option<Text>,
-    /// A JSON text for `function_call` items (other items put objects here,
-    /// read as `None`).
+    /// A JSON text for `function_call` and `mcp_call` items (other items
+    /// put objects here, read as `None`).
     arguments: Option<Text>,
+    /// A `web_search_call`'s `action` (start and end of its JSON).
+    action: Option<(usize, usize)>,
+    /// A `file_search_call`'s `queries` (start and end of its JSON).
+    queries: Option<(usize, usize)>,
+    /// A `code_interpreter_call`'s `code`.
+    code: Option<Text>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -121,9 +136,30 @@ fn read_item(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Item>, ReadE
     let mut item_kind = None;
     r.object(
         first,
-        &["type", "call_id", "name", "arguments"],
+        &[
+            "type",
+            "id",
+            "call_id",
+            "name",
+            "arguments",
+            "action",
+            "queries",
+            "code",
+        ],
         |r, key, value| match key {
             "type" => kind(r, value, &mut item_kind),
+            "id" => maybe_str(r, value).map(|v| item.id = v),
+            "action" | "queries" if value != Token::Null => {
+                let raw = r.skip_raw(value)?;
+                let raw = Some((raw.start, raw.end));
+                if key == "action" {
+                    item.action = raw;
+                } else {
+                    item.queries = raw;
+                }
+                Ok(())
+            }
+            "code" => maybe_str(r, value).map(|v| item.code = v),
             "call_id" => r.string(value, STRING).map(|v| item.call_id = v),
             "name" => r.string(value, STRING).map(|v| item.name = v),
             "arguments" => maybe_str(r, value).map(|v| item.arguments = v),
@@ -308,10 +344,16 @@ impl State {
                 self.end_call(index, text(ev.arguments), sink);
             }
             "response.output_item.done" => {
-                if let Some(item) = ev.item
-                    && strings.get(item.kind) == "function_call"
-                {
-                    self.end_call(index, text(item.arguments), sink);
+                if let Some(item) = ev.item {
+                    match strings.get(item.kind) {
+                        "function_call" => self.end_call(index, text(item.arguments), sink),
+                        kind @ ("web_search_call"
+                        | "file_search_call"
+                        | "code_interpreter_call"
+                        | "image_generation_call"
+                        | "mcp_call") => server_tool(index, kind, &item, strings, sink),
+                        _ => {}
+                    }
                 }
             }
             "response.output_text.delta" => {
@@ -376,4 +418,30 @@ impl State {
         self.end_all(sink);
         Err(DecodeError::new(DecodeErrorKind::Incomplete, position))
     }
+}
+
+/// The [`StreamEvent::ServerTool`] of a finished item of a tool the server
+/// ran (`kind`, its type).
+fn server_tool(index: u32, kind: &str, item: &Item, strings: Strings<'_>, sink: &mut Sink<'_>) {
+    let raw = |r: Option<(usize, usize)>| r.map(|(a, b)| strings.slice(a..b));
+    let input = match kind {
+        "web_search_call" => raw(item.action).map(Cow::Borrowed),
+        "file_search_call" => raw(item.queries).map(|q| Cow::Owned(format!("{{\"queries\":{q}}}"))),
+        "code_interpreter_call" => item
+            .code
+            .map(|c| Cow::Owned(serde_json::json!({ "code": strings.get(c) }).to_string())),
+        "mcp_call" => item.arguments.map(|a| strings.cow(a)),
+        _ => None,
+    };
+    let name = match (kind, item.name) {
+        ("mcp_call", Some(n)) if !strings.get(n).is_empty() => strings.cow(n),
+        _ => Cow::Borrowed(kind.strip_suffix("_call").unwrap_or(kind)),
+    };
+    sink(StreamEvent::ServerTool {
+        choice: 0,
+        index,
+        id: item.id.map(|i| strings.cow(i)),
+        name,
+        input: input.filter(|i| serde_json::from_str::<serde_json::Value>(i).is_ok()),
+    });
 }
