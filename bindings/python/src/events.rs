@@ -60,6 +60,22 @@ pub(crate) fn event_dict<'py>(
             d.set_item(intern!(py, "text"), &**text)?;
             (d, *choice)
         }
+        StreamEvent::ServerTool {
+            choice,
+            index,
+            id,
+            name,
+            input,
+        } => {
+            let d = typed(py, intern!(py, "server_tool"))?;
+            d.set_item(intern!(py, "index"), *index)?;
+            d.set_item(intern!(py, "id"), id.as_deref())?;
+            d.set_item(intern!(py, "name"), &**name)?;
+            if let Some(input) = input {
+                d.set_item(intern!(py, "input"), crate::convert::json_text(py, input)?)?;
+            }
+            (d, *choice)
+        }
         StreamEvent::Usage(u) => {
             let d = typed(py, intern!(py, "usage"))?;
             d.set_item(intern!(py, "input_tokens"), u.input_tokens)?;
