@@ -221,7 +221,10 @@ fn help_says_what_is_not_printed_and_what_is_looked_for() {
         .collect();
     assert_eq!(
         searches,
-        ["top world news today", "breaking news headlines August 14 2025"]
+        [
+            "top world news today",
+            "breaking news headlines August 14 2025"
+        ]
     );
     assert_eq!(
         out.iter().find(|l| l.contains("server_tool")).unwrap(),
