@@ -9,8 +9,7 @@ mod seeded;
 
 use libfuzzer_sys::fuzz_target;
 use seeded::Seeded;
-use structream_parser::document::{Document, Options, Outcome};
-use structream_parser::lenient::Root;
+use structream_parser::document::{Document, Lenient, Options, Outcome};
 use structream_parser::parse;
 
 /// What surrounds the JSON (the input's bytes).
@@ -33,9 +32,9 @@ fuzz_target!(|input: Seeded<Params>| {
         text.extend_from_slice(format!("<think>{t}</think>").as_bytes());
     }
     let (root, excluded) = match input.params.root {
-        1 => (Root::Object, "{`<"),
-        2 => (Root::Array, "[`<"),
-        _ => (Root::Any, "{[`<"),
+        1 => (Lenient::Object, "{`<"),
+        2 => (Lenient::Array, "[`<"),
+        _ => (Lenient::Any, "{[`<"),
     };
     // Prose without brackets (of the kinds that may start the value),
     // backticks or tags cannot start a value.
@@ -52,7 +51,7 @@ fuzz_target!(|input: Seeded<Params>| {
     text.extend_from_slice(&input.bytes);
     text.extend_from_slice(input.params.after.as_bytes());
 
-    let mut doc = Document::with_options(Options::default().lenient(true).lenient_root(root));
+    let mut doc = Document::with_options(Options::default().lenient(root));
     let mut failed = false;
     for chunk in seeded::chunks(&text, &input.params.chunk_sizes) {
         if doc.feed(chunk).is_err() {
@@ -74,8 +73,8 @@ fuzz_target!(|input: Seeded<Params>| {
         .take(2)
         .collect();
     let findable = match lead.as_slice() {
-        [b'{', b'"' | b'}'] => root != Root::Array,
-        [b'[', _] => root != Root::Object,
+        [b'{', b'"' | b'}'] => root != Lenient::Array,
+        [b'[', _] => root != Lenient::Object,
         _ => false,
     } && deciding_byte(&input.bytes) <= 64;
     if !findable || input.bytes.first().is_some_and(|b| b" \t\r\n".contains(b)) {

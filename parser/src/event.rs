@@ -148,14 +148,6 @@ pub struct Number<'a> {
 }
 
 impl<'a> Number<'a> {
-    /// A number from its text.
-    #[allow(dead_code)]
-    pub(crate) fn new(text: &'a str) -> Self {
-        Number {
-            text: text.as_bytes(),
-        }
-    }
-
     /// A number from bytes that match the JSON number grammar (ASCII).
     #[inline]
     pub(crate) fn from_ascii(text: &'a [u8]) -> Self {

@@ -1,37 +1,5 @@
-//! Lenient input: JSON embedded in what a model writes around it.
-//!
-//! One pass, streaming: prose before the value is skipped, as are markdown
-//! code fences (```` ```json ```` or bare ```` ``` ````) and reasoning blocks
-//! (`<think>…</think>`, `<thinking>`, `<reasoning>`); the value's first
-//! bytes go to the tokenizer as soon as they arrive (nothing waits for a
-//! closing fence), and everything after the value is ignored.
-//!
-//! A value starts at a `{` followed (after whitespace) by `"` or `}`, or at
-//! a `[` followed by the start of a value or `]`, where a `t`, `f` or `n`
-//! counts only as a whole `true`, `false` or `null` followed by `,` or `]`:
-//! so `{name}`, `[see below]` or a markdown link `[techcrunch.com](…)` in
-//! prose is not mistaken for JSON. A citation such as `[1]` is a valid
-//! array, so it is taken for the value unless the value is known to be an
-//! object: with [`Root::Object`] (see [`Lenient::with_root`]) only a `{`
-//! can start it, and with [`Root::Array`] only a `[`. Braces inside strings
-//! never confuse it, because once the value has started the tokenizer, not
-//! this scanner, decides where it ends.
-//!
-//! ```
-//! use structream_parser::document::{Document, Options};
-//! use structream_parser::lenient::Root;
-//!
-//! let text = "As shown in [1] and [2], the answer is:\n{\"city\": \"Oslo\"}";
-//! let mut any = Document::with_options(Options::default().lenient(true));
-//! any.feed(text.as_bytes()).unwrap();
-//! assert_eq!(any.finish().unwrap().snapshot().unwrap().to_json(), "[1]");
-//!
-//! let options = Options::default().lenient(true).lenient_root(Root::Object);
-//! let mut object = Document::with_options(options);
-//! object.feed(text.as_bytes()).unwrap();
-//! let end = object.finish().unwrap();
-//! assert_eq!(end.snapshot().unwrap().to_json(), r#"{"city":"Oslo"}"#);
-//! ```
+//! Lenient input: the scanner that finds the JSON value in what a model
+//! writes around it, for [`Lenient`] modes other than [`Lenient::Off`].
 
 use crate::Tokenizer;
 
@@ -47,7 +15,9 @@ enum Phase {
     /// Prose; `ticks` backticks in a row so far.
     Prose { ticks: u8 },
     /// After ```` ``` ````: the fence's info string, up to the line end.
-    FenceInfo,
+    /// `plain` while it is no more than a language name and spaces, after
+    /// which the value may start on the same line.
+    FenceInfo { plain: bool },
     /// After `<`: up to 16 bytes of a tag name in `tag`.
     Tag,
     /// Inside a reasoning block; `matched` bytes of its closing tag seen.
@@ -75,73 +45,98 @@ enum Decision {
     Reject,
 }
 
-/// The kinds of value that lenient input is searched for.
+/// Lenient input: JSON embedded in what a model writes around it.
+///
+/// One pass, streaming: prose before the value is skipped, as are markdown
+/// code fences (```` ```json ```` or bare ```` ``` ````) and reasoning blocks
+/// (`<think>…</think>`, `<thinking>`, `<reasoning>`); the value's first
+/// bytes go to the tokenizer as soon as they arrive (nothing waits for a
+/// closing fence), and everything after the value is ignored.
+///
+/// A value starts at a `{` followed (after whitespace) by `"` or `}`, or at
+/// a `[` followed by the start of a value or `]`, where a `t`, `f` or `n`
+/// counts only as a whole `true`, `false` or `null` followed by `,` or `]`:
+/// so `{name}`, `[see below]` or a markdown link `[techcrunch.com](…)` in
+/// prose is not mistaken for JSON. A citation such as `[1]` is a valid
+/// array, so it is taken for the value unless the value is known to be an
+/// object: with [`Lenient::Object`] only a `{` can start it, and with
+/// [`Lenient::Array`] only a `[`. Braces inside strings never confuse it,
+/// because once the value has started the tokenizer, not this scanner,
+/// decides where it ends.
+///
+/// ```
+/// use structream_parser::document::{Document, Lenient, Options};
+///
+/// let text = "As shown in [1] and [2], the answer is:\n{\"city\": \"Oslo\"}";
+/// let mut any = Document::with_options(Options::default().lenient(Lenient::Any));
+/// any.feed(text.as_bytes()).unwrap();
+/// assert_eq!(any.finish().unwrap().snapshot().unwrap().to_json(), "[1]");
+///
+/// let options = Options::default().lenient(Lenient::Object);
+/// let mut object = Document::with_options(options);
+/// object.feed(text.as_bytes()).unwrap();
+/// let end = object.finish().unwrap();
+/// assert_eq!(end.snapshot().unwrap().to_json(), r#"{"city":"Oslo"}"#);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum Root {
-    /// An object or an array (the default).
+#[non_exhaustive]
+pub enum Lenient {
+    /// The input is the value: strict JSON, nothing around it (the default).
     #[default]
+    Off,
+    /// Find an object or an array.
     Any,
-    /// Only an object: a `[` in prose is prose.
+    /// Find only an object: a `[` in prose is prose.
     Object,
-    /// Only an array: a `{` in prose is prose.
+    /// Find only an array: a `{` in prose is prose.
     Array,
 }
 
-impl Root {
+impl Lenient {
     /// Whether `b` may open the value.
     fn opens(self, b: u8) -> bool {
         match self {
-            Root::Any => matches!(b, b'{' | b'['),
-            Root::Object => b == b'{',
-            Root::Array => b == b'[',
+            Lenient::Off => false,
+            Lenient::Any => matches!(b, b'{' | b'['),
+            Lenient::Object => b == b'{',
+            Lenient::Array => b == b'[',
         }
     }
 }
 
-/// Finds the JSON value in lenient input; see the [module docs](self).
+/// Finds the JSON value in lenient input; see [`Lenient`].
 #[derive(Debug, Clone)]
-pub struct Lenient {
+pub(crate) struct Scanner {
     phase: Phase,
-    root: Root,
+    root: Lenient,
     tag: [u8; 16],
     tag_len: usize,
     carried: [u8; MAX_CARRIED],
     carried_len: usize,
 }
 
-impl Default for Lenient {
-    fn default() -> Self {
-        Lenient::new()
-    }
-}
-
-/// Where the value starts, as found by [`Lenient::find`].
+/// Where the value starts, as found by [`Scanner::find`].
 #[derive(Debug, Clone, Copy)]
-pub struct Found {
+pub(crate) struct Found {
     carried: [u8; MAX_CARRIED],
     carried_len: usize,
     /// Offset in the scanned chunk of the first byte after [`Found::carried`].
-    pub at: usize,
+    pub(crate) at: usize,
 }
 
 impl Found {
     /// The value's first bytes (its `{` or `[` and any whitespace after it),
     /// possibly from earlier chunks: feed these, then the chunk from `at`.
-    pub fn carried(&self) -> &[u8] {
+    pub(crate) fn carried(&self) -> &[u8] {
         &self.carried[..self.carried_len]
     }
 }
 
-impl Lenient {
-    /// A scanner at the start of the input, for an object or an array.
-    pub fn new() -> Self {
-        Lenient::with_root(Root::Any)
-    }
-
+impl Scanner {
     /// A scanner at the start of the input, for a value of the kinds `root`
     /// allows.
-    pub fn with_root(root: Root) -> Self {
-        Lenient {
+    pub(crate) fn new(root: Lenient) -> Self {
+        Scanner {
             phase: Phase::Prose { ticks: 0 },
             root,
             tag: [0; 16],
@@ -152,25 +147,25 @@ impl Lenient {
     }
 
     /// Whether the value has started (and not ended).
-    pub fn in_value(&self) -> bool {
+    pub(crate) fn in_value(&self) -> bool {
         self.phase == Phase::Json
     }
 
     /// Whether the value has ended: all further input is ignored.
-    pub fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         self.phase == Phase::Done
     }
 
     /// Marks the end of the value.
-    pub fn end_value(&mut self) {
+    pub(crate) fn end_value(&mut self) {
         self.phase = Phase::Done;
     }
 
     /// Scans `chunk` for the start of the value, telling `tok` about the
     /// skipped bytes (so its positions stay those of the whole input).
     /// `None`: the chunk was all prose. Once found, the caller feeds the
-    /// value to the tokenizer and calls [`Lenient::end_value`] when it ends.
-    pub fn find(&mut self, chunk: &[u8], tok: &mut Tokenizer) -> Option<Found> {
+    /// value to the tokenizer and calls [`Scanner::end_value`] when it ends.
+    pub(crate) fn find(&mut self, chunk: &[u8], tok: &mut Tokenizer) -> Option<Found> {
         let mut i = 0;
         // Bytes of `chunk` before `skipped_to` have been reported to `tok`.
         let mut skipped_to = 0;
@@ -179,7 +174,7 @@ impl Lenient {
             match self.phase {
                 Phase::Prose { ticks } => {
                     match b {
-                        b'`' if ticks == 2 => self.phase = Phase::FenceInfo,
+                        b'`' if ticks == 2 => self.phase = Phase::FenceInfo { plain: true },
                         b'`' => self.phase = Phase::Prose { ticks: ticks + 1 },
                         b'{' | b'[' if self.root.opens(b) => {
                             tok.skip(&chunk[skipped_to..i]);
@@ -199,9 +194,18 @@ impl Lenient {
                     }
                     i += 1;
                 }
-                Phase::FenceInfo => {
+                Phase::FenceInfo { plain } => {
+                    if plain && self.root.opens(b) {
+                        // JSON on the fence's own line (```` ```json {"a": 1} ````):
+                        // this byte is looked at again as prose.
+                        self.phase = Phase::Prose { ticks: 0 };
+                        continue;
+                    }
                     if b == b'\n' {
                         self.phase = Phase::Prose { ticks: 0 };
+                    } else if !(b.is_ascii_alphanumeric() || b"-_+. \t".contains(&b)) {
+                        // An attribute (`title="[1]"`): the line is skipped.
+                        self.phase = Phase::FenceInfo { plain: false };
                     }
                     i += 1;
                 }
@@ -311,5 +315,41 @@ impl Lenient {
         tok.skip(&self.carried[..self.carried_len]);
         self.carried_len = 0;
         self.phase = Phase::Prose { ticks: 0 };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scanner_reports_where_the_value_starts() {
+        let mut tok = Tokenizer::new();
+        let mut lenient = Scanner::new(Lenient::Any);
+        assert!(!lenient.in_value() && !lenient.is_done());
+        assert!(lenient.find(b"prose [", &mut tok).is_none());
+        assert_eq!(tok.offset(), 6);
+        assert!(lenient.find(b" \n", &mut tok).is_none());
+        assert!(!lenient.in_value());
+        let start = lenient.find(b" 1]", &mut tok).unwrap();
+        assert_eq!(start.carried(), b"[ \n ");
+        assert_eq!(start.at, 1);
+        assert!(lenient.in_value() && !lenient.is_done());
+        // Bytes before the value were skipped; the carried ones are fed next.
+        assert_eq!(tok.offset(), 6);
+        lenient.end_value();
+        assert!(lenient.is_done() && !lenient.in_value());
+        assert!(lenient.find(b"{\"a\": 1}", &mut tok).is_none());
+        // A scanner for an object: the `[` is prose, the `{` starts the value
+        // in the middle of the chunk, with nothing carried from before.
+        let mut tok = Tokenizer::new();
+        let mut lenient = Scanner::new(Lenient::Object);
+        let start = lenient.find(b"[1] {}", &mut tok).unwrap();
+        assert_eq!((start.carried(), start.at), (&b"{"[..], 5));
+        assert_eq!(tok.offset(), 4);
+        // The default scanner takes either kind.
+        let mut tok = Tokenizer::new();
+        let start = Scanner::new(Lenient::Any).find(b"x[1]", &mut tok).unwrap();
+        assert_eq!((start.carried(), start.at), (&b"["[..], 2));
     }
 }

@@ -40,7 +40,8 @@ mod config;
 pub mod document;
 mod error;
 mod event;
-pub mod lenient;
+mod lenient;
+pub mod repair;
 mod tokenizer;
 pub mod value;
 

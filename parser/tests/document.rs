@@ -7,8 +7,7 @@ mod common;
 use common::partial::{consistent, stream};
 use common::{corpora, cut_at};
 use proptest::prelude::*;
-use structream_parser::document::{Document, NodeState, Options, Outcome, StringMode};
-use structream_parser::lenient::Root;
+use structream_parser::document::{Document, Lenient, NodeState, Options, Outcome, StringMode};
 use structream_parser::{Config, Value, parse};
 
 fn load(path: &str) -> Vec<u8> {
@@ -370,7 +369,7 @@ fn lenient_input_finds_the_value_in_what_a_model_writes() {
     ];
     for (input, expected) in cases {
         for cuts in [vec![], (1..input.len()).collect::<Vec<_>>()] {
-            let mut document = Document::with_options(Options::default().lenient(true));
+            let mut document = Document::with_options(Options::default().lenient(Lenient::Any));
             for chunk in cut_at(input.as_bytes(), &cuts) {
                 document
                     .feed(chunk)
@@ -386,7 +385,7 @@ fn lenient_input_finds_the_value_in_what_a_model_writes() {
         }
     }
     // The value streams out before the fence closes.
-    let mut document = Document::with_options(Options::default().lenient(true));
+    let mut document = Document::with_options(Options::default().lenient(Lenient::Any));
     let changes = document
         .feed(b"Here:\n```json\n{\"story\": \"Once upon")
         .unwrap();
@@ -395,13 +394,13 @@ fn lenient_input_finds_the_value_in_what_a_model_writes() {
         r#"{"story":"Once upon"}"#
     );
     // Errors point into the whole input, prose included.
-    let mut document = Document::with_options(Options::default().lenient(true));
+    let mut document = Document::with_options(Options::default().lenient(Lenient::Any));
     let err = document
         .feed(b"line one\nline two {\"a\": tru }")
         .unwrap_err();
     assert_eq!((err.line(), err.column(), err.offset()), (2, 19, 27));
     // No value at all is an incomplete (empty) output, not a crash.
-    let mut document = Document::with_options(Options::default().lenient(true));
+    let mut document = Document::with_options(Options::default().lenient(Lenient::Any));
     document.feed(b"I cannot help with that.").unwrap();
     let end = document.finish().unwrap();
     assert!(matches!(end.outcome(), Some(Outcome::Incomplete(_))));
@@ -410,44 +409,48 @@ fn lenient_input_finds_the_value_in_what_a_model_writes() {
 
 #[test]
 fn lenient_input_with_a_known_root_skips_the_other_kind() {
-    let cases: &[(&str, Root, Option<&str>)] = &[
+    let cases: &[(&str, Lenient, Option<&str>)] = &[
         (
             "Per [1] and [2, 3], see {\"a\": [1]}",
-            Root::Object,
+            Lenient::Object,
             Some(r#"{"a":[1]}"#),
         ),
         (
             "Per [1] and [2, 3], see {\"a\": [1]}",
-            Root::Any,
+            Lenient::Any,
             Some("[1]"),
         ),
         (
             "Per [1] and [2, 3], see {\"a\": [1]}",
-            Root::Array,
+            Lenient::Array,
             Some("[1]"),
         ),
         (
             "Use {\"x\": 1} like so: [{\"x\": 2}]",
-            Root::Array,
+            Lenient::Array,
             Some(r#"[{"x":2}]"#),
         ),
         (
             "Use {\"x\": 1} like so: [{\"x\": 2}]",
-            Root::Object,
+            Lenient::Object,
             Some(r#"{"x":1}"#),
         ),
         // Inside the value, brackets of either kind are the tokenizer's.
         (
             "[1] {\"a\": [{\"b\": []}]}",
-            Root::Object,
+            Lenient::Object,
             Some(r#"{"a":[{"b":[]}]}"#),
         ),
         // A fenced array is still skipped when an object is wanted.
-        ("```json\n[1, 2]\n```\nno object here", Root::Object, None),
+        (
+            "```json\n[1, 2]\n```\nno object here",
+            Lenient::Object,
+            None,
+        ),
     ];
     for &(input, root, expected) in cases {
         for cuts in [vec![], (1..input.len()).collect::<Vec<_>>()] {
-            let options = Options::default().lenient(true).lenient_root(root);
+            let options = Options::default().lenient(root);
             let mut document = Document::with_options(options);
             for chunk in cut_at(input.as_bytes(), &cuts) {
                 document
@@ -463,7 +466,7 @@ fn lenient_input_with_a_known_root_skips_the_other_kind() {
         }
     }
     // Positions still count the skipped prose, citations included.
-    let options = Options::default().lenient(true).lenient_root(Root::Object);
+    let options = Options::default().lenient(Lenient::Object);
     let mut document = Document::with_options(options);
     let err = document.feed(b"see [1]\n[2] {\"a\": tru }").unwrap_err();
     assert_eq!((err.line(), err.column(), err.offset()), (2, 14, 21));

@@ -7,19 +7,17 @@
 mod common;
 
 use common::cut_at;
-use structream_parser::Tokenizer;
-use structream_parser::document::{Document, Options, Outcome};
-use structream_parser::lenient::{Lenient, Root};
+use structream_parser::document::{Document, Lenient, Options, Outcome};
 
 /// The value found in `input` (`None`: no value), the same under every
 /// chunking.
-fn found(input: &str, root: Root) -> Option<String> {
+fn found(input: &str, root: Lenient) -> Option<String> {
     let bytes = input.as_bytes();
     let mut chunkings: Vec<Vec<usize>> = vec![vec![], (1..bytes.len()).collect()];
     chunkings.extend((1..bytes.len()).map(|k| vec![k]));
     let mut answer = None;
     for cuts in chunkings {
-        let options = Options::default().lenient(true).lenient_root(root);
+        let options = Options::default().lenient(root);
         let mut document = Document::with_options(options);
         for chunk in cut_at(bytes, &cuts) {
             document
@@ -41,7 +39,7 @@ fn found(input: &str, root: Root) -> Option<String> {
 }
 
 fn any(input: &str) -> Option<String> {
-    found(input, Root::Any)
+    found(input, Lenient::Any)
 }
 
 #[test]
@@ -58,23 +56,28 @@ fn inline_code_is_prose_not_a_fence() {
     // Backticks apart are not three in a row.
     assert_eq!(any("` `` {\"a\": 1}").as_deref(), Some(r#"{"a":1}"#));
     assert_eq!(any("`` ` {\"a\": 1}").as_deref(), Some(r#"{"a":1}"#));
-    // Three do, and the rest of their line is the info string.
-    assert_eq!(any("``` {\"a\": 1}\n[2]").as_deref(), Some("[2]"));
-    assert_eq!(any("a``` {\"a\": 1}").as_deref(), None);
+    // Three do, and the rest of their line is the info string, where the
+    // value may start after the language name.
+    assert_eq!(any("``` {\"a\": 1}\n[2]").as_deref(), Some(r#"{"a":1}"#));
+    assert_eq!(any("a``` {\"a\": 1}").as_deref(), Some(r#"{"a":1}"#));
 }
 
 #[test]
-fn a_fence_info_string_is_skipped_to_the_line_end() {
+fn a_fence_info_string_is_skipped_to_the_line_end_unless_the_value_starts_there() {
+    // The value on the fence's own line, after the language name or none.
     assert_eq!(
         any("```json {\"x\": 0}\n{\"a\": 1}\n```").as_deref(),
-        Some(r#"{"a":1}"#)
+        Some(r#"{"x":0}"#)
     );
+    assert_eq!(any("```json {\"x\": 0}").as_deref(), Some(r#"{"x":0}"#));
+    assert_eq!(any("```{\"x\": 0}```").as_deref(), Some(r#"{"x":0}"#));
+    assert_eq!(any("```json5 [1]```").as_deref(), Some("[1]"));
+    // An attribute in the info string is not the value.
     assert_eq!(
         any("```json title=\"[1]\"\r\n[\"ok\"]\n```").as_deref(),
         Some(r#"["ok"]"#)
     );
-    // A fence whose line never ends holds no value.
-    assert_eq!(any("```json {\"x\": 0}").as_deref(), None);
+    assert_eq!(any("```json {.x} \n[2]").as_deref(), Some("[2]"));
 }
 
 #[test]
@@ -207,24 +210,27 @@ fn candidates_decide_on_the_byte_after_the_bracket() {
 #[test]
 fn a_known_root_skips_the_other_bracket_even_inside_fences() {
     assert_eq!(
-        found("[1] {\"a\": 1}", Root::Object).as_deref(),
+        found("[1] {\"a\": 1}", Lenient::Object).as_deref(),
         Some(r#"{"a":1}"#)
     );
-    assert_eq!(found("{\"a\": 1} [1]", Root::Array).as_deref(), Some("[1]"));
-    assert_eq!(found("{\"a\": 1}", Root::Array).as_deref(), None);
-    assert_eq!(found("[1]", Root::Object).as_deref(), None);
-    assert_eq!(found("[1]", Root::Any).as_deref(), Some("[1]"));
-    assert_eq!(found("{}", Root::Any).as_deref(), Some("{}"));
+    assert_eq!(
+        found("{\"a\": 1} [1]", Lenient::Array).as_deref(),
+        Some("[1]")
+    );
+    assert_eq!(found("{\"a\": 1}", Lenient::Array).as_deref(), None);
+    assert_eq!(found("[1]", Lenient::Object).as_deref(), None);
+    assert_eq!(found("[1]", Lenient::Any).as_deref(), Some("[1]"));
+    assert_eq!(found("{}", Lenient::Any).as_deref(), Some("{}"));
 }
 
 #[test]
 fn errors_count_prose_that_ended_an_earlier_chunk() {
-    let mut document = Document::with_options(Options::default().lenient(true));
+    let mut document = Document::with_options(Options::default().lenient(Lenient::Any));
     document.feed(b"line one\n").unwrap();
     let err = document.feed(b"line two {\"a\": tru }").unwrap_err();
     assert_eq!((err.line(), err.column(), err.offset()), (2, 19, 27));
     // Prose in several chunks, a fence and a reasoning block before the value.
-    let mut document = Document::with_options(Options::default().lenient(true));
+    let mut document = Document::with_options(Options::default().lenient(Lenient::Any));
     for chunk in [
         &b"a\nb"[..],
         b"\n```json\n",
@@ -247,7 +253,7 @@ fn errors_count_prose_that_ended_an_earlier_chunk() {
 fn the_offset_counts_prose_and_candidates_given_up() {
     let input = b"see [x] and [1 , 2] then more";
     for cuts in [vec![], (1..input.len()).collect::<Vec<_>>()] {
-        let mut document = Document::with_options(Options::default().lenient(true));
+        let mut document = Document::with_options(Options::default().lenient(Lenient::Any));
         let mut offsets = Vec::new();
         for chunk in cut_at(input, &cuts) {
             document.feed(chunk).unwrap();
@@ -260,7 +266,7 @@ fn the_offset_counts_prose_and_candidates_given_up() {
         assert_eq!(end.snapshot().unwrap().to_json(), "[1,2]");
     }
     // Prose only: every byte is accounted for.
-    let mut document = Document::with_options(Options::default().lenient(true));
+    let mut document = Document::with_options(Options::default().lenient(Lenient::Any));
     document.feed(b"no value [here").unwrap();
     assert_eq!(document.offset(), 14);
     document.feed(b" at all").unwrap();
@@ -269,35 +275,4 @@ fn the_offset_counts_prose_and_candidates_given_up() {
         Some(Outcome::Incomplete(e)) => assert_eq!(e.offset(), 21),
         other => panic!("{other:?}"),
     }
-}
-
-#[test]
-fn the_scanner_reports_where_the_value_starts() {
-    let mut tok = Tokenizer::new();
-    let mut lenient = Lenient::new();
-    assert!(!lenient.in_value() && !lenient.is_done());
-    assert!(lenient.find(b"prose [", &mut tok).is_none());
-    assert_eq!(tok.offset(), 6);
-    assert!(lenient.find(b" \n", &mut tok).is_none());
-    assert!(!lenient.in_value());
-    let start = lenient.find(b" 1]", &mut tok).unwrap();
-    assert_eq!(start.carried(), b"[ \n ");
-    assert_eq!(start.at, 1);
-    assert!(lenient.in_value() && !lenient.is_done());
-    // Bytes before the value were skipped; the carried ones are fed next.
-    assert_eq!(tok.offset(), 6);
-    lenient.end_value();
-    assert!(lenient.is_done() && !lenient.in_value());
-    assert!(lenient.find(b"{\"a\": 1}", &mut tok).is_none());
-    // A scanner for an object: the `[` is prose, the `{` starts the value
-    // in the middle of the chunk, with nothing carried from before.
-    let mut tok = Tokenizer::new();
-    let mut lenient = Lenient::with_root(Root::Object);
-    let start = lenient.find(b"[1] {}", &mut tok).unwrap();
-    assert_eq!((start.carried(), start.at), (&b"{"[..], 5));
-    assert_eq!(tok.offset(), 4);
-    // The default scanner takes either kind.
-    let mut tok = Tokenizer::new();
-    let start = Lenient::default().find(b"x[1]", &mut tok).unwrap();
-    assert_eq!((start.carried(), start.at), (&b"["[..], 2));
 }

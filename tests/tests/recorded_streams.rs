@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use structream_parser::document::{Document, Options, Outcome, apply};
+use structream_parser::document::{Document, Lenient, Options, Outcome, apply};
 use structream_parser::{Value, parse};
 use structream_provider::conformance::fixtures;
 use structream_provider::{StreamDecoder, StreamEvent};
@@ -105,7 +105,12 @@ fn consistent(partial: &Value, fin: &Value) -> bool {
 
 /// Streams one channel's fragments; the outcome and the last snapshot.
 fn stream(name: &str, fragments: &[String], fin: Option<&Value>) -> (Outcome, Option<Value>) {
-    let mut doc = Document::with_options(Options::default().deltas(true).lenient(fin.is_none()));
+    let lenient = if fin.is_none() {
+        Lenient::Any
+    } else {
+        Lenient::Off
+    };
+    let mut doc = Document::with_options(Options::default().deltas(true).lenient(lenient));
     let mut replayed = None;
     let mut prev: Option<Value> = None;
     let mut check = |changes: structream_parser::document::Changes<'_>| {
@@ -219,7 +224,7 @@ fn recorded_prose_reads_leniently_without_an_error() {
             return;
         }
         let name = format!("{fixture} choice {choice}");
-        let mut doc = Document::with_options(Options::default().lenient(true));
+        let mut doc = Document::with_options(Options::default().lenient(Lenient::Any));
         for fragment in fragments {
             if let Err(e) = doc.feed(fragment.as_bytes()) {
                 panic!("{name}: {e} in {whole:?}");

@@ -457,6 +457,8 @@ pub unsafe extern "C" fn structream_document_state(
         NodeState::Pending => STRUCTREAM_STATE_PENDING,
         NodeState::Incomplete => STRUCTREAM_STATE_INCOMPLETE,
         NodeState::Complete => STRUCTREAM_STATE_COMPLETE,
+        // A state added later reads as one that may still change.
+        _ => STRUCTREAM_STATE_INCOMPLETE,
     })
 }
 

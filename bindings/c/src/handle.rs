@@ -4,7 +4,9 @@
 
 use std::io::Write;
 
-use structream_parser::document::{Document, ItemEvent, NodeState, Options, Outcome, StringMode};
+use structream_parser::document::{
+    Document, ItemEvent, Lenient, NodeState, Options, Outcome, StringMode,
+};
 use structream_parser::{Config, Error};
 
 use crate::text::CText;
@@ -137,7 +139,8 @@ impl Handle {
     /// Turns lenient input (prose, code fences, reasoning blocks around
     /// the value) on or off.
     pub(crate) fn set_lenient(&mut self, on: bool) -> i32 {
-        self.configure("set_lenient", |o| o.lenient = on)
+        let mode = if on { Lenient::Any } else { Lenient::Off };
+        self.configure("set_lenient", |o| o.lenient = mode)
     }
 
     /// Shows strings as they grow (`complete == false`) or once closed.
@@ -204,7 +207,7 @@ impl Handle {
                         self.fail_input(e);
                         0
                     }
-                    None => 0,
+                    _ => 0,
                 }
             }
             Err(e) => {
@@ -282,7 +285,7 @@ fn push_items(items: &mut Vec<Item>, events: &[ItemEvent]) {
             path: CText::from(path.as_str()),
             index: *index,
         }),
-        ItemEvent::Started { .. } => None,
+        _ => None,
     }));
 }
 

@@ -96,6 +96,8 @@ impl NativeDocument {
             NodeState::Pending => 0,
             NodeState::Incomplete => 1,
             NodeState::Complete => 2,
+            // A state added later reads as one that may still change.
+            _ => 1,
         }
     }
 

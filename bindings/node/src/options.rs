@@ -3,8 +3,7 @@
 
 use napi::{Error, Result, Status};
 use napi_derive::napi;
-use structream_parser::document::{Options, Pattern, StringMode};
-use structream_parser::lenient::Root;
+use structream_parser::document::{Lenient, Options, Pattern, StringMode};
 use structream_parser::{Config, LoneSurrogates};
 
 /// A new document's options, as `lib/options.js` normalises them.
@@ -57,16 +56,16 @@ impl NativeOptions {
             options = options.hold(pattern(text)?);
         }
         let root = match self.lenient_root.as_str() {
-            "any" => Root::Any,
-            "object" => Root::Object,
-            "array" => Root::Array,
+            "any" => Lenient::Any,
+            "object" => Lenient::Object,
+            "array" => Lenient::Array,
             other => {
                 return Err(invalid(format!(
                     "lenientRoot must be 'any', 'object' or 'array', not {other:?}"
                 )));
             }
         };
-        options = options.lenient(self.lenient).lenient_root(root);
+        options = options.lenient(if self.lenient { root } else { Lenient::Off });
         let surrogates = match self.lone_surrogates.as_str() {
             "reject" => LoneSurrogates::Reject,
             "replace" => LoneSurrogates::Replace,

@@ -68,6 +68,8 @@ impl Records {
                 DeltaOp::Add => 'a',
                 DeltaOp::Replace => 'r',
                 DeltaOp::Append => 's',
+                // An operation added later: the value replaces what is there.
+                _ => 'r',
             };
             if self.last_path.as_deref() == Some(delta.path()) {
                 out.push(tag.to_ascii_uppercase());

@@ -5,8 +5,7 @@ use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::PyTraverseError;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyList, PyString};
-use structream_parser::document::{Document, ItemEvent, NodeState, Options, Outcome, Pattern, StringMode};
-use structream_parser::lenient::Root;
+use structream_parser::document::{Document, ItemEvent, Lenient, NodeState, Options, Outcome, Pattern, StringMode};
 
 use crate::convert;
 use crate::error::json_error;
@@ -104,7 +103,8 @@ impl PartialJson {
             None => Mode::TrailingStrings,
         };
         let items = patterns(items)?;
-        let mut parser = PartialJson::build(mode, &items, lenient, Root::Any);
+        let lenient = if lenient { Lenient::Any } else { Lenient::Off };
+        let mut parser = PartialJson::build(mode, &items, lenient);
         parser.deltas = deltas.then(Vec::new);
         Ok(parser)
     }
@@ -259,8 +259,8 @@ impl PartialJson {
 
 impl PartialJson {
     /// A parser in `mode` reporting the items of `items`; `lenient` finds
-    /// the value in prose, fences and reasoning blocks (of kind `root`).
-    pub(crate) fn build(mode: Mode, items: &[Pattern], lenient: bool, root: Root) -> Self {
+    /// the value (of the kind it names) in prose, fences and reasoning blocks.
+    pub(crate) fn build(mode: Mode, items: &[Pattern], lenient: Lenient) -> Self {
         let strings = match mode {
             Mode::TrailingStrings => StringMode::Trailing,
             Mode::On | Mode::Off => StringMode::Complete,
@@ -269,8 +269,7 @@ impl PartialJson {
         let mut options = Options::default()
             .strings(strings)
             .deltas(true)
-            .lenient(lenient)
-            .lenient_root(root);
+            .lenient(lenient);
         if mode == Mode::Off {
             // The empty pointer, the root, always parses.
             if let Ok(root) = "".parse::<Pattern>() {

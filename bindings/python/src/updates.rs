@@ -16,8 +16,7 @@ use std::collections::HashMap;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
-use structream_parser::document::Pattern;
-use structream_parser::lenient::Root;
+use structream_parser::document::{Lenient, Pattern};
 use structream_provider::StreamEvent;
 
 use crate::error::json_error_in;
@@ -192,13 +191,13 @@ impl Partials {
             // Tool arguments are JSON by contract; a choice's text may wrap
             // its JSON (an object) in prose, fences or reasoning.
             let text = matches!(key, Key::Text(_));
-            let root = if text { Root::Object } else { Root::Any };
+            let lenient = if text { Lenient::Object } else { Lenient::Off };
             self.channels.push(Channel {
                 key,
                 call,
                 id: None,
                 name: None,
-                parser: PartialJson::build(self.mode, &self.items, text, root),
+                parser: PartialJson::build(self.mode, &self.items, lenient),
                 ended: false,
                 has_text: false,
             });

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 
-use structream_parser::document::{Changes, Document, Options, Outcome};
+use structream_parser::document::{Changes, Document, Lenient, Options, Outcome};
 
 use crate::fragments::{FragmentSink, JsonChannel};
 use crate::report;
@@ -109,7 +109,10 @@ impl<W: Write> Channels<W> {
         }
         // Tool arguments are JSON by contract; a choice's text may wrap its
         // JSON in prose, fences or reasoning.
-        let lenient = matches!(key, JsonChannel::Content { .. });
+        let lenient = match key {
+            JsonChannel::Content { .. } => self.options.lenient,
+            _ => Lenient::Off,
+        };
         let doc = Document::with_options(self.options.clone().lenient(lenient));
         self.channels.push(Channel {
             key,

@@ -152,9 +152,11 @@ pub(crate) struct Args {
 impl Args {
     /// What `--partial` / `--items` ask for, if anything.
     fn view(&self) -> Option<(View, Options)> {
+        // The choice's text is read leniently, looking for this kind of
+        // value; tool call arguments are strict (see `Channels`).
         let options = Options::default()
             .tokenizer(self.tokenizer.config())
-            .lenient_root(self.lenient_root.into());
+            .lenient(self.lenient_root.into());
         if self.partial {
             Some((View::Partial, options))
         } else if !self.items.is_empty() {

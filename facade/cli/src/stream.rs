@@ -5,8 +5,7 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use structream_parser::document::{Changes, Document, Options, Outcome};
-use structream_parser::lenient::Root;
+use structream_parser::document::{Changes, Document, Lenient, Options, Outcome};
 
 use crate::config::TokenizerArgs;
 use crate::input::{self, ChunkError, ChunkSizes, Source};
@@ -45,12 +44,23 @@ pub(crate) enum LenientRoot {
     Array,
 }
 
-impl From<LenientRoot> for Root {
-    fn from(root: LenientRoot) -> Root {
+impl From<LenientRoot> for Lenient {
+    fn from(root: LenientRoot) -> Lenient {
         match root {
-            LenientRoot::Any => Root::Any,
-            LenientRoot::Object => Root::Object,
-            LenientRoot::Array => Root::Array,
+            LenientRoot::Any => Lenient::Any,
+            LenientRoot::Object => Lenient::Object,
+            LenientRoot::Array => Lenient::Array,
+        }
+    }
+}
+
+impl Common {
+    /// The lenient mode that `--lenient` and `--lenient-root` ask for.
+    pub(crate) fn lenient(&self) -> Lenient {
+        if self.lenient {
+            self.lenient_root.into()
+        } else {
+            Lenient::Off
         }
     }
 }
@@ -73,8 +83,7 @@ pub(crate) fn run(
     let source = Source::from_arg(common.file.as_ref());
     let options = options
         .tokenizer(common.tokenizer.config())
-        .lenient(common.lenient)
-        .lenient_root(common.lenient_root.into());
+        .lenient(common.lenient());
     let mut doc = Document::with_options(options);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

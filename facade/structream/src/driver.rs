@@ -14,8 +14,9 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use structream_parser::document::{DeltaOp, Document, ItemEvent, Options, Outcome, push_segment};
-use structream_parser::lenient::Root;
+use structream_parser::document::{
+    DeltaOp, Document, ItemEvent, Lenient, Options, Outcome, push_segment,
+};
 use structream_provider::{
     FinishReason, Message, StreamDecoder, StreamEvent, StructuredRequest, Usage,
 };
@@ -133,11 +134,11 @@ impl<T: Structured> std::fmt::Debug for Driver<T> {
 /// The kind of value a schema asks for at its root, so that lenient text
 /// looks only for that kind: a model's `[1]`-style citations before an
 /// object are prose.
-fn root_of(schema: &Value) -> Root {
+fn root_of(schema: &Value) -> Lenient {
     match schema.get("type").and_then(Value::as_str) {
-        Some("object") => Root::Object,
-        Some("array") => Root::Array,
-        _ => Root::Any,
+        Some("object") => Lenient::Object,
+        Some("array") => Lenient::Array,
+        _ => Lenient::Any,
     }
 }
 
@@ -383,8 +384,7 @@ impl<T: Structured> Driver<T> {
                     // of value the schema asks for (for a list, its wrapper
                     // object; a bare array in text shows as its first item,
                     // and [`Driver::read_list`] reads the rest).
-                    let options = self.options.clone().lenient(true);
-                    let options = options.lenient_root(root_of(&self.schema));
+                    let options = self.options.clone().lenient(root_of(&self.schema));
                     self.content = Some(Channel::new(String::new(), options));
                 }
                 self.feed_content(&text);
@@ -941,7 +941,7 @@ fn finish_channel(channel: &mut Channel) -> Result<String, Error> {
                     (Some(Outcome::Incomplete(e)), Some(_)) => {
                         JsonError::EndedInside { offset: e.offset() }
                     }
-                    (None, Some(_)) => JsonError::EndedInside {
+                    (_, Some(_)) => JsonError::EndedInside {
                         offset: channel.doc.offset(),
                     },
                 }

@@ -8,6 +8,7 @@ use crate::value::{Value, write_json_string};
 
 /// The operation of a [`Delta`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DeltaOp {
     /// RFC 6902 `add`: a new member or item (or the root).
     Add,

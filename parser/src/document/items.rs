@@ -4,6 +4,7 @@ use crate::{Error, Value};
 
 /// An item of an array selected by an item [`Pattern`](super::Pattern).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ItemEvent {
     /// The first byte of item `index` of the array at `path` was read.
     Started {

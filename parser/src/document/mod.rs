@@ -46,7 +46,10 @@ pub use pointer::{Pattern, PatternError, push_segment, split_first_segment, unes
 
 use std::fmt;
 
-use crate::lenient::{Lenient, Root};
+pub use crate::lenient::Lenient;
+
+use crate::lenient::Scanner;
+use crate::repair::{Out, Repair, Repairer, Repairs};
 use crate::{Config, Error, Event, Tokenizer, Value};
 use core::{Core, Role};
 
@@ -63,6 +66,7 @@ pub enum StringMode {
 
 /// The completion state of a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum NodeState {
     /// Begun in the input but not shown yet (held back or hidden).
     Pending,
@@ -75,14 +79,14 @@ pub enum NodeState {
 /// How a [`Document`] reads its input and what it reports.
 ///
 /// ```
-/// use structream_parser::document::{Options, StringMode};
+/// use structream_parser::document::{Lenient, Options, StringMode};
 ///
 /// let options = Options::default()
 ///     .strings(StringMode::Trailing)
 ///     .hold("/type".parse()?)                   // an enum-like tag: whole or nothing
 ///     .require("/steps/*".parse()?, "title")    // no step without its title
 ///     .items("/steps".parse()?)
-///     .lenient(true)
+///     .lenient(Lenient::Any)
 ///     .deltas(true);
 /// # Ok::<(), structream_parser::document::PatternError>(())
 /// ```
@@ -95,13 +99,15 @@ pub struct Options {
     pub strings: StringMode,
     /// Produce [`Delta`]s (off by default: they cost a little per event).
     pub deltas: bool,
-    /// Find the value in prose, code fences and reasoning blocks, and ignore
-    /// text after it; see [`crate::lenient`].
-    pub lenient: bool,
-    /// With [`Options::lenient`], the kinds of value searched for: a value
-    /// known to be an object skips `[1]`-style citations in the prose
-    /// before it.
-    pub lenient_root: Root,
+    /// Whether to find the value in prose, code fences and reasoning blocks
+    /// (and ignore text after it), and which kinds of value to look for: a
+    /// value known to be an object skips `[1]`-style citations in the prose
+    /// before it. See [`Lenient`].
+    pub lenient: Lenient,
+    /// The repairs made to almost-JSON input (none by default); see
+    /// [`crate::repair`]. Each repair made is reported in
+    /// [`Changes::repairs`].
+    pub repair: Repairs,
     /// Values held back until complete.
     pub hold: Vec<Pattern>,
     /// Objects hidden until the named member has a (non-null) value.
@@ -134,15 +140,15 @@ impl Options {
 
     /// Sets [`Options::lenient`].
     #[must_use]
-    pub fn lenient(mut self, on: bool) -> Self {
-        self.lenient = on;
+    pub fn lenient(mut self, mode: Lenient) -> Self {
+        self.lenient = mode;
         self
     }
 
-    /// Sets [`Options::lenient_root`].
+    /// Sets [`Options::repair`].
     #[must_use]
-    pub fn lenient_root(mut self, root: Root) -> Self {
-        self.lenient_root = root;
+    pub fn repair(mut self, repairs: Repairs) -> Self {
+        self.repair = repairs;
         self
     }
 
@@ -170,6 +176,7 @@ impl Options {
 
 /// How the input ended, once [`Document::finish`] was called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Outcome {
     /// The value is complete.
     Complete,
@@ -183,7 +190,10 @@ pub enum Outcome {
 #[derive(Debug)]
 pub struct Document {
     tok: Tokenizer,
-    lenient: Option<Lenient>,
+    lenient: Option<Scanner>,
+    repair: Option<Repairer>,
+    /// The repairs of the last feed or finish.
+    repairs: Vec<Repair>,
     core: Core,
     outcome: Option<Outcome>,
     /// The generation at the last feed, to tell whether a feed changed it.
@@ -213,11 +223,13 @@ impl Document {
                 .map(|(p, k)| (p, Role::Require(k))),
         );
         patterns.extend(options.items.into_iter().map(|p| (p, Role::Items)));
+        let repair = (!options.repair.is_empty())
+            .then(|| Repairer::new(options.repair, options.tokenizer.max_depth));
         Document {
+            repair,
+            repairs: Vec::new(),
             tok: Tokenizer::with_config(options.tokenizer),
-            lenient: options
-                .lenient
-                .then(|| Lenient::with_root(options.lenient_root)),
+            lenient: (options.lenient != Lenient::Off).then(|| Scanner::new(options.lenient)),
             core: Core::new(options.strings, options.deltas, patterns),
             outcome: None,
             seen_generation: 0,
@@ -229,28 +241,53 @@ impl Document {
     pub fn feed(&mut self, chunk: &[u8]) -> Result<Changes<'_>, Error> {
         self.core.deltas.clear();
         self.core.items.clear();
+        self.repairs.clear();
         let Document {
-            tok, lenient, core, ..
+            tok,
+            lenient,
+            repair,
+            repairs,
+            core,
+            ..
         } = self;
         let mut rest = chunk;
         while !rest.is_empty() {
-            match lenient {
-                None => {
+            match (lenient.as_mut(), repair.as_mut()) {
+                (None, None) => {
                     tok.feed_with(rest, |event| apply_event(core, event))?;
                     break;
                 }
-                Some(l) if l.is_done() => break,
-                Some(l) if l.in_value() => {
+                (None, Some(r)) => {
+                    r.feed(rest, &mut Fed { tok, core, repairs }, false)?;
+                    break;
+                }
+                (Some(l), _) if l.is_done() => break,
+                (Some(l), None) if l.in_value() => {
                     let used = feed_one_value(tok, core, rest)?;
                     rest = &rest[used..];
                     if core.root_done {
                         l.end_value();
                     }
                 }
-                Some(l) => match l.find(rest, tok) {
+                (Some(l), Some(r)) if l.in_value() => {
+                    let used = r.feed(rest, &mut Fed { tok, core, repairs }, true)?;
+                    rest = &rest[used..];
+                    if r.value_ended() {
+                        l.end_value();
+                    }
+                }
+                (Some(l), r) => match l.find(rest, tok) {
                     None => break,
                     Some(found) => {
-                        feed_one_value(tok, core, found.carried())?;
+                        match r {
+                            None => {
+                                feed_one_value(tok, core, found.carried())?;
+                            }
+                            Some(r) => {
+                                r.start_at(tok.offset());
+                                r.feed(found.carried(), &mut Fed { tok, core, repairs }, true)?;
+                            }
+                        }
                         rest = &rest[found.at..];
                     }
                 },
@@ -265,13 +302,22 @@ impl Document {
     pub fn finish(&mut self) -> Result<Changes<'_>, Error> {
         self.core.deltas.clear();
         self.core.items.clear();
+        self.repairs.clear();
         let Document {
-            tok, lenient, core, ..
+            tok,
+            lenient,
+            repair,
+            repairs,
+            core,
+            ..
         } = self;
         // Lenient input that never reached a value ends like an empty one:
         // the tokenizer, told of the prose, reports the end of input there.
-        let result = match lenient {
-            Some(l) if l.is_done() => Ok(()),
+        let result = match (lenient, repair) {
+            (Some(l), _) if l.is_done() => Ok(()),
+            (_, Some(r)) => r
+                .finish(&mut Fed { tok, core, repairs })
+                .and_then(|()| tok.finish_with(|event| apply_event(core, event))),
             _ => tok.finish_with(|event| apply_event(core, event)),
         };
         self.outcome = Some(match result {
@@ -356,6 +402,37 @@ impl Document {
     }
 }
 
+/// The repair machine's output: into the tokenizer, and on into the core.
+struct Fed<'a> {
+    tok: &'a mut Tokenizer,
+    core: &'a mut Core,
+    repairs: &'a mut Vec<Repair>,
+}
+
+impl Out for Fed<'_> {
+    fn input(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        let core = &mut *self.core;
+        self.tok.feed_with(bytes, |event| apply_event(core, event))
+    }
+
+    fn insert(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.input(bytes)?;
+        self.tok.rewind(bytes.len());
+        Ok(())
+    }
+
+    fn drop(&mut self, bytes: &[u8]) {
+        self.tok.skip(bytes);
+    }
+
+    fn report(&mut self, repair: Repair) {
+        self.repairs.push(repair);
+    }
+}
+
 /// Feeds `bytes` until the top-level value ends; returns the bytes used.
 fn feed_one_value(tok: &mut Tokenizer, core: &mut Core, bytes: &[u8]) -> Result<usize, Error> {
     let mut feed = tok.feed(bytes);
@@ -410,6 +487,12 @@ impl<'d> Changes<'d> {
     /// Items of selected arrays that started or closed in this feed.
     pub fn items(&self) -> &'d [ItemEvent] {
         &self.doc.core.items
+    }
+
+    /// The repairs made in this feed (see [`Options::repair`]), in input
+    /// order.
+    pub fn repairs(&self) -> &'d [Repair] {
+        &self.doc.repairs
     }
 
     /// How the input ended, for the changes of [`Document::finish`].

@@ -313,12 +313,19 @@ impl Tokenizer {
     /// Accounts for bytes the caller consumed outside the tokenizer, such as
     /// prose around embedded JSON, so that offsets, lines and columns stay
     /// those of the whole input. Only meaningful between tokens.
-    pub fn skip(&mut self, bytes: &[u8]) {
+    pub(crate) fn skip(&mut self, bytes: &[u8]) {
         if let Some(last) = bytes.iter().rposition(|&b| b == b'\n') {
             self.line += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
             self.line_start = self.consumed + last as u64 + 1;
         }
         self.consumed += bytes.len() as u64;
+    }
+
+    /// Takes back `n` bytes of the offset: bytes that were fed but are not
+    /// in the input (put in by a repair, never a line end), so that
+    /// offsets stay those of the input.
+    pub(crate) fn rewind(&mut self, n: usize) {
+        self.consumed -= n as u64;
     }
 
     /// The error this tokenizer stopped at, if any.
@@ -395,11 +402,6 @@ impl<'t, 'a> Feed<'t, 'a> {
     /// The absolute offset of the next byte (everything consumed so far).
     pub fn offset(&self) -> u64 {
         self.base + self.pos as u64
-    }
-
-    /// The tokenizer being fed.
-    pub fn tokenizer(&self) -> &Tokenizer {
-        self.tok
     }
 
     /// The next event of this chunk: `Ok(None)` when the chunk is used up

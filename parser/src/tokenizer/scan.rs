@@ -108,7 +108,7 @@ pub(super) fn skip_spaces(bytes: &[u8], mut from: usize) -> usize {
 
 /// Whether `b` is JSON whitespace.
 #[inline(always)]
-pub(super) fn is_ws(b: u8) -> bool {
+pub(crate) fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
 }
 

@@ -101,6 +101,7 @@ pub fn stream(
                 ItemEvent::Done { path, index, json } => {
                     out.items.push((path.clone(), *index, json.clone()))
                 }
+                other => panic!("an item event this test does not know: {other:?}"),
             }
         }
         let now = changes.snapshot().map(|s| s.to_json()).unwrap_or_default();

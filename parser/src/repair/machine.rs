@@ -1,0 +1,1161 @@
+//! The repair machine: reads almost-JSON a chunk at a time and hands the
+//! tokenizer strict JSON, as the input's own bytes wherever they are valid.
+//!
+//! # Design
+//!
+//! The machine follows the input's structure (which container is open,
+//! whether a key or a value comes next, whether it is inside a string)
+//! byte by byte, like the tokenizer, but it produces no events: it cuts the
+//! input into runs that go to the tokenizer as they are ([`Out::input`]),
+//! bytes put in ([`Out::insert`]) and bytes left out ([`Out::drop`]), so
+//! the tokenizer's offsets, lines and columns stay those of the input. On
+//! valid JSON a chunk goes out as one run.
+//!
+//! A decision that needs bytes not read yet waits for them:
+//! - a possible closing quote, with the whitespace after it (at most
+//!   [`MAX_QUOTE_WS`] bytes), is held until the next byte says whether it
+//!   ends the string;
+//! - a bare word where a value belongs (a number, a literal, a placeholder,
+//!   an unquoted string) is held until it has ended, or until it can only
+//!   be a string (at most [`MAX_WORD`] bytes);
+//! - a comma is kept back until a value (it stays) or a closing bracket
+//!   (it goes) follows; if the chunk ends first, it is dropped and put back
+//!   if a value follows;
+//! - a `/` at the end of a chunk waits for the byte that says whether a
+//!   comment starts.
+//!
+//! Held bytes go out before anything else of the next chunk, so the
+//! tokenizer sees the same bytes in the same order whatever the chunking.
+
+use super::word::{Word, classify};
+use super::{Kind, Repair, Repairs};
+use crate::error::Error;
+use crate::tokenizer::scan;
+
+/// Most whitespace held after a possible closing quote; after more, the
+/// quote is taken to close the string.
+const MAX_QUOTE_WS: usize = 64;
+
+/// Longest bare word held before it is taken for a string (the default
+/// number length limit).
+const MAX_WORD: usize = 4096;
+
+/// Most trailing spaces held at the end of an unquoted string; more are
+/// kept in the string.
+const MAX_TRAILING_WS: usize = 64;
+
+/// Where the repaired JSON goes.
+pub(crate) trait Out {
+    /// Bytes of the input, as they are.
+    fn input(&mut self, bytes: &[u8]) -> Result<(), Error>;
+    /// Bytes put in at the current offset.
+    fn insert(&mut self, bytes: &[u8]) -> Result<(), Error>;
+    /// Bytes of the input left out.
+    fn drop(&mut self, bytes: &[u8]);
+    /// A repair made.
+    fn report(&mut self, repair: Repair);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Object,
+    Array,
+    Tuple,
+}
+
+impl Ctx {
+    fn closer(self) -> u8 {
+        match self {
+            Ctx::Object => b'}',
+            Ctx::Array | Ctx::Tuple => b']',
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    Double,
+    Single,
+}
+
+/// Where the machine stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum St {
+    /// A value: at the top level or after a colon.
+    Value,
+    /// An item or the closing bracket; `first` just after the opening one.
+    Item { first: bool },
+    /// A key or `}`; `first` just after `{`.
+    Key { first: bool },
+    /// After a key: the colon.
+    Colon,
+    /// After a value in a container: `,` or the closing bracket.
+    After,
+    /// After the top-level value.
+    End,
+    /// Inside a string; `escape` after a backslash.
+    Str {
+        quote: Quote,
+        key: bool,
+        escape: bool,
+    },
+    /// After a quote that may close the string (held with the whitespace
+    /// after it).
+    QuoteEnd { quote: Quote, key: bool },
+    /// Inside an unquoted key.
+    BareKey,
+    /// Inside a bare word where a value belongs, undecided (held).
+    Word,
+    /// Inside an unquoted string value; trailing spaces held.
+    BareStr,
+    /// Inside a number or literal passed through as it is (no word repair
+    /// on).
+    Token,
+    /// After a `/` outside strings (held).
+    Slash,
+    /// Inside a `//` or `#` comment.
+    LineComment,
+    /// Inside a `/* */` comment; `star` after a `*`.
+    BlockComment { star: bool },
+}
+
+/// The comma kept back after a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Comma {
+    /// At this index of the chunk, not handed out yet.
+    Here(usize, u64),
+    /// Dropped at the end of an earlier chunk, at this offset.
+    Dropped(u64),
+}
+
+/// The repair machine; see the module docs.
+#[derive(Debug, Clone)]
+pub(crate) struct Repairer {
+    repairs: Repairs,
+    st: St,
+    /// Where a comment returns to.
+    resume: St,
+    stack: Vec<Ctx>,
+    max_depth: usize,
+    /// Input bytes not handed out yet, before the current chunk.
+    held: Vec<u8>,
+    /// The absolute offset of the current chunk's first byte.
+    base: u64,
+    /// Where the bare word, unquoted string or held quote began (absolute
+    /// offset).
+    word_at: u64,
+    /// The bare word began where an item may come.
+    word_in_items: bool,
+    /// The bare word so far has only bytes a number may have.
+    word_numeric: bool,
+    comma: Option<Comma>,
+    /// A placeholder was just dropped: a comma after it goes too.
+    after_placeholder: bool,
+    failed: bool,
+}
+
+/// One chunk being read: the bytes up to `pending` have been handed out.
+struct Cursor<'c> {
+    chunk: &'c [u8],
+    pending: usize,
+}
+
+impl Repairer {
+    pub(crate) fn new(repairs: Repairs, max_depth: Option<usize>) -> Repairer {
+        Repairer {
+            repairs,
+            st: St::Value,
+            resume: St::Value,
+            stack: Vec::new(),
+            max_depth: max_depth.unwrap_or(usize::MAX),
+            held: Vec::new(),
+            base: 0,
+            word_at: 0,
+            word_in_items: false,
+            word_numeric: false,
+            comma: None,
+            after_placeholder: false,
+            failed: false,
+        }
+    }
+
+    /// Sets the absolute offset of the next byte, before the first chunk
+    /// (lenient input starts the value after prose).
+    pub(crate) fn start_at(&mut self, offset: u64) {
+        self.base = offset;
+    }
+
+    /// Whether the top-level value has ended.
+    pub(crate) fn value_ended(&self) -> bool {
+        self.st == St::End
+    }
+
+    fn on(&self, kind: Kind) -> bool {
+        self.repairs.contains(kind)
+    }
+
+    fn words_on(&self) -> bool {
+        [
+            Kind::Number,
+            Kind::UnquotedString,
+            Kind::Literal,
+            Kind::Placeholder,
+        ]
+        .into_iter()
+        .any(|k| self.on(k))
+    }
+
+    /// Reads `chunk`; with `stop_at_end`, stops after the top-level value
+    /// and returns how many bytes it read.
+    pub(crate) fn feed(
+        &mut self,
+        chunk: &[u8],
+        out: &mut impl Out,
+        stop_at_end: bool,
+    ) -> Result<usize, Error> {
+        if self.failed {
+            out.input(&self.held)?;
+            out.input(chunk)?;
+            return Ok(chunk.len());
+        }
+        let mut c = Cursor { chunk, pending: 0 };
+        let result = self.run(&mut c, out, stop_at_end);
+        let used = match result {
+            Ok(used) => used,
+            Err(e) => {
+                self.failed = true;
+                return Err(e);
+            }
+        };
+        self.base += used as u64;
+        Ok(used)
+    }
+
+    /// Ends the input: what is held goes out as the end decides.
+    pub(crate) fn finish(&mut self, out: &mut impl Out) -> Result<(), Error> {
+        if self.failed {
+            return out.input(&self.held);
+        }
+        let mut c = Cursor {
+            chunk: &[],
+            pending: 0,
+        };
+        match self.st {
+            St::QuoteEnd { quote, key } => self.close_quote(&mut c, out, 0, quote, key)?,
+            St::Word => {
+                let at = 0;
+                self.end_word(&mut c, out, at)?;
+            }
+            St::BareStr => self.end_bare_string(&mut c, out, 0)?,
+            _ => {}
+        }
+        out.input(&self.held)?;
+        self.held.clear();
+        Ok(())
+    }
+
+    fn at(&self, i: usize) -> u64 {
+        self.base + i as u64
+    }
+
+    /// Hands out held bytes and the chunk up to `upto`.
+    fn flush(&mut self, c: &mut Cursor<'_>, out: &mut impl Out, upto: usize) -> Result<(), Error> {
+        if !self.held.is_empty() {
+            out.input(&self.held)?;
+            self.held.clear();
+        }
+        if let Some(Comma::Here(at, offset)) = self.comma {
+            if upto > at {
+                // What follows the comma goes out before the comma is
+                // decided: it goes now, and comes back if a value follows.
+                out.input(&c.chunk[c.pending..at])?;
+                out.drop(&c.chunk[at..=at]);
+                c.pending = at + 1;
+                self.comma = Some(Comma::Dropped(offset));
+            }
+        }
+        if upto > c.pending {
+            out.input(&c.chunk[c.pending..upto])?;
+            c.pending = upto;
+        }
+        Ok(())
+    }
+
+    /// Replaces the chunk's bytes `from..to` with `with`.
+    fn replace(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        from: usize,
+        to: usize,
+        with: &[u8],
+    ) -> Result<(), Error> {
+        self.flush(c, out, from)?;
+        if !with.is_empty() {
+            out.insert(with)?;
+        }
+        out.drop(&c.chunk[from..to]);
+        c.pending = to;
+        Ok(())
+    }
+
+    fn report(&self, out: &mut impl Out, kind: Kind, offset: u64) {
+        out.report(Repair::new(kind, offset));
+    }
+
+    /// The state after a complete value.
+    fn value_done(&mut self) {
+        self.st = if self.stack.is_empty() {
+            St::End
+        } else {
+            St::After
+        };
+    }
+
+    /// The comma kept back stays: a value or key follows at `i`.
+    fn keep_comma(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        i: usize,
+    ) -> Result<(), Error> {
+        if let Some(Comma::Dropped(_)) = self.comma {
+            self.flush(c, out, i)?;
+        }
+        self.restore_comma(out)
+    }
+
+    /// [`Repairer::keep_comma`] with everything before the value handed out.
+    fn restore_comma(&mut self, out: &mut impl Out) -> Result<(), Error> {
+        self.after_placeholder = false;
+        if let Some(Comma::Dropped(_)) = self.comma.take() {
+            out.insert(b",")?;
+        }
+        Ok(())
+    }
+
+    /// The comma kept back goes: a closing bracket follows.
+    fn drop_comma(&mut self, c: &mut Cursor<'_>, out: &mut impl Out) -> Result<(), Error> {
+        let placeholder = std::mem::take(&mut self.after_placeholder);
+        if !(self.on(Kind::TrailingComma) || placeholder && self.on(Kind::Placeholder)) {
+            // Kept back for a placeholder that did not come: the comma
+            // stays, and the tokenizer judges it.
+            return self.restore_comma(out);
+        }
+        match self.comma.take() {
+            Some(Comma::Here(at, offset)) => {
+                self.replace(c, out, at, at + 1, b"")?;
+                self.report(out, Kind::TrailingComma, offset);
+            }
+            Some(Comma::Dropped(offset)) => self.report(out, Kind::TrailingComma, offset),
+            None => {}
+        }
+        Ok(())
+    }
+
+    fn run(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        stop_at_end: bool,
+    ) -> Result<usize, Error> {
+        let len = c.chunk.len();
+        let mut i = 0;
+        while i < len {
+            let b = c.chunk[i];
+            match self.st {
+                St::Str { quote, key, escape } => {
+                    i = self.string(c, out, i, quote, key, escape)?;
+                }
+                St::QuoteEnd { quote, key } => {
+                    if scan::is_ws(b) && self.held.len() <= MAX_QUOTE_WS {
+                        self.held.push(b);
+                        c.pending = i + 1;
+                        i += 1;
+                        continue;
+                    }
+                    if self.held.len() > MAX_QUOTE_WS || self.closes(b, key) {
+                        self.close_quote(c, out, i, quote, key)?;
+                    } else {
+                        self.quote_is_content(out, quote, key)?;
+                    }
+                }
+                St::BareKey => {
+                    if is_key_byte(b) {
+                        i += 1;
+                        continue;
+                    }
+                    self.flush(c, out, i)?;
+                    out.insert(b"\"")?;
+                    self.st = St::Colon;
+                }
+                St::Word => i = self.word(c, out, i)?,
+                St::BareStr => i = self.bare_string(c, out, i)?,
+                St::Token => {
+                    if is_delimiter(b) {
+                        self.value_done();
+                    } else {
+                        i += 1;
+                    }
+                }
+                St::Slash => {
+                    let slash_at = self.at(i) - 1;
+                    match b {
+                        b'/' | b'*' => {
+                            out.drop(&self.held);
+                            self.held.clear();
+                            out.drop(&c.chunk[c.pending..=i]);
+                            c.pending = i + 1;
+                            self.report(out, Kind::Comment, slash_at);
+                            self.st = if b == b'/' {
+                                St::LineComment
+                            } else {
+                                St::BlockComment { star: false }
+                            };
+                            i += 1;
+                        }
+                        _ => {
+                            // Not a comment: the tokenizer judges the `/`.
+                            self.flush(c, out, i)?;
+                            self.st = self.resume;
+                        }
+                    }
+                }
+                St::LineComment => {
+                    let end = c.chunk[i..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(len, |p| i + p);
+                    out.drop(&c.chunk[i..end]);
+                    c.pending = end;
+                    i = end;
+                    if end < len {
+                        self.st = self.resume;
+                    }
+                }
+                St::BlockComment { mut star } => {
+                    let mut j = i;
+                    let mut closed = false;
+                    while j < len {
+                        let b = c.chunk[j];
+                        j += 1;
+                        if star && b == b'/' {
+                            closed = true;
+                            break;
+                        }
+                        star = b == b'*';
+                    }
+                    out.drop(&c.chunk[i..j]);
+                    c.pending = j;
+                    i = j;
+                    self.st = if closed {
+                        self.resume
+                    } else {
+                        St::BlockComment { star }
+                    };
+                }
+                St::End if stop_at_end => break,
+                _ => i = self.structure(c, out, i)?,
+            }
+        }
+        // The end of the chunk.
+        match self.st {
+            St::QuoteEnd { .. } | St::Word | St::Slash => {
+                // Held: everything from `pending` on.
+                self.held.extend_from_slice(&c.chunk[c.pending..i]);
+                c.pending = i;
+            }
+            St::BareStr => {
+                // Trailing spaces are held; the rest went out.
+                self.held.extend_from_slice(&c.chunk[c.pending..i]);
+                c.pending = i;
+            }
+            _ => {
+                if let Some(Comma::Here(at, offset)) = self.comma {
+                    self.flush(c, out, at)?;
+                    out.drop(&c.chunk[at..=at]);
+                    c.pending = at + 1;
+                    self.comma = Some(Comma::Dropped(offset));
+                }
+                self.flush(c, out, i)?;
+            }
+        }
+        Ok(i)
+    }
+
+    /// A byte outside strings and words, at `i`: returns where to go on.
+    fn structure(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        i: usize,
+    ) -> Result<usize, Error> {
+        let b = c.chunk[i];
+        if scan::is_ws(b) {
+            return Ok(i + 1);
+        }
+        if self.on(Kind::Comment) && (b == b'/' || b == b'#') {
+            self.resume = self.st;
+            if b == b'#' {
+                self.flush(c, out, i)?;
+                self.report(out, Kind::Comment, self.at(i));
+                self.st = St::LineComment;
+                return Ok(i);
+            }
+            self.flush(c, out, i)?;
+            self.st = St::Slash;
+            return Ok(i + 1);
+        }
+        match self.st {
+            St::Value | St::Item { .. } => self.value_start(c, out, i),
+            St::Key { first } => match b {
+                b'"' => {
+                    self.keep_comma(c, out, i)?;
+                    self.st = St::Str {
+                        quote: Quote::Double,
+                        key: true,
+                        escape: false,
+                    };
+                    Ok(i + 1)
+                }
+                b'\'' if self.on(Kind::SingleQuotes) => {
+                    self.keep_comma(c, out, i)?;
+                    self.open_single(c, out, i, true)
+                }
+                b'}' => {
+                    if !first {
+                        self.drop_comma(c, out)?;
+                    }
+                    self.close(c, out, i)
+                }
+                b']' | b')' => self.close(c, out, i),
+                _ if is_key_byte(b) && self.on(Kind::UnquotedKey) => {
+                    self.keep_comma(c, out, i)?;
+                    self.flush(c, out, i)?;
+                    out.insert(b"\"")?;
+                    self.report(out, Kind::UnquotedKey, self.at(i));
+                    self.st = St::BareKey;
+                    Ok(i)
+                }
+                _ => Ok(i + 1),
+            },
+            St::Colon => {
+                if b != b':' && self.on(Kind::MissingColon) && starts_value(b) {
+                    self.flush(c, out, i)?;
+                    out.insert(b":")?;
+                    self.report(out, Kind::MissingColon, self.at(i));
+                    self.st = St::Value;
+                    return Ok(i);
+                }
+                if b == b':' {
+                    self.st = St::Value;
+                }
+                Ok(i + 1)
+            }
+            St::After => {
+                let top = self.stack.last().copied();
+                match b {
+                    b',' => {
+                        let tracking = self.on(Kind::TrailingComma) || self.on(Kind::Placeholder);
+                        if tracking {
+                            self.comma = Some(Comma::Here(i, self.at(i)));
+                        }
+                        self.st = match top {
+                            Some(Ctx::Object) => St::Key { first: false },
+                            _ => St::Item { first: false },
+                        };
+                        Ok(i + 1)
+                    }
+                    b'}' | b']' | b')' => self.close(c, out, i),
+                    _ if self.on(Kind::MissingComma) && top.is_some() && {
+                        match top {
+                            Some(Ctx::Object) => matches!(b, b'"' | b'\'') || is_key_byte(b),
+                            _ => starts_value(b),
+                        }
+                    } =>
+                    {
+                        self.flush(c, out, i)?;
+                        out.insert(b",")?;
+                        self.report(out, Kind::MissingComma, self.at(i));
+                        self.st = match top {
+                            Some(Ctx::Object) => St::Key { first: false },
+                            _ => St::Item { first: false },
+                        };
+                        Ok(i)
+                    }
+                    _ => Ok(i + 1),
+                }
+            }
+            // After the top-level value: the tokenizer judges the rest.
+            _ => {
+                self.st = St::Value;
+                Ok(i)
+            }
+        }
+    }
+
+    /// The first byte of a value (or a closing bracket), at `i`.
+    fn value_start(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        i: usize,
+    ) -> Result<usize, Error> {
+        let b = c.chunk[i];
+        let in_items = matches!(self.st, St::Item { .. });
+        match b {
+            b']' | b'}' | b')' if in_items => {
+                if matches!(self.st, St::Item { first: false }) {
+                    self.drop_comma(c, out)?;
+                }
+                return self.close(c, out, i);
+            }
+            b',' if in_items && self.after_placeholder => {
+                self.replace(c, out, i, i + 1, b"")?;
+                self.after_placeholder = false;
+                return Ok(i + 1);
+            }
+            _ => {}
+        }
+        let word = self.words_on() && !is_delimiter(b) && !matches!(b, b'\'' | b'(');
+        if !word {
+            self.keep_comma(c, out, i)?;
+        }
+        match b {
+            b'"' => {
+                self.st = St::Str {
+                    quote: Quote::Double,
+                    key: false,
+                    escape: false,
+                };
+                Ok(i + 1)
+            }
+            b'\'' if self.on(Kind::SingleQuotes) => self.open_single(c, out, i, false),
+            b'{' | b'[' => self.open(
+                c,
+                out,
+                i,
+                if b == b'{' { Ctx::Object } else { Ctx::Array },
+                None,
+            ),
+            b'(' if self.on(Kind::Tuple) => self.open(c, out, i, Ctx::Tuple, Some(b"[")),
+            _ if self.words_on() && !is_delimiter(b) => {
+                // A number, literal or bare word: most are valid and whole in
+                // the chunk, and pass as they are.
+                let end = c.chunk[i..]
+                    .iter()
+                    .position(|&b| is_delimiter(b))
+                    .map_or(c.chunk.len(), |p| i + p);
+                let ends = c
+                    .chunk
+                    .get(end)
+                    .is_some_and(|&b| scan::is_ws(b) || ends_word(b));
+                if ends && is_json(&c.chunk[i..end]) {
+                    self.keep_comma(c, out, i)?;
+                    self.value_done();
+                    return Ok(end);
+                }
+                self.flush(c, out, i)?;
+                self.word_at = self.at(i);
+                self.word_in_items = matches!(self.st, St::Item { .. });
+                self.word_numeric = true;
+                self.st = St::Word;
+                Ok(i)
+            }
+            _ if !is_delimiter(b) => {
+                self.st = St::Token;
+                Ok(i + 1)
+            }
+            // Not a value: the tokenizer reports it.
+            _ => Ok(i + 1),
+        }
+    }
+
+    fn open(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        i: usize,
+        ctx: Ctx,
+        replace: Option<&[u8]>,
+    ) -> Result<usize, Error> {
+        if self.stack.len() >= self.max_depth {
+            // The tokenizer reports the limit at this byte.
+            self.flush(c, out, i + 1)?;
+            return Ok(i + 1);
+        }
+        if let Some(with) = replace {
+            self.replace(c, out, i, i + 1, with)?;
+            self.report(out, Kind::Tuple, self.at(i));
+        }
+        self.stack.push(ctx);
+        self.st = match ctx {
+            Ctx::Object => St::Key { first: true },
+            _ => St::Item { first: true },
+        };
+        Ok(i + 1)
+    }
+
+    /// A closing bracket at `i`.
+    fn close(&mut self, c: &mut Cursor<'_>, out: &mut impl Out, i: usize) -> Result<usize, Error> {
+        let b = c.chunk[i];
+        let Some(&top) = self.stack.last() else {
+            return Ok(i + 1);
+        };
+        let matches = |ctx: Ctx| match b {
+            b'}' => ctx == Ctx::Object,
+            b']' => ctx == Ctx::Array,
+            _ => ctx == Ctx::Tuple,
+        };
+        if matches(top) {
+            if top == Ctx::Tuple {
+                self.replace(c, out, i, i + 1, b"]")?;
+            }
+            self.stack.pop();
+            self.value_done();
+            return Ok(i + 1);
+        }
+        if b == b')' && self.on(Kind::Tuple) || b != b')' && self.on(Kind::Bracket) {
+            let offset = self.at(i);
+            if let Some(depth) = self.stack.iter().rposition(|&ctx| matches(ctx)) {
+                // Close what is open above the container it matches.
+                self.flush(c, out, i)?;
+                let closers: Vec<u8> = self.stack[depth + 1..]
+                    .iter()
+                    .rev()
+                    .map(|c| c.closer())
+                    .collect();
+                out.insert(&closers)?;
+                self.stack.truncate(depth + 1);
+                self.report(out, Kind::Bracket, offset);
+                return self.close(c, out, i);
+            }
+            // Read as the bracket that closes the innermost container.
+            self.replace(c, out, i, i + 1, &[top.closer()])?;
+            self.report(out, Kind::Bracket, offset);
+            self.stack.pop();
+            self.value_done();
+            return Ok(i + 1);
+        }
+        // The tokenizer reports the mismatch.
+        Ok(i + 1)
+    }
+
+    fn open_single(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        i: usize,
+        key: bool,
+    ) -> Result<usize, Error> {
+        self.replace(c, out, i, i + 1, b"\"")?;
+        self.report(out, Kind::SingleQuotes, self.at(i));
+        self.st = St::Str {
+            quote: Quote::Single,
+            key,
+            escape: false,
+        };
+        Ok(i + 1)
+    }
+
+    /// Inside a string from `i`: returns where to go on.
+    fn string(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        i: usize,
+        quote: Quote,
+        key: bool,
+        escape: bool,
+    ) -> Result<usize, Error> {
+        let len = c.chunk.len();
+        if escape {
+            // The backslash ended the last chunk; in a single-quoted string
+            // it was left out there, for `\'` is not JSON: the quote alone.
+            let b = c.chunk[i];
+            if quote == Quote::Single && b != b'\'' {
+                out.insert(b"\\")?;
+            }
+            self.st = St::Str {
+                quote,
+                key,
+                escape: false,
+            };
+            return Ok(i + 1);
+        }
+        let end = match quote {
+            Quote::Double => scan::string_run_end(c.chunk, i),
+            Quote::Single => c.chunk[i..]
+                .iter()
+                .position(|&b| b == b'\'' || b == b'"' || b == b'\\' || b < 0x20)
+                .map_or(len, |p| i + p),
+        };
+        if end == len {
+            return Ok(len);
+        }
+        let b = c.chunk[end];
+        match b {
+            b'\\' => {
+                if end + 1 < len {
+                    // The escape is whole in the chunk: the tokenizer judges it.
+                    if quote == Quote::Single && c.chunk[end + 1] == b'\'' {
+                        self.replace(c, out, end, end + 1, b"")?;
+                    }
+                    return Ok(end + 2);
+                }
+                if quote == Quote::Single {
+                    self.replace(c, out, end, end + 1, b"")?;
+                }
+                self.st = St::Str {
+                    quote,
+                    key,
+                    escape: true,
+                };
+                Ok(end + 1)
+            }
+            b'"' if quote == Quote::Single => {
+                self.flush(c, out, end)?;
+                out.insert(b"\\")?;
+                Ok(end + 1)
+            }
+            b'"' | b'\'' => {
+                if !self.on(Kind::UnescapedQuote) || self.stack.is_empty() {
+                    self.close_quote(c, out, end, quote, key)?;
+                    return Ok(end + 1);
+                }
+                // Look past whitespace for what follows the quote.
+                let mut j = end + 1;
+                while j < len && scan::is_ws(c.chunk[j]) && j - end <= MAX_QUOTE_WS {
+                    j += 1;
+                }
+                if j == len && j - end <= MAX_QUOTE_WS {
+                    self.flush(c, out, end)?;
+                    self.word_at = self.at(end);
+                    self.st = St::QuoteEnd { quote, key };
+                    return Ok(len);
+                }
+                if j - end > MAX_QUOTE_WS || self.closes(c.chunk[j], key) {
+                    self.close_quote(c, out, end, quote, key)?;
+                    Ok(end + 1)
+                } else {
+                    self.flush(c, out, end)?;
+                    self.report(out, Kind::UnescapedQuote, self.at(end));
+                    if quote == Quote::Double {
+                        out.insert(b"\\")?;
+                    }
+                    Ok(end + 1)
+                }
+            }
+            _ => {
+                // A control character.
+                if !self.on(Kind::ControlCharacter) {
+                    return Ok(end + 1);
+                }
+                let escaped = match b {
+                    b'\n' => "\\n".to_owned(),
+                    b'\r' => "\\r".to_owned(),
+                    b'\t' => "\\t".to_owned(),
+                    other => format!("\\u{other:04x}"),
+                };
+                self.replace(c, out, end, end + 1, escaped.as_bytes())?;
+                self.report(out, Kind::ControlCharacter, self.at(end));
+                Ok(end + 1)
+            }
+        }
+    }
+
+    /// Whether `b` after a quote (and whitespace) means the quote closes
+    /// the string.
+    fn closes(&self, b: u8, key: bool) -> bool {
+        if key {
+            b == b':'
+        } else {
+            matches!(b, b',' | b'}' | b']') || b == b')' && self.stack.last() == Some(&Ctx::Tuple)
+        }
+    }
+
+    /// The quote at `at` (or held, with whitespace) closes the string.
+    fn close_quote(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        at: usize,
+        quote: Quote,
+        key: bool,
+    ) -> Result<(), Error> {
+        if quote == Quote::Single {
+            if self.held.is_empty() {
+                self.replace(c, out, at, at + 1, b"\"")?;
+            } else {
+                out.insert(b"\"")?;
+                out.drop(&self.held[..1]);
+                out.input(&self.held[1..])?;
+                self.held.clear();
+            }
+        }
+        if key {
+            self.st = St::Colon;
+        } else {
+            self.value_done();
+        }
+        Ok(())
+    }
+
+    /// The held quote is content: back into the string.
+    fn quote_is_content(
+        &mut self,
+        out: &mut impl Out,
+        quote: Quote,
+        key: bool,
+    ) -> Result<(), Error> {
+        self.report(out, Kind::UnescapedQuote, self.word_at);
+        if quote == Quote::Double {
+            out.insert(b"\\")?;
+        }
+        out.input(&self.held)?;
+        self.held.clear();
+        self.st = St::Str {
+            quote,
+            key,
+            escape: false,
+        };
+        Ok(())
+    }
+
+    /// Inside a bare word at `i`: returns where to go on.
+    fn word(&mut self, c: &mut Cursor<'_>, out: &mut impl Out, i: usize) -> Result<usize, Error> {
+        let b = c.chunk[i];
+        let word_len = self.held.len() + (i - c.pending);
+        let ends = ends_word(b);
+        if ends || scan::is_ws(b) {
+            let whole = self.word_bytes(c, i);
+            if ends || !matches!(classify(&whole, true), Word::Str) {
+                self.end_word(c, out, i)?;
+                return Ok(i);
+            }
+        }
+        self.word_numeric &= b"+-0123456789._eE".contains(&b);
+        let class = if word_len >= MAX_WORD {
+            Word::Str
+        } else if self.word_numeric {
+            Word::Prefix
+        } else if word_len < 10 {
+            let mut whole = self.word_bytes(c, i);
+            whole.push(b);
+            classify(&whole, false)
+        } else {
+            Word::Str
+        };
+        if class != Word::Str {
+            return Ok(i + 1);
+        }
+        if !self.on(Kind::UnquotedString) {
+            // Not a repair that is on: the tokenizer judges the word.
+            self.restore_comma(out)?;
+            self.flush(c, out, i)?;
+            self.st = St::Token;
+            return Ok(i);
+        }
+        // A string: out it goes, quoted, and on it streams.
+        self.restore_comma(out)?;
+        let held = std::mem::take(&mut self.held);
+        out.insert(b"\"")?;
+        self.report(out, Kind::UnquotedString, self.word_at);
+        escape_out(&held, out)?;
+        escape_out(&c.chunk[c.pending..i], out)?;
+        c.pending = i;
+        self.st = St::BareStr;
+        Ok(i)
+    }
+
+    /// The word so far: held bytes and the chunk's from `pending` to `i`.
+    fn word_bytes(&self, c: &Cursor<'_>, i: usize) -> Vec<u8> {
+        let mut word = self.held.clone();
+        word.extend_from_slice(&c.chunk[c.pending..i]);
+        word
+    }
+
+    /// The word (held, and the chunk from `pending` up to `i`) has ended.
+    fn end_word(&mut self, c: &mut Cursor<'_>, out: &mut impl Out, i: usize) -> Result<(), Error> {
+        let mut word = std::mem::take(&mut self.held);
+        let held_len = word.len();
+        word.extend_from_slice(&c.chunk[c.pending..i]);
+        let at = self.word_at;
+        let drop_all = |c: &mut Cursor<'_>, out: &mut dyn FnMut(&[u8]), word: &[u8]| {
+            out(&word[..held_len]);
+            out(&c.chunk[c.pending..i]);
+            c.pending = i;
+        };
+        let class = classify(&word, true);
+        let placeholder =
+            class == Word::Placeholder && self.on(Kind::Placeholder) && self.word_in_items;
+        if !placeholder {
+            self.restore_comma(out)?;
+        }
+        match class {
+            Word::Json => {
+                out.input(&word[..held_len])?;
+                self.value_done();
+            }
+            Word::Replace(json, kind) if self.on(kind) => {
+                out.insert(json.as_bytes())?;
+                drop_all(c, &mut |b| out.drop(b), &word);
+                self.report(out, kind, at);
+                self.value_done();
+            }
+            Word::Placeholder if placeholder => {
+                drop_all(c, &mut |b| out.drop(b), &word);
+                self.report(out, Kind::Placeholder, at);
+                self.after_placeholder = true;
+                // Back to where an item may come.
+                self.st = St::Item { first: false };
+                return Ok(());
+            }
+            Word::Str | Word::Prefix | Word::Placeholder
+                if self.on(Kind::UnquotedString) && !word.is_empty() =>
+            {
+                out.insert(b"\"")?;
+                escape_out(&word[..held_len], out)?;
+                escape_out(&c.chunk[c.pending..i], out)?;
+                c.pending = i;
+                out.insert(b"\"")?;
+                self.report(out, Kind::UnquotedString, at);
+                self.value_done();
+            }
+            _ => {
+                // Not a repair that is on: the tokenizer judges the word.
+                out.input(&word[..held_len])?;
+                self.value_done();
+            }
+        }
+        Ok(())
+    }
+
+    /// Inside an unquoted string at `i`: returns where to go on. Trailing
+    /// spaces are held (from `pending`) until something else follows.
+    fn bare_string(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        i: usize,
+    ) -> Result<usize, Error> {
+        let b = c.chunk[i];
+        if ends_word(b) {
+            self.end_bare_string(c, out, i)?;
+            return Ok(i);
+        }
+        if b == b' ' || b == b'\t' {
+            let held = self.held.len() + (i - c.pending);
+            if held < MAX_TRAILING_WS {
+                return Ok(i + 1);
+            }
+        }
+        // Content: held spaces first.
+        let held = std::mem::take(&mut self.held);
+        escape_out(&held, out)?;
+        escape_out(&c.chunk[c.pending..=i], out)?;
+        c.pending = i + 1;
+        Ok(i + 1)
+    }
+
+    /// The unquoted string ends before `i`: its closing quote, then the
+    /// spaces held.
+    fn end_bare_string(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        i: usize,
+    ) -> Result<(), Error> {
+        out.insert(b"\"")?;
+        self.flush(c, out, i)?;
+        self.value_done();
+        Ok(())
+    }
+}
+
+/// Hands out `bytes` of an unquoted string, escaping `"`, `\` and control
+/// characters.
+fn escape_out(bytes: &[u8], out: &mut impl Out) -> Result<(), Error> {
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\t' => b"\\t",
+            0..0x20 => b"\\u0000",
+            _ => continue,
+        };
+        out.input(&bytes[from..i])?;
+        if b >= 0x20 || b == b'\t' {
+            out.insert(escape)?;
+        } else {
+            out.insert(format!("\\u{b:04x}").as_bytes())?;
+        }
+        out.drop(&bytes[i..=i]);
+        from = i + 1;
+    }
+    out.input(&bytes[from..])
+}
+
+/// Bytes that end a bare token: whitespace and JSON's punctuation.
+fn is_delimiter(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t' | b'\n' | b'\r' | b',' | b'}' | b']' | b')' | b'{' | b'[' | b':' | b'"'
+    )
+}
+
+/// Bytes that end a bare word or an unquoted string where a value belongs.
+fn ends_word(b: u8) -> bool {
+    matches!(b, b',' | b'}' | b']' | b')' | b'\n' | b'\r')
+}
+
+/// Whether a bare token is valid JSON as it is: a number or a literal.
+fn is_json(token: &[u8]) -> bool {
+    match token {
+        b"true" | b"false" | b"null" => true,
+        _ => {
+            let digits = |from: usize| {
+                token[from..]
+                    .iter()
+                    .position(|b| !b.is_ascii_digit())
+                    .map_or(token.len(), |p| from + p)
+            };
+            let mut i = usize::from(token.first() == Some(&b'-'));
+            match token.get(i) {
+                Some(b'0') => i += 1,
+                Some(b'1'..=b'9') => i = digits(i + 1),
+                _ => return false,
+            }
+            if token.get(i) == Some(&b'.') {
+                let end = digits(i + 1);
+                if end == i + 1 {
+                    return false;
+                }
+                i = end;
+            }
+            if matches!(token.get(i), Some(b'e' | b'E')) {
+                i += 1;
+                if matches!(token.get(i), Some(b'+' | b'-')) {
+                    i += 1;
+                }
+                let end = digits(i);
+                if end == i {
+                    return false;
+                }
+                i = end;
+            }
+            i == token.len()
+        }
+    }
+}
+
+/// Bytes of an unquoted key.
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'-') || b >= 0x80
+}
+
+/// Bytes that may start a value.
+fn starts_value(b: u8) -> bool {
+    !is_delimiter(b) || matches!(b, b'"' | b'{' | b'[')
+}

@@ -1,0 +1,216 @@
+//! Repair of what models write that is almost JSON, in the same single
+//! pass as everything else, while it streams.
+//!
+//! Repair is an option of the [`Document`](crate::document::Document)
+//! ([`Options::repair`](crate::document::Options::repair)): a set of
+//! [`Kind`]s, each opt-in. The document then rewrites what it reads into
+//! strict JSON before its tokenizer sees it, and reports every repair with
+//! its kind and byte offset ([`Changes::repairs`]). Without repairs nothing
+//! changes; on valid JSON, repair mode gives exactly what strict mode gives.
+//! A decision that needs to look ahead (is this quote the end of the
+//! string?) waits for the bytes it needs, so the result is the same at every
+//! chunking. Input that cannot be repaired is still an error with its
+//! position.
+//!
+//! [`Changes::repairs`]: crate::document::Changes::repairs
+//!
+//! ```
+//! use structream_parser::document::{Document, Options};
+//! use structream_parser::repair::{Kind, Repairs};
+//!
+//! let mut doc = Document::with_options(Options::default().repair(Repairs::ALL));
+//! let changes = doc.feed(br#"{"quote": "she said "hi" to me", 'n': .5, tags: [1, 2,],}"#)?;
+//! let mut kinds: Vec<Kind> = changes.repairs().iter().map(|r| r.kind()).collect();
+//! let end = doc.finish()?;
+//! kinds.extend(end.repairs().iter().map(|r| r.kind()));
+//! assert_eq!(
+//!     end.snapshot().unwrap().to_json(),
+//!     r#"{"quote":"she said \"hi\" to me","n":0.5,"tags":[1,2]}"#
+//! );
+//! assert_eq!(kinds, [
+//!     Kind::UnescapedQuote, Kind::UnescapedQuote, Kind::SingleQuotes,
+//!     Kind::Number, Kind::UnquotedKey, Kind::TrailingComma, Kind::TrailingComma,
+//! ]);
+//! # Ok::<(), structream_parser::Error>(())
+//! ```
+
+mod machine;
+mod word;
+
+use std::fmt;
+
+pub(crate) use machine::{Out, Repairer};
+
+/// A kind of repair; each is turned on apart in a [`Repairs`] set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// A `"` inside a string that is not escaped: a quote not followed,
+    /// after whitespace, by what may follow the string (`:` after a key;
+    /// `,`, `}`, `]` or the end of input after a value) is content.
+    UnescapedQuote,
+    /// A raw control character (a newline, a tab) inside a string: kept as
+    /// the character it is.
+    ControlCharacter,
+    /// A number JSON does not allow (`.5`, `5.`, `+5`, `1_000`, `007`): read
+    /// as the number a reader would mean.
+    Number,
+    /// A string in single quotes (key or value).
+    SingleQuotes,
+    /// A key without quotes (`{name: "x"}`).
+    UnquotedKey,
+    /// A value without quotes (`{"status": active}`, a UUID, `1/3`): a
+    /// string up to the next `,`, `}`, `]` or line end, trailing spaces
+    /// left out.
+    UnquotedString,
+    /// A comment outside strings: `// …`, `/* … */` or `# …`.
+    Comment,
+    /// A Python or JavaScript literal: `True`, `False`, `None`, `undefined`,
+    /// and `NaN`, `Infinity`, `-Infinity` (read as `null`).
+    Literal,
+    /// A Python tuple `( … )`: read as an array.
+    Tuple,
+    /// A comma before a closing bracket.
+    TrailingComma,
+    /// A missing comma between members or items (`{"a": 1 "b": 2}`).
+    MissingComma,
+    /// A missing colon after an unquoted key when a value follows.
+    MissingColon,
+    /// A `...` or `…` placeholder where an item belongs: dropped.
+    Placeholder,
+    /// A closing bracket of the wrong kind (`{"a": [1, 2}`): the brackets
+    /// still open are closed up to the one it matches, or it is read as
+    /// the one that closes the innermost container.
+    Bracket,
+}
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 14] = [
+        Kind::UnescapedQuote,
+        Kind::ControlCharacter,
+        Kind::Number,
+        Kind::SingleQuotes,
+        Kind::UnquotedKey,
+        Kind::UnquotedString,
+        Kind::Comment,
+        Kind::Literal,
+        Kind::Tuple,
+        Kind::TrailingComma,
+        Kind::MissingComma,
+        Kind::MissingColon,
+        Kind::Placeholder,
+        Kind::Bracket,
+    ];
+
+    /// The kind's name in reports, such as `unescaped-quote`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::UnescapedQuote => "unescaped-quote",
+            Kind::ControlCharacter => "control-character",
+            Kind::Number => "number",
+            Kind::SingleQuotes => "single-quotes",
+            Kind::UnquotedKey => "unquoted-key",
+            Kind::UnquotedString => "unquoted-string",
+            Kind::Comment => "comment",
+            Kind::Literal => "literal",
+            Kind::Tuple => "tuple",
+            Kind::TrailingComma => "trailing-comma",
+            Kind::MissingComma => "missing-comma",
+            Kind::MissingColon => "missing-colon",
+            Kind::Placeholder => "placeholder",
+            Kind::Bracket => "bracket",
+        }
+    }
+
+    fn bit(self) -> u32 {
+        1 << Kind::ALL.iter().position(|&k| k == self).unwrap_or(0)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of repair [`Kind`]s: [`Repairs::NONE`] (the default) repairs
+/// nothing.
+///
+/// ```
+/// use structream_parser::repair::{Kind, Repairs};
+///
+/// let some = Repairs::NONE.with(Kind::TrailingComma).with(Kind::Comment);
+/// assert!(some.contains(Kind::Comment) && !some.contains(Kind::Number));
+/// assert!(!Repairs::ALL.without(Kind::Number).contains(Kind::Number));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Repairs(u32);
+
+impl Repairs {
+    /// No repair.
+    pub const NONE: Repairs = Repairs(0);
+    /// Every kind of repair.
+    pub const ALL: Repairs = Repairs((1 << Kind::ALL.len()) - 1);
+
+    /// This set and `kind`.
+    #[must_use]
+    pub fn with(self, kind: Kind) -> Repairs {
+        Repairs(self.0 | kind.bit())
+    }
+
+    /// This set without `kind`.
+    #[must_use]
+    pub fn without(self, kind: Kind) -> Repairs {
+        Repairs(self.0 & !kind.bit())
+    }
+
+    /// Whether `kind` is in the set.
+    pub fn contains(self, kind: Kind) -> bool {
+        self.0 & kind.bit() != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl FromIterator<Kind> for Repairs {
+    fn from_iter<I: IntoIterator<Item = Kind>>(kinds: I) -> Self {
+        kinds.into_iter().fold(Repairs::NONE, Repairs::with)
+    }
+}
+
+impl fmt::Debug for Repairs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set()
+            .entries(Kind::ALL.iter().filter(|&&k| self.contains(k)))
+            .finish()
+    }
+}
+
+/// One repair made: its kind and the byte offset in the input where it was
+/// made (of the byte repaired, or of the byte before which something was
+/// put in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Repair {
+    kind: Kind,
+    offset: u64,
+}
+
+impl Repair {
+    pub(crate) fn new(kind: Kind, offset: u64) -> Repair {
+        Repair { kind, offset }
+    }
+
+    /// What was repaired.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// Where: the absolute byte offset in the input.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+}
