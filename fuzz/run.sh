@@ -50,7 +50,7 @@ for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   case "$t" in
     compare_to_serde) seed_json "corpus/$t" '' ;;
-    tokenize|split_equivalence|document_prefix|deltas_replay|items|lenient)
+    tokenize|split_equivalence|document_prefix|deltas_replay|items|lenient|repair)
       # A first byte 0: default parameters, the rest verbatim (see `Seeded`).
       seed_json "corpus/$t" '\0' ;;
     sse_decode) seed_streams "corpus/$t" '\0\0\0\0\0' openai-chat openai-compatible openai-responses anthropic gemini ;;

@@ -56,6 +56,7 @@ fuzz_target!(|input: Seeded<Params>| {
                     assert_eq!(*index, done.len());
                     done.push(parse(json.as_bytes()).unwrap());
                 }
+                other => panic!("an item event this target does not know: {other:?}"),
             }
         }
         if pieces.peek().is_none() && changes.outcome().is_some() {

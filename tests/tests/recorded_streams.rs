@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use structream_parser::document::{Document, Lenient, Options, Outcome, apply};
+use structream_parser::repair::Repairs;
 use structream_parser::{Value, parse};
 use structream_provider::conformance::fixtures;
 use structream_provider::{StreamDecoder, StreamEvent};
@@ -239,4 +240,44 @@ fn recorded_prose_reads_leniently_without_an_error() {
         prose >= 20 && links >= 3,
         "{prose} prose channels, {links} with links"
     );
+}
+
+/// What a document made of a channel's fragments: the final snapshot and
+/// whether it is complete, or the error.
+fn read_channel(options: &Options, fragments: &[String]) -> Result<(Option<String>, bool), String> {
+    let mut doc = Document::with_options(options.clone());
+    for fragment in fragments {
+        doc.feed(fragment.as_bytes()).map_err(|e| e.to_string())?;
+    }
+    let end = doc.finish().map_err(|e| e.to_string())?;
+    let complete = end.outcome() == Some(Outcome::Complete);
+    Ok((end.snapshot().map(|s| s.to_json()), complete))
+}
+
+/// Every recorded channel (tool arguments strict, text leniently) reads
+/// the same with and without repair where it is valid JSON: repair changes
+/// nothing that a strict read accepts, prose around it included.
+#[test]
+fn recorded_streams_read_the_same_with_and_without_repair() {
+    let mut compared = 0;
+    each_channel(|fixture, choice, index, fragments| {
+        let lenient = if index == u32::MAX {
+            Lenient::Object
+        } else {
+            Lenient::Off
+        };
+        let strict = Options::default().lenient(lenient);
+        let Ok((json, true)) = read_channel(&strict, fragments) else {
+            return;
+        };
+        let repaired = read_channel(&strict.clone().repair(Repairs::ALL), fragments);
+        assert_eq!(
+            repaired,
+            Ok((json, true)),
+            "{fixture} choice {choice} index {index}"
+        );
+        compared += 1;
+    });
+    eprintln!("{compared} channels compared");
+    assert!(compared >= 50, "{compared} channels compared");
 }

@@ -110,7 +110,10 @@ impl<W: Write> Channels<W> {
         // Tool arguments are JSON by contract; a choice's text may wrap its
         // JSON in prose, fences or reasoning.
         let lenient = match key {
-            JsonChannel::Content { .. } => self.options.lenient,
+            JsonChannel::Content { .. } => match self.options.lenient {
+                Lenient::Off => Lenient::Any,
+                root => root,
+            },
             _ => Lenient::Off,
         };
         let doc = Document::with_options(self.options.clone().lenient(lenient));

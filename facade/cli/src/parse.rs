@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use structream_parser::document::{Document, Options, Outcome};
+use structream_parser::repair::Repairs;
 use structream_parser::value::ValueBuilder;
 use structream_parser::{Event, Tokenizer, Value};
 
@@ -22,12 +24,21 @@ appear, numbers exactly as written. Invalid input exits 1 with one line on stder
   error: <message> at line L column C (byte B)
 Nesting deeper than --max-depth (128 by default) is an error, `recursion limit exceeded`;
 a lone surrogate escape such as \"\\ud800\" is an error naming it unless
---lone-surrogates replace reads it as U+FFFD.")]
+--lone-surrogates replace reads it as U+FFFD.
+With --repair, what models write that is almost JSON is repaired (each repair noted on
+stderr as `repaired: <kind> at line L column C (byte B)`, kinds such as unescaped-quote,
+control-character, number, single-quotes, unquoted-key, unquoted-string, comment, literal,
+tuple, trailing-comma, missing-comma, missing-colon, placeholder, bracket); input that
+cannot be repaired is still an error, and so is input that ends inside the value.")]
 pub(crate) struct Args {
     /// Feed the input in chunks whose sizes cycle through this list
     /// (default: each read of the file or pipe is one chunk).
     #[arg(long, value_name = "N[,N...]", value_parser = ChunkSizes::parse)]
     chunk_sizes: Option<ChunkSizes>,
+    /// Repair what models write that is almost JSON; each repair is noted
+    /// on stderr.
+    #[arg(long)]
+    repair: bool,
     #[command(flatten)]
     tokenizer: TokenizerArgs,
     /// Input file; `-` or nothing reads standard input.
@@ -36,6 +47,9 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
+    if args.repair {
+        return run_repaired(&args);
+    }
     let source = Source::from_arg(args.file.as_ref());
     let mut tok = Tokenizer::with_config(args.tokenizer.config());
     let mut builder = ValueBuilder::new();
@@ -54,6 +68,36 @@ pub(crate) fn run(args: Args) -> ExitCode {
             let text = value.map(|v| v.to_json()).unwrap_or_default();
             report::print_line(&text)
         }
+        Err(ChunkError::Sink(e)) => report::parse_error(&e),
+        Err(ChunkError::Io(e)) => report::io_error(&e),
+    }
+}
+
+/// `parse --repair`: the input through a repairing document; the value once
+/// complete.
+fn run_repaired(args: &Args) -> ExitCode {
+    let source = Source::from_arg(args.file.as_ref());
+    let options = Options::default()
+        .tokenizer(args.tokenizer.config())
+        .repair(Repairs::ALL);
+    let mut doc = Document::with_options(options);
+    let mut lines = report::Lines::default();
+    let fed = input::for_each_chunk(&source, args.chunk_sizes.as_ref(), |chunk| {
+        lines.push(chunk);
+        let fed = doc.feed(chunk).map(|_| ());
+        report::repairs(&lines, doc.changes().repairs());
+        fed
+    });
+    let result = fed.and_then(|()| {
+        let end = doc.finish().map_err(ChunkError::Sink)?;
+        report::repairs(&lines, end.repairs());
+        match end.outcome() {
+            Some(Outcome::Incomplete(e)) => Err(ChunkError::Sink(e)),
+            _ => Ok(end.snapshot().map(|s| s.to_json()).unwrap_or_default()),
+        }
+    });
+    match result {
+        Ok(text) => report::print_line(&text),
         Err(ChunkError::Sink(e)) => report::parse_error(&e),
         Err(ChunkError::Io(e)) => report::io_error(&e),
     }

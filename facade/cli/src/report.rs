@@ -29,6 +29,54 @@ pub(crate) fn describe(e: &structream_parser::Error) -> String {
     format!("{e} (byte {})", e.offset())
 }
 
+/// Where the lines of the input start, to place a byte offset at a line
+/// and column as the parser places its errors (lines end at `\n`; columns
+/// count bytes from 1).
+#[derive(Debug, Default)]
+pub(crate) struct Lines {
+    /// Offsets of the second line's first byte and on.
+    starts: Vec<u64>,
+    /// Bytes seen so far.
+    seen: u64,
+}
+
+impl Lines {
+    /// Takes in the next chunk of the input.
+    pub(crate) fn push(&mut self, chunk: &[u8]) {
+        let seen = self.seen;
+        self.starts.extend(
+            chunk
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == b'\n')
+                .map(|(i, _)| seen + i as u64 + 1),
+        );
+        self.seen += chunk.len() as u64;
+    }
+
+    /// The line and column (1-based) of byte `offset`.
+    pub(crate) fn place(&self, offset: u64) -> (u64, u64) {
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = line.checked_sub(1).map_or(0, |i| self.starts[i]);
+        (line as u64 + 1, offset - start + 1)
+    }
+}
+
+/// `repaired: <kind> at line L column C (byte B)` on stderr for each repair.
+pub(crate) fn repairs(lines: &Lines, repairs: &[structream_parser::repair::Repair]) {
+    let mut err = io::stderr().lock();
+    for repair in repairs {
+        let (line, column) = lines.place(repair.offset());
+        // A closed stderr loses the notes, not the value.
+        let _ = writeln!(
+            err,
+            "repaired: {} at line {line} column {column} (byte {})",
+            repair.kind(),
+            repair.offset()
+        );
+    }
+}
+
 /// `error: <message>` for a failed read or write, and exit 1.
 pub(crate) fn io_error(e: &io::Error) -> ExitCode {
     eprintln!("error: {e}");

@@ -24,6 +24,7 @@ use structream_anthropic::AnthropicDecoder;
 use structream_gemini::GeminiDecoder;
 use structream_openai::{ChatDecoder, OllamaDecoder, ResponsesDecoder};
 use structream_parser::document::{Options, Pattern};
+use structream_parser::repair::Repairs;
 use structream_provider::{DecodeError, StreamDecoder, StreamEvent};
 
 use crate::calls::CallOrdinals;
@@ -145,6 +146,10 @@ pub(crate) struct Args {
     /// --items).
     #[command(flatten)]
     tokenizer: TokenizerArgs,
+    /// With --partial or --items: repair what models write that is almost
+    /// JSON, in a choice's text and in tool call arguments.
+    #[arg(long, requires = "view")]
+    repair: bool,
     /// Input file; `-` or nothing reads standard input.
     file: Option<PathBuf>,
 }
@@ -154,9 +159,15 @@ impl Args {
     fn view(&self) -> Option<(View, Options)> {
         // The choice's text is read leniently, looking for this kind of
         // value; tool call arguments are strict (see `Channels`).
+        let repairs = if self.repair {
+            Repairs::ALL
+        } else {
+            Repairs::NONE
+        };
         let options = Options::default()
             .tokenizer(self.tokenizer.config())
-            .lenient(self.lenient_root.into());
+            .lenient(self.lenient_root.into())
+            .repair(repairs);
         if self.partial {
             Some((View::Partial, options))
         } else if !self.items.is_empty() {

@@ -6,6 +6,7 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use structream_parser::document::{Changes, Document, Lenient, Options, Outcome};
+use structream_parser::repair::Repairs;
 
 use crate::config::TokenizerArgs;
 use crate::input::{self, ChunkError, ChunkSizes, Source};
@@ -26,6 +27,13 @@ pub(crate) struct Common {
     /// in the prose (a citation such as `[1]`) for prose.
     #[arg(long, value_enum, default_value_t = LenientRoot::Any, requires = "lenient")]
     pub(crate) lenient_root: LenientRoot,
+    /// Repair what models write that is almost JSON (unescaped quotes, raw
+    /// newlines in strings, single quotes, unquoted keys and values,
+    /// comments, Python literals, trailing or missing commas, wrong closing
+    /// brackets...), each repair noted on stderr as
+    /// `repaired: <kind> at line L column C (byte B)`.
+    #[arg(long)]
+    pub(crate) repair: bool,
     #[command(flatten)]
     pub(crate) tokenizer: TokenizerArgs,
     /// Input file; `-` or nothing reads standard input.
@@ -83,23 +91,34 @@ pub(crate) fn run(
     let source = Source::from_arg(common.file.as_ref());
     let options = options
         .tokenizer(common.tokenizer.config())
-        .lenient(common.lenient());
+        .lenient(common.lenient())
+        .repair(if common.repair {
+            Repairs::ALL
+        } else {
+            Repairs::NONE
+        });
     let mut doc = Document::with_options(options);
+    let mut lines = report::Lines::default();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     // A chunk that holds an error prints what its valid part changed
     // first, so the output does not depend on where the input was cut.
     let fed = input::for_each_chunk(&source, common.chunk_sizes.as_ref(), |chunk| {
+        if common.repair {
+            lines.push(chunk);
+        }
         let (printed, error) = match doc.feed(chunk) {
             Ok(changes) => (print(&changes, &mut out), None),
             Err(e) => (print(&doc.changes(), &mut out), Some(e)),
         };
+        report::repairs(&lines, doc.changes().repairs());
         printed.and_then(|()| out.flush()).map_err(Stop::Io)?;
         error.map_or(Ok(()), |e| Err(Stop::Json(e)))
     });
     let result = match fed {
         Ok(()) => match doc.finish() {
             Ok(changes) => {
+                report::repairs(&lines, changes.repairs());
                 let printed = print(&changes, &mut out).and_then(|()| out.flush());
                 match (printed, changes.outcome()) {
                     (Err(e), _) => Err(Stop::Io(e)),
