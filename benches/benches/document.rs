@@ -62,6 +62,7 @@ fn bench_size(c: &mut Criterion, name: &str, bytes: usize) {
         ("structream snapshots", Consumer::Snapshots),
         ("structream deltas", Consumer::Deltas),
         ("structream items", Consumer::Items),
+        ("structream repair", Consumer::Repair),
     ];
     if !big {
         consumers.push(("structream snapshot to_json", Consumer::SnapshotJson));

@@ -446,6 +446,11 @@ pub enum Consumer {
     Deltas,
     /// Item events for `/sections`: reads every item.
     Items,
+    /// `Snapshots` with every repair on ([`Repairs::ALL`]): what repair
+    /// mode costs on valid input.
+    ///
+    /// [`Repairs::ALL`]: structream_parser::repair::Repairs::ALL
+    Repair,
 }
 
 /// What a streamed document produced, to check a run against another.
@@ -470,6 +475,7 @@ pub fn consumer_options(consumer: Consumer) -> Options {
         Consumer::Snapshots | Consumer::SnapshotJson => Options::default(),
         Consumer::Deltas => Options::default().deltas(true),
         Consumer::Items => Options::default().items("/sections".parse().expect("valid pattern")),
+        Consumer::Repair => Options::default().repair(structream_parser::repair::Repairs::ALL),
     }
 }
 
@@ -481,7 +487,7 @@ pub fn consume(
     out: &mut StreamSummary,
 ) {
     match consumer {
-        Consumer::Snapshots => {
+        Consumer::Snapshots | Consumer::Repair => {
             if changes.changed() {
                 out.changed += 1;
                 if let Some(snapshot) = changes.snapshot() {

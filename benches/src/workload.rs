@@ -24,12 +24,13 @@ pub const COMPARED: [&str; 10] = [
 
 /// The other workloads: the lending API, the streams in LLM-sized chunks,
 /// and `blank-4` (whitespace fed to the tokenizer in 4-byte chunks).
-pub const OTHERS: [&str; 6] = [
+pub const OTHERS: [&str; 7] = [
     "lending",
     "stream-tokenizer",
     "stream-snapshots",
     "stream-deltas",
     "stream-items",
+    "stream-repair",
     "blank-4",
 ];
 
@@ -80,10 +81,11 @@ pub fn run(input: &[u8], workload: &str) -> usize {
         }
         "jiter-value" => usize::from(jiter::JsonValue::parse(input, false).is_ok()),
         "stream-tokenizer" => count_events_chunks(llm_chunks(input)).expect("valid fixture"),
-        "stream-snapshots" | "stream-deltas" | "stream-items" => {
+        "stream-snapshots" | "stream-deltas" | "stream-items" | "stream-repair" => {
             let consumer = match workload {
                 "stream-snapshots" => Consumer::Snapshots,
                 "stream-deltas" => Consumer::Deltas,
+                "stream-repair" => Consumer::Repair,
                 _ => Consumer::Items,
             };
             stream_document(llm_chunks(input), consumer)

@@ -17,7 +17,8 @@
 //! `--toggle-collect=measured_workload` isolates.
 //!
 //! The streaming workloads `stream-tokenizer`, `stream-snapshots`,
-//! `stream-deltas` and `stream-items` feed the fixture in LLM-sized chunks
+//! `stream-deltas`, `stream-items` and `stream-repair` (snapshots with every
+//! repair on) feed the fixture in LLM-sized chunks
 //! (`llm_chunks`) to the tokenizer alone or to a `Document` read as in the
 //! `document` benchmark; with fixture `llm:<bytes>` (an `llm_document` of
 //! that size) they show how the count grows with the document.
