@@ -59,8 +59,9 @@ one (a note on standard error says so); any other answer is a validation failure
 A value that does not fit the schema as it is, but can be read one way only, is read that way
 and a note on standard error says where and how (\"25\" where a number is asked for, \"Active\"
 for the enum value \"active\", one object where a list is asked for, \"None\" where null is
-allowed): by default with ollama, vllm, llamacpp and the other OpenAI-compatible servers;
---no-coerce turns it off.
+allowed); and JSON that is almost JSON (single quotes, keys without quotes, comments, Python
+literals, trailing commas …) is repaired as it streams: both by default with ollama, vllm,
+llamacpp and the other OpenAI-compatible servers; --no-coerce and --no-repair turn them off.
 
 API keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (and the usual
 variable of each OpenAI-compatible provider).
@@ -109,6 +110,11 @@ pub(crate) struct Args {
     /// and for OpenAI-compatible servers such as ollama, vllm, llamacpp).
     #[arg(long)]
     no_coerce: bool,
+    /// Take the answer's JSON as it is: no repair of almost-JSON (single quotes, keys without
+    /// quotes, comments, Python literals, trailing commas …; on by default in the JSON modes and
+    /// for OpenAI-compatible servers).
+    #[arg(long)]
+    no_repair: bool,
 }
 
 /// The built-in schemas of `--example`.
@@ -274,6 +280,9 @@ fn extract(args: Args) -> Result<(), Stop> {
     }
     if args.no_coerce {
         builder = builder.coerce(false);
+    }
+    if args.no_repair {
+        builder = builder.repair(false);
     }
     let client = builder.build().map_err(|e| Stop::Usage(e.to_string()))?;
     let output = if args.iterable {

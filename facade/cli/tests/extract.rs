@@ -599,3 +599,41 @@ async fn a_local_models_sloppy_answer_is_read_as_the_schema_asks_without_a_retry
     assert_eq!(server.received().len(), 3);
     assert!(stderr(&out).contains("/priority"), "{}", stderr(&out));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_local_models_almost_json_answer_is_repaired_and_read_without_a_retry() {
+    let answer = "Here you go:\n```json\n{\"name\": 'Jason', // as written\n age: \"25\",}\n```";
+    let server = serve(replay::openai_content(answer, 5, "stop")).await;
+    let url = server.base_url();
+    let args = [
+        "--model",
+        "ollama/llama3.2",
+        "--example",
+        "user",
+        "--prompt",
+        "Jason is 25",
+        "--base-url",
+        &url,
+        "--max-retries",
+        "2",
+    ];
+    let out = extract(&args).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout_lines(&out), [json!({"name": "Jason", "age": 25})]);
+    assert_eq!(server.received().len(), 1, "no retry");
+    assert!(
+        stderr(&out).contains("note: /age: a number in a string"),
+        "{}",
+        stderr(&out)
+    );
+
+    // --no-repair: no JSON value in the answer, asked again, exit 4.
+    let server = serve(replay::openai_content(answer, 5, "stop")).await;
+    let url = server.base_url();
+    let mut strict = args.to_vec();
+    strict[7] = &url;
+    strict.push("--no-repair");
+    let out = extract(&strict).await;
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(server.received().len(), 3);
+}

@@ -71,6 +71,7 @@ pub struct ClientBuilder {
     max_tokens: Option<u32>,
     temperature: Option<f32>,
     coerce: Option<bool>,
+    repair: Option<bool>,
     transport: TransportConfig,
 }
 
@@ -156,6 +157,7 @@ impl ClientBuilder {
             max_tokens: None,
             temperature: None,
             coerce: None,
+            repair: None,
             transport: TransportConfig::default(),
         })
     }
@@ -226,6 +228,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether the answer's JSON is repaired as it streams, where it is
+    /// almost JSON: unescaped quotes inside strings, single quotes, keys
+    /// and words without quotes, comments, Python literals, trailing or
+    /// missing commas, brackets of the wrong kind … (every kind of
+    /// [`structream_parser::repair::Kind`]), in the same single pass. On
+    /// valid JSON nothing changes; an answer that parses and validates once
+    /// repaired is not asked again.
+    ///
+    /// Default: as [`ClientBuilder::coerce`], on in [`Mode::Json`] and
+    /// [`Mode::MarkdownJson`] and for the OpenAI-compatible servers, off
+    /// otherwise.
+    #[must_use]
+    pub fn repair(mut self, on: bool) -> Self {
+        self.repair = Some(on);
+        self
+    }
+
     /// Timeouts and transport retries (429, 5xx and connection errors
     /// before the first byte; separate from validation retries).
     #[must_use]
@@ -263,6 +282,7 @@ impl ClientBuilder {
                 max_tokens: self.max_tokens,
                 temperature: self.temperature,
                 coerce: self.coerce,
+                repair: self.repair,
                 compatible,
             }),
         })
@@ -353,6 +373,7 @@ impl Client {
             max_tokens: None,
             temperature: None,
             coerce: None,
+            repair: None,
             transport: TransportConfig::default(),
         }
     }
@@ -516,10 +537,9 @@ impl Client {
         structured.temperature = request.temperature.or(self.inner.temperature);
         structured.schemas = schemas;
         let max_retries = request.max_retries.unwrap_or(self.inner.max_retries);
-        let coerce = self
-            .inner
-            .coerce
-            .unwrap_or(matches!(mode, Mode::Json | Mode::MarkdownJson) || self.inner.compatible);
+        // Where models write almost-JSON: the schema only in the prompt, or
+        // a server of small open models.
+        let sloppy = matches!(mode, Mode::Json | Mode::MarkdownJson) || self.inner.compatible;
         Driver::new(
             kind,
             shape,
@@ -528,7 +548,8 @@ impl Client {
             max_retries,
             request.raw_events,
         )
-        .coerce(coerce)
+        .coerce(self.inner.coerce.unwrap_or(sloppy))
+        .repair(self.inner.repair.unwrap_or(sloppy))
     }
 }
 

@@ -17,6 +17,7 @@ use serde_json::Value;
 use structream_parser::document::{
     DeltaOp, Document, ItemEvent, Lenient, Options, Outcome, push_segment,
 };
+use structream_parser::repair::Repairs;
 use structream_provider::{
     FinishReason, Message, StreamDecoder, StreamEvent, StructuredRequest, Usage,
 };
@@ -218,6 +219,15 @@ impl<T: Structured> Driver<T> {
     /// Aligns values and items that do not fit their schema with it.
     pub(crate) fn coerce(mut self, on: bool) -> Self {
         self.coerce = on;
+        self
+    }
+
+    /// Repairs almost-JSON in the answer as it streams (every repair
+    /// kind), in the same single pass.
+    pub(crate) fn repair(mut self, on: bool) -> Self {
+        if on {
+            self.options = self.options.repair(Repairs::ALL);
+        }
         self
     }
 

@@ -19,6 +19,9 @@ pub(crate) struct Endpoint {
     /// [`ClientBuilder::coerce`](crate::ClientBuilder::coerce): `None` for
     /// the default.
     pub(crate) coerce: Option<bool>,
+    /// [`ClientBuilder::repair`](crate::ClientBuilder::repair): `None` for
+    /// the default.
+    pub(crate) repair: Option<bool>,
     /// Whether the provider is an OpenAI-compatible server other than
     /// OpenAI's own (Ollama, vLLM, llama.cpp, Groq …).
     pub(crate) compatible: bool,

@@ -220,3 +220,43 @@ async fn streams_report_each_coercion_before_the_value_or_item_it_concerns() {
     assert_eq!(coerced(&seen), expected);
     assert_eq!(server.received().len(), 1);
 }
+
+/// What a small model writes in JSON mode: almost JSON, and sloppy in its
+/// types too.
+const ALMOST_JSON: &str = "Sure! Here it is:\n```json\n{\"name\": 'Jason', // the name\n age: \"25\", \
+     \"role\": \"Engineer\", \"tags\": ['rust',], \"manager\": None,}\n```";
+
+#[tokio::test]
+async fn almost_json_is_repaired_and_aligned_with_one_request() {
+    let body = replay::openai_content(ALMOST_JSON, 4, "stop");
+    let server = serve(body.clone()).await;
+    let client = builder("ollama", &server).build().unwrap();
+    let done = client
+        .create_with_completion::<Employee>("Jason")
+        .await
+        .unwrap();
+    assert_eq!(done.value, jason());
+    assert_eq!(
+        done.coercions,
+        [
+            at("/age", CoercionKind::NumberFromString),
+            at("/role", CoercionKind::EnumSpelling),
+        ]
+    );
+    assert_eq!(done.retries, 0);
+    assert_eq!(server.received().len(), 1);
+
+    // Repair off: the answer holds no JSON that can be read, and is asked
+    // again (and again wrong here).
+    let server = serve(body).await;
+    let err = builder("ollama", &server)
+        .repair(false)
+        .max_retries(1)
+        .build()
+        .unwrap()
+        .create::<Employee>("Jason")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::RetriesExhausted { .. }), "{err:?}");
+    assert_eq!(server.received().len(), 2);
+}
