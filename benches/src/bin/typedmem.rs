@@ -26,10 +26,11 @@ use structream_parser::document::{Document, Options};
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
-/// Live bytes allocated since `region` began.
+/// Live bytes allocated since `region` began (a reallocation's growth or
+/// shrinking is already in the allocated and deallocated counts).
 fn live(region: &Region<'_, System>) -> i64 {
     let c = region.change();
-    c.bytes_allocated as i64 - c.bytes_deallocated as i64 + c.bytes_reallocated as i64
+    c.bytes_allocated as i64 - c.bytes_deallocated as i64
 }
 
 fn main() {
@@ -68,6 +69,16 @@ fn main() {
             held = partial.clone();
         }
         let both = live(&region);
+        if std::env::var_os("TYPEDMEM_DEBUG").is_some() {
+            let p = partial.as_ref().expect("a partial");
+            let sections = p.sections.as_ref().map_or(0, |s| s.len());
+            let text: usize = p.sections.as_ref().map_or(0, |s| {
+                s.iter()
+                    .map(|s| s.body.as_ref().map_or(0, String::capacity))
+                    .sum()
+            });
+            eprintln!("sections {sections}, body capacity {text}, doc {}", doc.heap_bytes());
+        }
         drop((held, partial, doc));
 
         let region = Region::new(GLOBAL);
