@@ -77,7 +77,10 @@ fn main() {
                     .map(|s| s.body.as_ref().map_or(0, String::capacity))
                     .sum()
             });
-            eprintln!("sections {sections}, body capacity {text}, doc {}", doc.heap_bytes());
+            eprintln!(
+                "sections {sections}, body capacity {text}, doc {}",
+                doc.heap_bytes()
+            );
         }
         drop((held, partial, doc));
 
