@@ -237,6 +237,35 @@ fn an_error_line_after_the_frames_is_kept_for_the_end() {
 }
 
 #[test]
+fn a_partial_bom_then_the_end_is_a_truncated_line() {
+    let mut dec = SseDecoder::new();
+    dec.feed(b"\xEF\xBB", |_| panic!("no event")).unwrap();
+    let err = dec.finish(|_| panic!("no event")).unwrap_err();
+    assert_eq!(err.kind(), &DecodeErrorKind::Truncated);
+    assert_eq!(err.offset(), 0);
+}
+
+#[test]
+fn an_unfinished_last_line_counts_for_the_unframed_error_and_reset_forgets_it() {
+    let mut dec = SseDecoder::new();
+    dec.feed(b"data: {}\n\n{\"error\": {\"message\": \"boom\"}}", |_| {})
+        .unwrap();
+    assert_eq!(dec.unframed_error().map(|e| e.message), Some("boom".into()));
+    // An unfinished `data:` line is a field, not an error.
+    let mut dec = SseDecoder::new();
+    dec.feed(b"data: {\"error\": {\"message\": \"boom\"}}", |_| {})
+        .unwrap();
+    assert_eq!(dec.unframed_error(), None);
+    // Reset: the unfinished line is gone.
+    dec.reset();
+    let mut data = Vec::new();
+    dec.feed(b"data: b\n\n", |e| data.push(e.data().to_vec()))
+        .unwrap();
+    assert_eq!(data, [b"b".to_vec()]);
+    assert_eq!(dec.position(), 9);
+}
+
+#[test]
 fn data_with_and_without_space_multi_line_and_event() {
     let (evs, r) = decode(b"data:a\ndata: b\ndata:  c\n\nevent: x\ndata\n\n");
     r.unwrap();
