@@ -266,6 +266,19 @@ fn an_unfinished_last_line_counts_for_the_unframed_error_and_reset_forgets_it() 
 }
 
 #[test]
+fn joined_data_of_exactly_the_event_limit_is_accepted() {
+    // `ab\ncd`: two data lines and the newline that joins them, 5 bytes.
+    let input = b"data: ab\ndata: cd\n\n";
+    let mut dec = SseDecoder::with_config(SseConfig::default().max_event_len(5));
+    let mut data = Vec::new();
+    dec.feed(input, |e| data.push(e.data().to_vec())).unwrap();
+    assert_eq!(data, [b"ab\ncd".to_vec()]);
+    let mut dec = SseDecoder::with_config(SseConfig::default().max_event_len(4));
+    let err = dec.feed(input, |_| panic!("no event")).unwrap_err();
+    assert_eq!(err.kind(), &DecodeErrorKind::EventTooLong { limit: 4 });
+}
+
+#[test]
 fn data_with_and_without_space_multi_line_and_event() {
     let (evs, r) = decode(b"data:a\ndata: b\ndata:  c\n\nevent: x\ndata\n\n");
     r.unwrap();
