@@ -342,6 +342,9 @@ fn what_cannot_be_repaired_stays_an_error_with_its_position() {
         ("{\"a\": }", "ExpectedSomeValue", 6),
         ("{\"a\": 1}}", "TrailingCharacters", 8),
         ("[1, 2]]", "TrailingCharacters", 6),
+        // Found by the fuzz target: a second comma is an error at its own
+        // byte, whatever the chunking.
+        ("{\"a\":\"b\",,\"c\":\"d\"}", "KeyMustBeAString", 9),
         ("{\"a\" 1}", "EofWhileParsingString", 7),
     ] {
         let got = every_split(&options, input.as_bytes());

@@ -528,7 +528,10 @@ impl Repairer {
                     }
                     self.close(c, out, i)
                 }
-                b']' | b')' => self.close(c, out, i),
+                b']' | b')' => {
+                    self.keep_comma(c, out, i)?;
+                    self.close(c, out, i)
+                }
                 _ if is_key_byte(b) && self.on(Kind::UnquotedKey) => {
                     self.keep_comma(c, out, i)?;
                     self.flush(c, out, i)?;
@@ -537,7 +540,12 @@ impl Repairer {
                     self.st = St::BareKey;
                     Ok(i)
                 }
-                _ => Ok(i + 1),
+                _ => {
+                    // Not a key: the comma kept back goes out before it,
+                    // and the tokenizer judges both where they are.
+                    self.keep_comma(c, out, i)?;
+                    Ok(i + 1)
+                }
             },
             St::Colon => {
                 if b != b':' && self.on(Kind::MissingColon) && starts_value(b) {
