@@ -451,3 +451,13 @@ proptest! {
         prop_assert_eq!(b, a);
     }
 }
+
+/// Found by the fuzz target: a line end after a quote that turns out to be
+/// content is a control character in the string, at every chunking.
+#[test]
+fn whitespace_after_a_quote_that_is_content_is_string_content() {
+    let options = Options::default().repair(Repairs::ALL);
+    let (json, repairs) = repaired(&options, "[\"a\"\nb\"]");
+    assert_eq!(json, r#"["a\"\nb"]"#);
+    assert_eq!(repairs, [(UnescapedQuote, 3), (ControlCharacter, 4)]);
+}

@@ -920,8 +920,25 @@ impl Repairer {
         if quote == Quote::Double {
             out.insert(b"\\")?;
         }
-        out.input(&self.held)?;
-        self.held.clear();
+        // The whitespace held after the quote is string content after all:
+        // a tab or line end in it is a control character there.
+        let held = std::mem::take(&mut self.held);
+        out.input(&held[..1])?;
+        for (k, &b) in held.iter().enumerate().skip(1) {
+            let escaped: &[u8] = match b {
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                _ => b"",
+            };
+            if escaped.is_empty() || !self.on(Kind::ControlCharacter) {
+                out.input(&held[k..=k])?;
+            } else {
+                out.insert(escaped)?;
+                out.drop(&held[k..=k]);
+                self.report(out, Kind::ControlCharacter, self.word_at + k as u64);
+            }
+        }
         self.st = St::Str {
             quote,
             key,
