@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CallKind {
-    /// The final value ([`Event::Done`]), as `create`.
+    /// The final value ([`Event::Done`](crate::Event::Done)), as `create`.
     Value,
     /// Partials, then the final value, as `create_partial`.
     Partial,

@@ -18,7 +18,7 @@
 //! Usage is reported once, at the end.
 //!
 //! Each frame is read with the [`Envelope`] reader: the fields above are
-//! routed out of the frame's bytes into [`Parsed`] (ranges, reused from
+//! routed out of the frame's bytes into `Parsed` (ranges, reused from
 //! frame to frame), then turned into events borrowing the frame's data, or
 //! the envelope's scratch buffer for text that had escapes.
 

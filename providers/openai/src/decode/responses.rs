@@ -26,7 +26,7 @@
 //! Other events (built-in tool progress, annotations, part boundaries …) are
 //! skipped on purpose: they carry nothing a structured call consumes.
 //!
-//! Each frame is read with the [`Envelope`] reader into an [`Event`] of
+//! Each frame is read with the [`Envelope`] reader into an `Event` of
 //! ranges; a `response.completed` frame's whole `response` object (the
 //! output again) is skipped but for its usage and `incomplete_details`.
 
