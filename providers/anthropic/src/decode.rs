@@ -21,7 +21,7 @@
 //! text), `signature_delta`,
 //! `citations_delta`, `compaction_delta`, and unknown event types.
 //!
-//! Each frame is read with the [`Envelope`] reader into a [`Frame`] of
+//! Each frame is read with the [`Envelope`] reader into a `Frame` of
 //! ranges; the events borrow the frame's data (or the envelope's scratch
 //! buffer for text that had escapes).
 

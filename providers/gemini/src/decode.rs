@@ -32,7 +32,7 @@
 //! stopped normally finishes with [`FinishReason::ToolCalls`], as every
 //! other protocol says it (the raw `STOP` rides along).
 //!
-//! Each frame is read with the [`Envelope`] reader into [`Parsed`] (ranges,
+//! Each frame is read with the [`Envelope`] reader into `Parsed` (ranges,
 //! reused from frame to frame); text reaches the events borrowed from the
 //! frame. A call's whole `args` and streamed `partialArgs` are read with
 //! serde_json from their bytes when a call comes.
