@@ -78,45 +78,39 @@ fi
 status=0
 new="# Instructions per run of benches/src/bin/icount.rs; see benches/callgrind.sh.
 # rustc: $rustc_version"
+
+# Measures workload $2 on fixture $1, records it for --save and prints it
+# beside its baseline; a growth over the threshold marks a regression.
+measure() {
+    local f=$1 w=$2 n b change
+    n=$(count "$f" "$w")
+    new+=$'\n'"$f $w $n"
+    b=${base["$f $w"]:-}
+    if [[ " ${peers[*]} " == *" $w "* ]]; then
+        b=-
+        change=peer
+    elif [[ -n $b ]]; then
+        change=$(awk -v n="$n" -v b="$b" 'BEGIN { printf "%+.1f%%", (n - b) * 100 / b }')
+        if awk -v n="$n" -v b="$b" -v t="$threshold" 'BEGIN { exit !(n > b * (1 + t / 100)) }'; then
+            change+="  REGRESSION"
+            status=1
+        fi
+    else
+        b=-
+        change=new
+    fi
+    printf '%-14s %-12s %14s %14s %8s\n' "$f" "$w" "$n" "$b" "$change"
+}
+
 printf '%-14s %-12s %14s %14s %8s\n' fixture workload instructions baseline change
 for f in "${fixtures[@]}"; do
     for w in "${workloads[@]}" "${peers[@]}"; do
-        n=$(count "$f" "$w")
-        new+=$'\n'"$f $w $n"
-        b=${base["$f $w"]:-}
-        if [[ " ${peers[*]} " == *" $w "* ]]; then
-            b=-
-            change=peer
-        elif [[ -n $b ]]; then
-            change=$(awk -v n="$n" -v b="$b" 'BEGIN { printf "%+.1f%%", (n - b) * 100 / b }')
-            if awk -v n="$n" -v b="$b" -v t="$threshold" 'BEGIN { exit !(n > b * (1 + t / 100)) }'; then
-                change+="  REGRESSION"
-                status=1
-            fi
-        else
-            b=-
-            change=new
-        fi
-        printf '%-14s %-12s %14s %14s %8s\n' "$f" "$w" "$n" "$b" "$change"
+        measure "$f" "$w"
     done
 done
-
 for f in "${typed_fixtures[@]}"; do
     for w in "${typed_workloads[@]}"; do
-        n=$(count "$f" "$w")
-        new+=$'\n'"$f $w $n"
-        b=${base["$f $w"]:-}
-        if [[ -n $b ]]; then
-            change=$(awk -v n="$n" -v b="$b" 'BEGIN { printf "%+.1f%%", (n - b) * 100 / b }')
-            if awk -v n="$n" -v b="$b" -v t="$threshold" 'BEGIN { exit !(n > b * (1 + t / 100)) }'; then
-                change+="  REGRESSION"
-                status=1
-            fi
-        else
-            b=-
-            change=new
-        fi
-        printf '%-14s %-12s %14s %14s %8s\n' "$f" "$w" "$n" "$b" "$change"
+        measure "$f" "$w"
     done
 done
 
