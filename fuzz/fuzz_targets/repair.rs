@@ -1,6 +1,6 @@
 //! Repair: any bytes, any set of repairs, strict or lenient, at any
 //! chunking. Never a panic; the same value, outcome and repairs (or the same
-//! error, kind and offset) whole and cut; valid JSON gives what strict mode
+//! error, kind and offset, and the same repairs before it) whole and cut; valid JSON gives what strict mode
 //! gives, with no repair; the document's memory stays within a bound of the
 //! input's size.
 #![no_main]
@@ -10,7 +10,7 @@ mod seeded;
 use libfuzzer_sys::fuzz_target;
 use seeded::Seeded;
 use structream_parser::document::{Document, Lenient, Options};
-use structream_parser::repair::{Kind, Repairs};
+use structream_parser::repair::{Kind, NonFinite, Repairs};
 
 #[derive(Debug, Default, arbitrary::Arbitrary)]
 struct Params {
@@ -18,11 +18,14 @@ struct Params {
     without: u16,
     /// 1: lenient input.
     lenient: u8,
+    /// What `NaN` and the infinities become: 1 a string, 2 an error.
+    non_finite: u8,
     chunk_sizes: Vec<u8>,
 }
 
-/// The final value, complete or not, the repairs; or the error.
-type Run = Result<(Option<String>, bool, Vec<(Kind, u64)>), (String, u64)>;
+/// The final value, complete or not, the repairs; or the error and the
+/// repairs made before it.
+type Run = Result<(Option<String>, bool, Vec<(Kind, u64)>), (String, u64, Vec<(Kind, u64)>)>;
 
 fn run<'a>(options: &Options, pieces: impl Iterator<Item = &'a [u8]>, limit: usize) -> Run {
     let mut doc = Document::with_options(options.clone());
@@ -30,7 +33,10 @@ fn run<'a>(options: &Options, pieces: impl Iterator<Item = &'a [u8]>, limit: usi
     for piece in pieces {
         match doc.feed(piece) {
             Ok(changes) => repairs.extend(changes.repairs().iter().map(|r| (r.kind(), r.offset()))),
-            Err(e) => return Err((format!("{:?}", e.kind()), e.offset())),
+            Err(e) => {
+                repairs.extend(doc.changes().repairs().iter().map(|r| (r.kind(), r.offset())));
+                return Err((format!("{:?}", e.kind()), e.offset(), repairs));
+            }
         }
         assert!(doc.heap_bytes() <= limit, "{} > {limit}", doc.heap_bytes());
     }
@@ -40,7 +46,10 @@ fn run<'a>(options: &Options, pieces: impl Iterator<Item = &'a [u8]>, limit: usi
             let json = end.snapshot().map(|s| s.to_json());
             Ok((json, end.is_complete(), repairs))
         }
-        Err(e) => Err((format!("{:?}", e.kind()), e.offset())),
+        Err(e) => {
+            repairs.extend(doc.changes().repairs().iter().map(|r| (r.kind(), r.offset())));
+            Err((format!("{:?}", e.kind()), e.offset(), repairs))
+        }
     }
 }
 
@@ -52,6 +61,11 @@ fuzz_target!(|input: Seeded<Params>| {
         }
     }
     let lenient = if input.params.lenient == 1 { Lenient::Any } else { Lenient::Off };
+    let repairs = repairs.non_finite(match input.params.non_finite {
+        1 => NonFinite::String,
+        2 => NonFinite::Error,
+        _ => NonFinite::Null,
+    });
     let options = Options::default().lenient(lenient).repair(repairs);
     let bytes = &input.bytes;
     // The visible text is at most the input with every byte escaped or

@@ -8,7 +8,7 @@ mod common;
 use common::{corpora, cut_at};
 use proptest::prelude::*;
 use structream_parser::document::{Document, ItemEvent, Lenient, Options, Outcome, apply};
-use structream_parser::repair::{Kind, Repairs};
+use structream_parser::repair::{Kind, NonFinite, Repairs};
 
 /// What a document made of the input: the final JSON, the outcome, the
 /// repairs (kind, offset), the closed items and the deltas, or the error.
@@ -65,6 +65,7 @@ fn seen(options: &Options, pieces: &[&[u8]]) -> Seen {
             out.json = changes.snapshot().map(|s| s.to_json());
         }
         Err(e) => {
+            collect(&doc.changes(), &mut out);
             out.error = Some((format!("{:?}", e.kind()), e.offset()));
             out.json = doc.snapshot().map(|s| s.to_json());
         }
@@ -73,8 +74,21 @@ fn seen(options: &Options, pieces: &[&[u8]]) -> Seen {
 }
 
 /// The same under every chunking: whole, in two at every byte, byte by byte.
+/// After an error, the partial value is the one the chunks fed so far
+/// showed (as in strict mode); the error and the repairs are the same.
 fn every_split(options: &Options, input: &[u8]) -> Seen {
     let whole = seen(options, &[input]);
+    let comparable = |s: Seen| match s.error {
+        Some(_) => Seen {
+            json: None,
+            items: Vec::new(),
+            replayed: None,
+            ..s
+        },
+        None => s,
+    };
+    let whole = comparable(whole);
+    let seen = |options: &Options, pieces: &[&[u8]]| comparable(seen(options, pieces));
     for cut in 1..input.len() {
         let got = seen(options, &cut_at(input, &[cut]));
         assert_eq!(
@@ -186,6 +200,26 @@ const CASES: &[(Kind, &str, &str, &[(Kind, u64)])] = &[
         &[(SingleQuotes, 1), (SingleQuotes, 12)],
     ),
     (
+        CurlyQuotes,
+        "{“name”: “Ann “Jo” Lee”, ‘it’s’: ‘x’}",
+        r#"{"name":"Ann “Jo” Lee","it’s":"x"}"#,
+        &[
+            (CurlyQuotes, 1),
+            (CurlyQuotes, 13),
+            (UnescapedQuote, 20),
+            (UnescapedQuote, 25),
+            (CurlyQuotes, 37),
+            (UnescapedQuote, 42),
+            (CurlyQuotes, 51),
+        ],
+    ),
+    (
+        CurlyQuotes,
+        "[“a \"b\" — c”, “”]",
+        r#"["a \"b\" — c",""]"#,
+        &[(CurlyQuotes, 1), (CurlyQuotes, 20)],
+    ),
+    (
         UnquotedKey,
         "{name: \"x\", $id_2: 1}",
         r#"{"name":"x","$id_2":1}"#,
@@ -235,6 +269,54 @@ const CASES: &[(Kind, &str, &str, &[(Kind, u64)])] = &[
             (MissingComma, 16),
             (MissingComma, 18),
             (MissingComma, 21),
+        ],
+    ),
+    (
+        MissingComma,
+        r#"{"a": "x" "b": 2, "c": 'y'  'd': 3}"#,
+        r#"{"a":"x","b":2,"c":"y","d":3}"#,
+        &[
+            (MissingComma, 10),
+            (SingleQuotes, 23),
+            (MissingComma, 28),
+            (SingleQuotes, 28),
+        ],
+    ),
+    (
+        MissingComma,
+        "{\"a\": \"x\"\n  b: 2}",
+        r#"{"a":"x","b":2}"#,
+        &[(MissingComma, 12), (UnquotedKey, 12)],
+    ),
+    (
+        MissingComma,
+        r#"["x" "y", "z"   ]"#,
+        r#"["x","y","z"]"#,
+        &[(MissingComma, 5)],
+    ),
+    // What does not look like the next key or item stays content.
+    (
+        UnescapedQuote,
+        r#"{"q": "a "b" c: d", "r": "say "x" "y" now"}"#,
+        r#"{"q":"a \"b\" c: d","r":"say \"x\" \"y\" now"}"#,
+        &[
+            (UnescapedQuote, 9),
+            (UnescapedQuote, 11),
+            (UnescapedQuote, 30),
+            (UnescapedQuote, 32),
+            (UnescapedQuote, 34),
+            (UnescapedQuote, 36),
+        ],
+    ),
+    (
+        MissingColon,
+        r#"{"a" 1, "b"  {"c" [2]}, "d" "e"}"#,
+        r#"{"a":1,"b":{"c":[2]},"d":"e"}"#,
+        &[
+            (MissingColon, 5),
+            (MissingColon, 13),
+            (MissingColon, 18),
+            (MissingColon, 28),
         ],
     ),
     (
@@ -345,7 +427,7 @@ fn what_cannot_be_repaired_stays_an_error_with_its_position() {
         // Found by the fuzz target: a second comma is an error at its own
         // byte, whatever the chunking.
         ("{\"a\":\"b\",,\"c\":\"d\"}", "KeyMustBeAString", 9),
-        ("{\"a\" 1}", "EofWhileParsingString", 7),
+        ("{\"a\" x}", "EofWhileParsingString", 7),
     ] {
         let got = every_split(&options, input.as_bytes());
         match &got.error {
@@ -460,4 +542,83 @@ fn whitespace_after_a_quote_that_is_content_is_string_content() {
     let (json, repairs) = repaired(&options, "[\"a\"\nb\"]");
     assert_eq!(json, r#"["a\"\nb"]"#);
     assert_eq!(repairs, [(UnescapedQuote, 3), (ControlCharacter, 4)]);
+}
+
+/// `NaN` and the infinities: `null` by default, or a string, or an error
+/// at the word, as asked, at every chunking.
+#[test]
+fn non_finite_numbers_read_as_asked() {
+    let input = "{\"a\": [NaN, Infinity, -Infinity, +Infinity]}";
+    let reports = [(Literal, 7), (Literal, 12), (Literal, 22), (Literal, 33)];
+    for (how, json) in [
+        (NonFinite::Null, r#"{"a":[null,null,null,null]}"#),
+        (
+            NonFinite::String,
+            r#"{"a":["NaN","Infinity","-Infinity","Infinity"]}"#,
+        ),
+    ] {
+        let options = Options::default().repair(Repairs::ALL.non_finite(how));
+        assert_eq!(
+            repaired(&options, input),
+            (json.to_owned(), reports.to_vec())
+        );
+    }
+    let options = Options::default().repair(Repairs::ALL.non_finite(NonFinite::Error));
+    let got = every_split(&options, input.as_bytes());
+    assert_eq!(got.error, Some(("ExpectedSomeValue".to_owned(), 7)));
+    let whole = seen(&options, &[input.as_bytes()]);
+    assert_eq!(whole.json.as_deref(), Some(r#"{"a":[]}"#));
+    assert_eq!(
+        Repairs::ALL.non_finite(NonFinite::String).non_finite_as(),
+        NonFinite::String
+    );
+    assert!(!Repairs::NONE.non_finite(NonFinite::Error).contains(Literal));
+}
+
+/// Pieces of what models write, well formed or not.
+const PIECES: &[&str] = &[
+    "{", "}", "[", "]", "(", ")", "\"a\"", "\"", "'b'", "'", ":", ",", " ", "\n", "1", ".5", "007",
+    "tru", "True", "NaN", "x y", "//c\n", "/*", "*/", "#", "\\", "...", "“", "”", "’", "\"k\": ",
+    "null", "-", "\t", "\u{1}", ",]", "}}", "::", "{\"", "\"x\" ", "e5", "a:",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+    /// Almost-JSON and broken JSON made of model-like pieces: the value,
+    /// the repairs and the error (kind and offset), or the partial value
+    /// and the repairs made before the error, are the same at every
+    /// chunking, strict and lenient.
+    #[test]
+    fn sloppy_input_reads_the_same_at_every_chunking(
+        pieces in prop::collection::vec(prop::sample::select(PIECES), 1..14),
+        lenient in any::<bool>(),
+        without in any::<u16>(),
+    ) {
+        let input = pieces.concat();
+        let lenient = if lenient { Lenient::Any } else { Lenient::Off };
+        // Some kinds left out at times, as the fuzz target does.
+        let repairs = Kind::ALL
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| without & 0x8000 == 0 || without & (1 << i) == 0)
+            .map(|(_, k)| k)
+            .collect();
+        every_split(&Options::default().repair(repairs).lenient(lenient), input.as_bytes());
+    }
+}
+
+/// Found by the property test above: a comma kept back at a chunk's end,
+/// after a bare token the tokenizer judges, ends that token at the comma's
+/// offset, so the error is at the same byte at every chunking.
+#[test]
+fn a_token_before_a_comma_kept_back_fails_at_the_comma() {
+    let words = [
+        Kind::Number,
+        Kind::UnquotedString,
+        Kind::Literal,
+        Kind::Placeholder,
+    ];
+    let options = Options::default().repair(words.into_iter().fold(Repairs::ALL, Repairs::without));
+    let got = every_split(&options, b"[-,1");
+    assert_eq!(got.error, Some(("InvalidNumber".to_owned(), 2)));
 }

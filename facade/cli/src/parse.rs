@@ -4,13 +4,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use structream_parser::document::{Document, Options, Outcome};
-use structream_parser::repair::Repairs;
+
 use structream_parser::value::ValueBuilder;
 use structream_parser::{Event, Tokenizer, Value};
 
 use crate::config::TokenizerArgs;
 use crate::input::{self, ChunkError, ChunkSizes, Source};
 use crate::report;
+use crate::stream::NonFiniteArg;
 
 /// Arguments of `structream parse`.
 #[derive(Debug, clap::Args)]
@@ -27,8 +28,9 @@ a lone surrogate escape such as \"\\ud800\" is an error naming it unless
 --lone-surrogates replace reads it as U+FFFD.
 With --repair, what models write that is almost JSON is repaired (each repair noted on
 stderr as `repaired: <kind> at line L column C (byte B)`, kinds such as unescaped-quote,
-control-character, number, single-quotes, unquoted-key, unquoted-string, comment, literal,
-tuple, trailing-comma, missing-comma, missing-colon, placeholder, bracket); input that
+control-character, number, single-quotes, curly-quotes, unquoted-key, unquoted-string,
+comment, literal, tuple, trailing-comma, missing-comma, missing-colon, placeholder,
+bracket); input that
 cannot be repaired is still an error, and so is input that ends inside the value.")]
 pub(crate) struct Args {
     /// Feed the input in chunks whose sizes cycle through this list
@@ -39,6 +41,10 @@ pub(crate) struct Args {
     /// on stderr.
     #[arg(long)]
     repair: bool,
+    /// With --repair, what `NaN`, `Infinity` and `-Infinity` become:
+    /// `null`, a `string` of the word, or an `error` at the word.
+    #[arg(long, value_enum, default_value_t = NonFiniteArg::Null, requires = "repair")]
+    non_finite: NonFiniteArg,
     #[command(flatten)]
     tokenizer: TokenizerArgs,
     /// Input file; `-` or nothing reads standard input.
@@ -79,7 +85,7 @@ fn run_repaired(args: &Args) -> ExitCode {
     let source = Source::from_arg(args.file.as_ref());
     let options = Options::default()
         .tokenizer(args.tokenizer.config())
-        .repair(Repairs::ALL);
+        .repair(args.non_finite.repairs(true));
     let mut doc = Document::with_options(options);
     let mut lines = report::Lines::default();
     let fed = input::for_each_chunk(&source, args.chunk_sizes.as_ref(), |chunk| {

@@ -24,14 +24,14 @@ use structream_anthropic::AnthropicDecoder;
 use structream_gemini::GeminiDecoder;
 use structream_openai::{ChatDecoder, OllamaDecoder, ResponsesDecoder};
 use structream_parser::document::{Options, Pattern};
-use structream_parser::repair::Repairs;
+
 use structream_provider::{DecodeError, StreamDecoder, StreamEvent};
 
 use crate::calls::CallOrdinals;
 use crate::channels::{Channels, View};
 use crate::config::TokenizerArgs;
 use crate::fragments::route_fragments;
-use crate::stream::LenientRoot;
+use crate::stream::{LenientRoot, NonFiniteArg};
 
 use crate::input::{self, ChunkError, ChunkSizes, Source};
 
@@ -150,6 +150,10 @@ pub(crate) struct Args {
     /// JSON, in a choice's text and in tool call arguments.
     #[arg(long, requires = "view")]
     repair: bool,
+    /// With --repair, what `NaN`, `Infinity` and `-Infinity` become:
+    /// `null`, a `string` of the word, or an `error` at the word.
+    #[arg(long, value_enum, default_value_t = NonFiniteArg::Null, requires = "repair")]
+    non_finite: NonFiniteArg,
     /// Input file; `-` or nothing reads standard input.
     file: Option<PathBuf>,
 }
@@ -159,11 +163,7 @@ impl Args {
     fn view(&self) -> Option<(View, Options)> {
         // The choice's text is read leniently, looking for this kind of
         // value; tool call arguments are strict (see `Channels`).
-        let repairs = if self.repair {
-            Repairs::ALL
-        } else {
-            Repairs::NONE
-        };
+        let repairs = self.non_finite.repairs(self.repair);
         let options = Options::default()
             .tokenizer(self.tokenizer.config())
             .lenient(self.lenient_root.into())

@@ -6,7 +6,7 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use structream_parser::document::{Changes, Document, Lenient, Options, Outcome};
-use structream_parser::repair::Repairs;
+use structream_parser::repair::{NonFinite, Repairs};
 
 use crate::config::TokenizerArgs;
 use crate::input::{self, ChunkError, ChunkSizes, Source};
@@ -34,6 +34,10 @@ pub(crate) struct Common {
     /// `repaired: <kind> at line L column C (byte B)`.
     #[arg(long)]
     pub(crate) repair: bool,
+    /// With --repair, what `NaN`, `Infinity` and `-Infinity` become:
+    /// `null`, a `string` of the word, or an `error` at the word.
+    #[arg(long, value_enum, default_value_t = NonFiniteArg::Null, requires = "repair")]
+    pub(crate) non_finite: NonFiniteArg,
     #[command(flatten)]
     pub(crate) tokenizer: TokenizerArgs,
     /// Input file; `-` or nothing reads standard input.
@@ -59,6 +63,31 @@ impl From<LenientRoot> for Lenient {
             LenientRoot::Object => Lenient::Object,
             LenientRoot::Array => Lenient::Array,
         }
+    }
+}
+
+/// The values of `--non-finite`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum NonFiniteArg {
+    /// `null`.
+    Null,
+    /// A string of the word (`"NaN"`, `"Infinity"`, `"-Infinity"`).
+    String,
+    /// Not repaired: an error at the word.
+    Error,
+}
+
+impl NonFiniteArg {
+    /// The repairs `--repair` (`repair`) and `--non-finite` ask for.
+    pub(crate) fn repairs(self, repair: bool) -> Repairs {
+        if !repair {
+            return Repairs::NONE;
+        }
+        Repairs::ALL.non_finite(match self {
+            NonFiniteArg::Null => NonFinite::Null,
+            NonFiniteArg::String => NonFinite::String,
+            NonFiniteArg::Error => NonFinite::Error,
+        })
     }
 }
 
@@ -92,11 +121,7 @@ pub(crate) fn run(
     let options = options
         .tokenizer(common.tokenizer.config())
         .lenient(common.lenient())
-        .repair(if common.repair {
-            Repairs::ALL
-        } else {
-            Repairs::NONE
-        });
+        .repair(common.non_finite.repairs(common.repair));
     let mut doc = Document::with_options(options);
     let mut lines = report::Lines::default();
     let stdout = io::stdout();

@@ -143,3 +143,39 @@ fn sse_partial_and_items_read_recorded_streams_the_same_with_repair() {
         assert_eq!(lines(&repaired), lines(&strict), "{file}");
     }
 }
+
+#[test]
+fn non_finite_says_what_nan_and_the_infinities_become() {
+    let doc = b"{\"a\": [NaN, -Infinity]}";
+    for (args, code, out_line, err) in [
+        (&["parse", "--repair"][..], 0, r#"{"a":[null,null]}"#, ""),
+        (
+            &["parse", "--repair", "--non-finite", "string"][..],
+            0,
+            r#"{"a":["NaN","-Infinity"]}"#,
+            "",
+        ),
+        (
+            &["parse", "--repair", "--non-finite", "error"][..],
+            1,
+            "",
+            "error: expected value at line 1 column 8 (byte 7)\n",
+        ),
+        (
+            &["partial", "--repair", "--non-finite", "string"][..],
+            0,
+            r#"{"a":["NaN","-Infinity"]}"#,
+            "",
+        ),
+    ] {
+        let out = structream(args, doc);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert_eq!(lines(&out).last().map_or("", String::as_str), out_line, "{args:?}");
+        if !err.is_empty() {
+            assert_eq!(stderr(&out), err, "{args:?}");
+        }
+    }
+    // Only with --repair.
+    let out = structream(&["parse", "--non-finite", "string"], doc);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -12,9 +12,13 @@
 //! valid JSON a chunk goes out as one run.
 //!
 //! A decision that needs bytes not read yet waits for them:
-//! - a possible closing quote, with the whitespace after it (at most
-//!   [`MAX_QUOTE_WS`] bytes), is held until the next byte says whether it
-//!   ends the string;
+//! - a possible closing quote, with the bytes after it, is held until they
+//!   say whether it ends the string ([`Repairer::after_quote`]: whitespace,
+//!   then what may follow the string, or the next key or item with a comma
+//!   or colon missing; a bounded lookahead). Once decided, the bytes held
+//!   after it are read again as if they had come in the quote's chunk;
+//! - the first bytes of a curly quote (three bytes of UTF-8) are held until
+//!   it is whole;
 //! - a bare word where a value belongs (a number, a literal, a placeholder,
 //!   an unquoted string) is held until it has ended, or until it can only
 //!   be a string (at most [`MAX_WORD`] bytes);
@@ -27,7 +31,7 @@
 //! Held bytes go out before anything else of the next chunk, so the
 //! tokenizer sees the same bytes in the same order whatever the chunking.
 
-use super::word::{Word, classify};
+use super::word::{Word, classify, non_finite};
 use super::{Kind, Repair, Repairs};
 use crate::error::Error;
 use crate::tokenizer::scan;
@@ -35,6 +39,10 @@ use crate::tokenizer::scan;
 /// Most whitespace held after a possible closing quote; after more, the
 /// quote is taken to close the string.
 const MAX_QUOTE_WS: usize = 64;
+
+/// Longest next key or item looked at after a possible closing quote (see
+/// [`Repairer::after_quote`]).
+const MAX_LOOK: usize = 64;
 
 /// Longest bare word held before it is taken for a string (the default
 /// number length limit).
@@ -76,6 +84,61 @@ impl Ctx {
 enum Quote {
     Double,
     Single,
+    /// `“ ”`: either closes the string.
+    CurlyDouble,
+    /// `‘ ’`: either closes the string.
+    CurlySingle,
+}
+
+/// The UTF-8 of the curly quotes: `“`, `”`, `‘`, `’`.
+const CURLY: [[u8; 3]; 4] = [
+    [0xE2, 0x80, 0x9C],
+    [0xE2, 0x80, 0x9D],
+    [0xE2, 0x80, 0x98],
+    [0xE2, 0x80, 0x99],
+];
+
+impl Quote {
+    /// The bytes of its closing quote.
+    fn len(self) -> usize {
+        match self {
+            Quote::Double | Quote::Single => 1,
+            Quote::CurlyDouble | Quote::CurlySingle => 3,
+        }
+    }
+
+    /// Whether `b` stops the run of plain string content.
+    fn stops(self, b: u8) -> bool {
+        let own = match self {
+            Quote::Double => b'"',
+            Quote::Single => b'\'',
+            Quote::CurlyDouble | Quote::CurlySingle => 0xE2,
+        };
+        b == own || b == b'"' || b == b'\\' || b < 0x20
+    }
+
+    /// The curly quote whose first bytes `bytes` are (all of them when it
+    /// is whole): `Some(None)` while incomplete.
+    fn curly(bytes: &[u8]) -> Option<Option<Quote>> {
+        let at = CURLY.iter().position(|q| q.starts_with(bytes))?;
+        if bytes.len() < 3 {
+            return Some(None);
+        }
+        Some(Some(if at < 2 {
+            Quote::CurlyDouble
+        } else {
+            Quote::CurlySingle
+        }))
+    }
+
+    /// Whether `bytes` begin a quote that closes a string in this quote.
+    fn closer_prefix(self, bytes: &[u8]) -> bool {
+        match Quote::curly(bytes) {
+            Some(Some(q)) => q == self,
+            Some(None) => true,
+            None => false,
+        }
+    }
 }
 
 /// Where the machine stands.
@@ -99,9 +162,15 @@ enum St {
         key: bool,
         escape: bool,
     },
-    /// After a quote that may close the string (held with the whitespace
-    /// after it).
+    /// After a quote that may close the string (held with the bytes after
+    /// it that do not yet decide it).
     QuoteEnd { quote: Quote, key: bool },
+    /// Inside a curly-quoted string, the first bytes of a possible closing
+    /// quote (held).
+    StrLead { quote: Quote, key: bool },
+    /// Where a key or value starts, the first bytes of a possible opening
+    /// curly quote (held); `resume` is the state it began in.
+    Curly,
     /// Inside an unquoted key.
     BareKey,
     /// Inside a bare word where a value belongs, undecided (held).
@@ -151,6 +220,8 @@ pub(crate) struct Repairer {
     comma: Option<Comma>,
     /// A placeholder was just dropped: a comma after it goes too.
     after_placeholder: bool,
+    /// The offset of a `0xE2` known not to open a curly quote (read again).
+    not_curly: u64,
     failed: bool,
 }
 
@@ -175,6 +246,7 @@ impl Repairer {
             word_numeric: false,
             comma: None,
             after_placeholder: false,
+            not_curly: u64::MAX,
             failed: false,
         }
     }
@@ -241,7 +313,18 @@ impl Repairer {
             pending: 0,
         };
         match self.st {
-            St::QuoteEnd { quote, key } => self.close_quote(&mut c, out, 0, quote, key)?,
+            St::Curly => self.not_curly_after_all(out)?,
+            St::StrLead { .. } => {
+                out.input(&self.held)?;
+                self.held.clear();
+            }
+            _ => {}
+        }
+        // At the end of input a quote held undecided closes its string.
+        while let St::QuoteEnd { quote, key } = self.st {
+            self.resolve_held_quote(out, quote, key, true)?;
+        }
+        match self.st {
             St::Word => {
                 let at = 0;
                 self.end_word(&mut c, out, at)?;
@@ -269,7 +352,7 @@ impl Repairer {
                 // What follows the comma goes out before the comma is
                 // decided: it goes now, and comes back if a value follows.
                 out.input(&c.chunk[c.pending..at])?;
-                out.drop(&c.chunk[at..=at]);
+                self.comma_out(out, &c.chunk[at..=at])?;
                 c.pending = at + 1;
                 self.comma = Some(Comma::Dropped(offset));
             }
@@ -278,6 +361,16 @@ impl Repairer {
             out.input(&c.chunk[c.pending..upto])?;
             c.pending = upto;
         }
+        Ok(())
+    }
+
+    /// Leaves out a comma kept back. A space stands in its place, so that
+    /// the tokenizer ends a bare token before it at the comma's offset
+    /// whether or not the comma comes back later: `[-,` fails at the comma
+    /// at every chunking.
+    fn comma_out(&mut self, out: &mut impl Out, comma: &[u8]) -> Result<(), Error> {
+        out.insert(b" ")?;
+        out.drop(comma);
         Ok(())
     }
 
@@ -344,7 +437,9 @@ impl Repairer {
         }
         match self.comma.take() {
             Some(Comma::Here(at, offset)) => {
-                self.replace(c, out, at, at + 1, b"")?;
+                self.flush(c, out, at)?;
+                self.comma_out(out, &c.chunk[at..=at])?;
+                c.pending = at + 1;
                 self.report(out, Kind::TrailingComma, offset);
             }
             Some(Comma::Dropped(offset)) => self.report(out, Kind::TrailingComma, offset),
@@ -368,16 +463,63 @@ impl Repairer {
                     i = self.string(c, out, i, quote, key, escape)?;
                 }
                 St::QuoteEnd { quote, key } => {
-                    if scan::is_ws(b) && self.held.len() <= MAX_QUOTE_WS {
-                        self.held.push(b);
-                        c.pending = i + 1;
-                        i += 1;
+                    self.held.push(b);
+                    let verdict = self.after_quote(key, &self.held[quote.len()..]);
+                    self.held.pop();
+                    match verdict {
+                        None => {
+                            self.held.push(b);
+                            c.pending = i + 1;
+                            i += 1;
+                        }
+                        Some(closes) => self.resolve_held_quote(out, quote, key, closes)?,
+                    }
+                }
+                St::StrLead { quote, key } => {
+                    self.held.push(b);
+                    if !quote.closer_prefix(&self.held) {
+                        // Not a closing quote: content, and this byte is
+                        // read again in the string.
+                        self.held.pop();
+                        let held = std::mem::take(&mut self.held);
+                        out.input(&held)?;
+                        self.st = St::Str {
+                            quote,
+                            key,
+                            escape: false,
+                        };
                         continue;
                     }
-                    if self.held.len() > MAX_QUOTE_WS || self.closes(b, key) {
-                        self.close_quote(c, out, i, quote, key)?;
-                    } else {
-                        self.quote_is_content(out, quote, key)?;
+                    c.pending = i + 1;
+                    i += 1;
+                    if self.held.len() == quote.len() {
+                        if self.on(Kind::UnescapedQuote) && !self.stack.is_empty() {
+                            self.st = St::QuoteEnd { quote, key };
+                        } else {
+                            self.resolve_held_quote(out, quote, key, true)?;
+                        }
+                    }
+                }
+                St::Curly => {
+                    self.held.push(b);
+                    match Quote::curly(&self.held) {
+                        Some(None) => {
+                            c.pending = i + 1;
+                            i += 1;
+                        }
+                        Some(Some(quote)) => {
+                            c.pending = i + 1;
+                            i += 1;
+                            self.restore_comma(out)?;
+                            out.insert(b"\"")?;
+                            let held = std::mem::take(&mut self.held);
+                            out.drop(&held);
+                            self.open_curly_string(out, quote);
+                        }
+                        None => {
+                            self.held.pop();
+                            self.not_curly_after_all(out)?;
+                        }
                     }
                 }
                 St::BareKey => {
@@ -460,7 +602,7 @@ impl Repairer {
         }
         // The end of the chunk.
         match self.st {
-            St::QuoteEnd { .. } | St::Word | St::Slash => {
+            St::QuoteEnd { .. } | St::StrLead { .. } | St::Curly | St::Word | St::Slash => {
                 // Held: everything from `pending` on.
                 self.held.extend_from_slice(&c.chunk[c.pending..i]);
                 c.pending = i;
@@ -473,7 +615,7 @@ impl Repairer {
             _ => {
                 if let Some(Comma::Here(at, offset)) = self.comma {
                     self.flush(c, out, at)?;
-                    out.drop(&c.chunk[at..=at]);
+                    self.comma_out(out, &c.chunk[at..=at])?;
                     c.pending = at + 1;
                     self.comma = Some(Comma::Dropped(offset));
                 }
@@ -505,6 +647,32 @@ impl Repairer {
             self.flush(c, out, i)?;
             self.st = St::Slash;
             return Ok(i + 1);
+        }
+        if b == 0xE2
+            && self.on(Kind::CurlyQuotes)
+            && self.at(i) != self.not_curly
+            && matches!(self.st, St::Value | St::Item { .. } | St::Key { .. })
+        {
+            let lead = &c.chunk[i..c.chunk.len().min(i + 3)];
+            match Quote::curly(lead) {
+                Some(None) => {
+                    // Held until the quote is whole (or is not one).
+                    self.flush(c, out, i)?;
+                    self.word_at = self.at(i);
+                    self.resume = self.st;
+                    self.st = St::Curly;
+                    return Ok(c.chunk.len());
+                }
+                Some(Some(quote)) => {
+                    self.resume = self.st;
+                    self.keep_comma(c, out, i)?;
+                    self.replace(c, out, i, i + 3, b"\"")?;
+                    self.word_at = self.at(i);
+                    self.open_curly_string(out, quote);
+                    return Ok(i + 3);
+                }
+                None => {}
+            }
         }
         match self.st {
             St::Value | St::Item { .. } => self.value_start(c, out, i),
@@ -749,6 +917,33 @@ impl Repairer {
         Ok(i + 1)
     }
 
+    /// A curly quote opened a string where [`Repairer::resume`] stood; its
+    /// `"` is out.
+    fn open_curly_string(&mut self, out: &mut impl Out, quote: Quote) {
+        self.report(out, Kind::CurlyQuotes, self.word_at);
+        self.st = St::Str {
+            quote,
+            key: matches!(self.resume, St::Key { .. }),
+            escape: false,
+        };
+    }
+
+    /// The bytes held for a curly quote are not one: they are read again
+    /// where they began.
+    fn not_curly_after_all(&mut self, out: &mut impl Out) -> Result<(), Error> {
+        let held = std::mem::take(&mut self.held);
+        self.st = self.resume;
+        self.not_curly = self.word_at;
+        let base = std::mem::replace(&mut self.base, self.word_at);
+        let mut again = Cursor {
+            chunk: &held,
+            pending: 0,
+        };
+        let result = self.run(&mut again, out, false);
+        self.base = base;
+        result.map(|_| ())
+    }
+
     fn open_single(
         &mut self,
         c: &mut Cursor<'_>,
@@ -793,9 +988,9 @@ impl Repairer {
         }
         let end = match quote {
             Quote::Double => scan::string_run_end(c.chunk, i),
-            Quote::Single => c.chunk[i..]
+            _ => c.chunk[i..]
                 .iter()
-                .position(|&b| b == b'\'' || b == b'"' || b == b'\\' || b < 0x20)
+                .position(|&b| quote.stops(b))
                 .map_or(len, |p| i + p),
         };
         if end == len {
@@ -821,39 +1016,26 @@ impl Repairer {
                 };
                 Ok(end + 1)
             }
-            b'"' if quote == Quote::Single => {
+            b'"' if quote != Quote::Double => {
                 self.flush(c, out, end)?;
                 out.insert(b"\\")?;
                 Ok(end + 1)
             }
-            b'"' | b'\'' => {
-                if !self.on(Kind::UnescapedQuote) || self.stack.is_empty() {
-                    self.close_quote(c, out, end, quote, key)?;
+            0xE2 => {
+                let lead = &c.chunk[end..len.min(end + 3)];
+                if !quote.closer_prefix(lead) {
                     return Ok(end + 1);
                 }
-                // Look past whitespace for what follows the quote.
-                let mut j = end + 1;
-                while j < len && scan::is_ws(c.chunk[j]) && j - end <= MAX_QUOTE_WS {
-                    j += 1;
-                }
-                if j == len && j - end <= MAX_QUOTE_WS {
+                if lead.len() < 3 {
+                    // Held until the quote is whole (or is not one).
                     self.flush(c, out, end)?;
                     self.word_at = self.at(end);
-                    self.st = St::QuoteEnd { quote, key };
+                    self.st = St::StrLead { quote, key };
                     return Ok(len);
                 }
-                if j - end > MAX_QUOTE_WS || self.closes(c.chunk[j], key) {
-                    self.close_quote(c, out, end, quote, key)?;
-                    Ok(end + 1)
-                } else {
-                    self.flush(c, out, end)?;
-                    self.report(out, Kind::UnescapedQuote, self.at(end));
-                    if quote == Quote::Double {
-                        out.insert(b"\\")?;
-                    }
-                    Ok(end + 1)
-                }
+                self.quote(c, out, end, quote, key)
             }
+            _ if b == b'"' || b == b'\'' => self.quote(c, out, end, quote, key),
             _ => {
                 // A control character.
                 if !self.on(Kind::ControlCharacter) {
@@ -872,6 +1054,44 @@ impl Repairer {
         }
     }
 
+    /// The string's own quote at `end`: it closes the string, or is
+    /// content, or waits for the bytes that decide.
+    fn quote(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        end: usize,
+        quote: Quote,
+        key: bool,
+    ) -> Result<usize, Error> {
+        let len = c.chunk.len();
+        if !self.on(Kind::UnescapedQuote) || self.stack.is_empty() {
+            self.close_quote(c, out, end, quote, key)?;
+            return Ok(end + quote.len());
+        }
+        match self.after_quote(key, &c.chunk[end + quote.len()..]) {
+            None => {
+                // Undecided: held until the bytes that decide it come.
+                self.flush(c, out, end)?;
+                self.word_at = self.at(end);
+                self.st = St::QuoteEnd { quote, key };
+                Ok(len)
+            }
+            Some(true) => {
+                self.close_quote(c, out, end, quote, key)?;
+                Ok(end + quote.len())
+            }
+            Some(false) => {
+                self.flush(c, out, end)?;
+                self.report(out, Kind::UnescapedQuote, self.at(end));
+                if quote == Quote::Double {
+                    out.insert(b"\\")?;
+                }
+                Ok(end + quote.len())
+            }
+        }
+    }
+
     /// Whether `b` after a quote (and whitespace) means the quote closes
     /// the string.
     fn closes(&self, b: u8, key: bool) -> bool {
@@ -882,7 +1102,7 @@ impl Repairer {
         }
     }
 
-    /// The quote at `at` (or held, with whitespace) closes the string.
+    /// The quote at `at` closes the string.
     fn close_quote(
         &mut self,
         c: &mut Cursor<'_>,
@@ -891,15 +1111,8 @@ impl Repairer {
         quote: Quote,
         key: bool,
     ) -> Result<(), Error> {
-        if quote == Quote::Single {
-            if self.held.is_empty() {
-                self.replace(c, out, at, at + 1, b"\"")?;
-            } else {
-                out.insert(b"\"")?;
-                out.drop(&self.held[..1]);
-                out.input(&self.held[1..])?;
-                self.held.clear();
-            }
+        if quote != Quote::Double {
+            self.replace(c, out, at, at + quote.len(), b"\"")?;
         }
         if key {
             self.st = St::Colon;
@@ -909,42 +1122,125 @@ impl Repairer {
         Ok(())
     }
 
-    /// The held quote is content: back into the string.
-    fn quote_is_content(
+    /// Decides a quote that may close its string from the bytes after it:
+    /// `Some(true)` if it closes the string, `Some(false)` if it is content,
+    /// `None` if the bytes so far do not say. The answer never changes as
+    /// bytes are added, so it is the same at every chunking.
+    ///
+    /// The quote closes the string when what follows, after whitespace, is
+    /// what may follow the string (`:` after a key; `,`, `}` or `]` after a
+    /// value), or, when the repair for what is missing is on:
+    /// - after a key, whitespace and the start of a value that is not a
+    ///   word (`"`, `{`, `[`, `-` or a digit): `{"a" 1}`, a missing colon;
+    /// - after a value, the next key and its colon in an object
+    ///   (`{"a": "x" "b": 2}`, or an unquoted key on the next line) or the next
+    ///   quoted item and its `,` or `]` in an array (`["x" "y"]`): a
+    ///   missing comma.
+    ///
+    /// Anything else after it, a lookahead past [`MAX_LOOK`] bytes of the
+    /// next key or item, or an escape in it, makes the quote content.
+    fn after_quote(&self, key: bool, after: &[u8]) -> Option<bool> {
+        let Some(ws) = skip_ws(after) else {
+            return (after.len() > MAX_QUOTE_WS).then_some(true);
+        };
+        let b = after[ws];
+        if self.closes(b, key) {
+            return Some(true);
+        }
+        if key {
+            let value = matches!(b, b'"' | b'{' | b'[' | b'-' | b'0'..=b'9');
+            return Some(ws > 0 && value && self.on(Kind::MissingColon));
+        }
+        let top = self.stack.last().copied();
+        let object = top == Some(Ctx::Object);
+        if !self.on(Kind::MissingComma) {
+            return Some(false);
+        }
+        // The next key or item, written out.
+        let rest = &after[ws..];
+        let quoted = b == b'"' || b == b'\'' && self.on(Kind::SingleQuotes);
+        let end = if quoted {
+            let body = &rest[1..];
+            let stop = |&x: &u8| x == b || x == b'\\' || x < 0x20;
+            match body.iter().take(MAX_LOOK + 1).position(stop) {
+                Some(p) if body[p] == b => 1 + p + 1,
+                Some(_) => return Some(false),
+                None if body.len() > MAX_LOOK => return Some(false),
+                None => return None,
+            }
+        } else if object
+            && after[..ws].contains(&b'\n')
+            && self.on(Kind::UnquotedKey)
+            && is_key_byte(b)
+        {
+            match rest
+                .iter()
+                .take(MAX_LOOK + 1)
+                .position(|&x| !is_key_byte(x))
+            {
+                Some(p) => p,
+                None if rest.len() > MAX_LOOK => return Some(false),
+                None => return None,
+            }
+        } else {
+            return Some(false);
+        };
+        let tail = &rest[end..];
+        let Some(ws) = skip_ws(tail) else {
+            return (tail.len() > MAX_QUOTE_WS).then_some(false);
+        };
+        let next = tail[ws];
+        Some(match top {
+            Some(Ctx::Object) => next == b':',
+            Some(Ctx::Tuple) => matches!(next, b',' | b')'),
+            _ => matches!(next, b',' | b']'),
+        })
+    }
+
+    /// The quote held (with the bytes after it) is decided: it closes its
+    /// string or is content. The bytes held after it are then read again,
+    /// as they would have been read had they come in the quote's chunk.
+    fn resolve_held_quote(
         &mut self,
         out: &mut impl Out,
         quote: Quote,
         key: bool,
+        closes: bool,
     ) -> Result<(), Error> {
-        self.report(out, Kind::UnescapedQuote, self.word_at);
-        if quote == Quote::Double {
-            out.insert(b"\\")?;
-        }
-        // The whitespace held after the quote is string content after all:
-        // a tab or line end in it is a control character there.
         let held = std::mem::take(&mut self.held);
-        out.input(&held[..1])?;
-        for (k, &b) in held.iter().enumerate().skip(1) {
-            let escaped: &[u8] = match b {
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                _ => b"",
-            };
-            if escaped.is_empty() || !self.on(Kind::ControlCharacter) {
-                out.input(&held[k..=k])?;
+        let len = quote.len();
+        if closes {
+            if quote == Quote::Double {
+                out.input(&held[..1])?;
             } else {
-                out.insert(escaped)?;
-                out.drop(&held[k..=k]);
-                self.report(out, Kind::ControlCharacter, self.word_at + k as u64);
+                out.insert(b"\"")?;
+                out.drop(&held[..len]);
             }
+            if key {
+                self.st = St::Colon;
+            } else {
+                self.value_done();
+            }
+        } else {
+            self.report(out, Kind::UnescapedQuote, self.word_at);
+            if quote == Quote::Double {
+                out.insert(b"\\")?;
+            }
+            out.input(&held[..len])?;
+            self.st = St::Str {
+                quote,
+                key,
+                escape: false,
+            };
         }
-        self.st = St::Str {
-            quote,
-            key,
-            escape: false,
+        let base = std::mem::replace(&mut self.base, self.word_at + len as u64);
+        let mut again = Cursor {
+            chunk: &held[len..],
+            pending: 0,
         };
-        Ok(())
+        let result = self.run(&mut again, out, false);
+        self.base = base;
+        result.map(|_| ())
     }
 
     /// Inside a bare word at `i`: returns where to go on.
@@ -1026,6 +1322,18 @@ impl Repairer {
                 out.insert(json.as_bytes())?;
                 drop_all(c, &mut |b| out.drop(b), &word);
                 self.report(out, kind, at);
+                self.value_done();
+            }
+            Word::NonFinite if self.on(Kind::Literal) => {
+                match non_finite(&word, self.repairs.non_finite_as()) {
+                    Some(json) => {
+                        out.insert(json.as_bytes())?;
+                        drop_all(c, &mut |b| out.drop(b), &word);
+                        self.report(out, Kind::Literal, at);
+                    }
+                    // Left as it is: the tokenizer reports it.
+                    None => out.input(&word[..held_len])?,
+                }
                 self.value_done();
             }
             Word::Placeholder if placeholder => {
@@ -1173,6 +1481,15 @@ fn is_json(token: &[u8]) -> bool {
             i == token.len()
         }
     }
+}
+
+/// The number of whitespace bytes `bytes` starts with, if something else
+/// follows them within [`MAX_QUOTE_WS`] + 1 bytes.
+fn skip_ws(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .iter()
+        .take(MAX_QUOTE_WS + 1)
+        .position(|&b| !scan::is_ws(b))
 }
 
 /// Bytes of an unquoted key.

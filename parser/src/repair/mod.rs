@@ -47,7 +47,9 @@ pub(crate) use machine::{Out, Repairer};
 pub enum Kind {
     /// A `"` inside a string that is not escaped: a quote not followed,
     /// after whitespace, by what may follow the string (`:` after a key;
-    /// `,`, `}`, `]` or the end of input after a value) is content.
+    /// `,`, `}`, `]` or the end of input after a value) is content, unless
+    /// what follows is plainly the next member or item with a comma or
+    /// colon missing (see [`Kind::MissingComma`], [`Kind::MissingColon`]).
     UnescapedQuote,
     /// A raw control character (a newline, a tab) inside a string: kept as
     /// the character it is.
@@ -57,6 +59,9 @@ pub enum Kind {
     Number,
     /// A string in single quotes (key or value).
     SingleQuotes,
+    /// A string in curly quotes, `“ ”` or `‘ ’` (key or value); inside,
+    /// either of its pair closes it, as the unescaped-quote rule decides.
+    CurlyQuotes,
     /// A key without quotes (`{name: "x"}`).
     UnquotedKey,
     /// A value without quotes (`{"status": active}`, a UUID, `1/3`): a
@@ -66,15 +71,21 @@ pub enum Kind {
     /// A comment outside strings: `// …`, `/* … */` or `# …`.
     Comment,
     /// A Python or JavaScript literal: `True`, `False`, `None`, `undefined`,
-    /// and `NaN`, `Infinity`, `-Infinity` (read as `null`).
+    /// and `NaN`, `Infinity`, `-Infinity`, read as [`Repairs::non_finite`]
+    /// says (`null` by default).
     Literal,
     /// A Python tuple `( … )`: read as an array.
     Tuple,
     /// A comma before a closing bracket.
     TrailingComma,
-    /// A missing comma between members or items (`{"a": 1 "b": 2}`).
+    /// A missing comma between members or items (`{"a": 1 "b": 2}`). After
+    /// a string, a quote is taken to end it when the next key and its colon
+    /// follow (`{"a": "x" "b": 2}`, or an unquoted key on the next line), or
+    /// in an array the next quoted item and its `,` or `]` (`["x" "y"]`).
     MissingComma,
-    /// A missing colon after an unquoted key when a value follows.
+    /// A missing colon after a key when a value follows (`{a 1}`); after a
+    /// quoted key, when whitespace and a value that is not a bare word
+    /// follow (`{"a" 1}`, `{"a" {…}}`, `{"a" "x"}`).
     MissingColon,
     /// A `...` or `…` placeholder where an item belongs: dropped.
     Placeholder,
@@ -86,7 +97,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::UnescapedQuote,
         Kind::ControlCharacter,
         Kind::Number,
@@ -101,6 +112,7 @@ impl Kind {
         Kind::MissingColon,
         Kind::Placeholder,
         Kind::Bracket,
+        Kind::CurlyQuotes,
     ];
 
     /// The kind's name in reports, such as `unescaped-quote`.
@@ -120,6 +132,7 @@ impl Kind {
             Kind::MissingColon => "missing-colon",
             Kind::Placeholder => "placeholder",
             Kind::Bracket => "bracket",
+            Kind::CurlyQuotes => "curly-quotes",
         }
     }
 
@@ -134,8 +147,32 @@ impl fmt::Display for Kind {
     }
 }
 
+/// What `NaN`, `Infinity`, `-Infinity` and `+Infinity` become under
+/// [`Kind::Literal`]: JSON has no such numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum NonFinite {
+    /// `null` (the default).
+    #[default]
+    Null,
+    /// A string of the word as written, without a `+` sign: `"NaN"`,
+    /// `"Infinity"`, `"-Infinity"`.
+    String,
+    /// Not repaired: an error at the word, as in strict mode.
+    Error,
+}
+
+impl NonFinite {
+    /// Every choice, in the order of their bits.
+    const ALL: [NonFinite; 3] = [NonFinite::Null, NonFinite::String, NonFinite::Error];
+}
+
+/// The bits of a [`Repairs`] set holding its [`NonFinite`] choice.
+const NON_FINITE_SHIFT: u32 = 30;
+
 /// A set of repair [`Kind`]s: [`Repairs::NONE`] (the default) repairs
-/// nothing.
+/// nothing. It also holds what `NaN` and the infinities become
+/// ([`Repairs::non_finite`]).
 ///
 /// ```
 /// use structream_parser::repair::{Kind, Repairs};
@@ -172,7 +209,36 @@ impl Repairs {
 
     /// Whether the set is empty.
     pub fn is_empty(self) -> bool {
-        self.0 == 0
+        self.0 & Repairs::ALL.0 == 0
+    }
+
+    /// This set, with `NaN` and the infinities read as `how` says.
+    ///
+    /// ```
+    /// use structream_parser::document::{Document, Options};
+    /// use structream_parser::repair::{NonFinite, Repairs};
+    ///
+    /// let repairs = Repairs::ALL.non_finite(NonFinite::String);
+    /// let mut doc = Document::with_options(Options::default().repair(repairs));
+    /// doc.feed(b"[NaN, -Infinity]")?;
+    /// assert_eq!(doc.finish()?.snapshot().unwrap().to_json(), r#"["NaN","-Infinity"]"#);
+    ///
+    /// let repairs = Repairs::ALL.non_finite(NonFinite::Error);
+    /// let mut doc = Document::with_options(Options::default().repair(repairs));
+    /// assert!(doc.feed(b"[1, NaN]").is_err());
+    /// # Ok::<(), structream_parser::Error>(())
+    /// ```
+    #[must_use]
+    pub fn non_finite(self, how: NonFinite) -> Repairs {
+        let bits = NonFinite::ALL.iter().position(|&n| n == how).unwrap_or(0) as u32;
+        Repairs(self.0 & Repairs::ALL.0 | bits << NON_FINITE_SHIFT)
+    }
+
+    /// What `NaN` and the infinities become ([`NonFinite::Null`] unless
+    /// set).
+    pub fn non_finite_as(self) -> NonFinite {
+        let bits = (self.0 >> NON_FINITE_SHIFT) as usize;
+        NonFinite::ALL.get(bits).copied().unwrap_or_default()
     }
 }
 
@@ -184,9 +250,12 @@ impl FromIterator<Kind> for Repairs {
 
 impl fmt::Debug for Repairs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set()
-            .entries(Kind::ALL.iter().filter(|&&k| self.contains(k)))
-            .finish()
+        let mut set = f.debug_set();
+        set.entries(Kind::ALL.iter().filter(|&&k| self.contains(k)));
+        if self.non_finite_as() != NonFinite::Null {
+            set.entry(&self.non_finite_as());
+        }
+        set.finish()
     }
 }
 

@@ -2,7 +2,7 @@
 //! and literals JSON does not allow, placeholders, and everything else
 //! (an unquoted string).
 
-use super::Kind;
+use super::{Kind, NonFinite};
 
 /// What a bare word is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +11,8 @@ pub(super) enum Word {
     Json,
     /// To be written as this JSON text instead.
     Replace(String, Kind),
+    /// `NaN` or an infinity, read as the caller asks ([`NonFinite`]).
+    NonFinite,
     /// A placeholder, dropped.
     Placeholder,
     /// Not yet known: more bytes may make it a number or literal.
@@ -20,16 +22,28 @@ pub(super) enum Word {
 }
 
 /// Literals of other languages and what they read as.
-const LITERALS: [(&str, &str); 8] = [
+const LITERALS: [(&str, &str); 4] = [
     ("True", "true"),
     ("False", "false"),
     ("None", "null"),
     ("undefined", "null"),
-    ("NaN", "null"),
-    ("Infinity", "null"),
-    ("-Infinity", "null"),
-    ("+Infinity", "null"),
 ];
+
+/// Numbers JSON cannot write: `NaN` and the infinities.
+const NON_FINITE: [&str; 4] = ["NaN", "Infinity", "-Infinity", "+Infinity"];
+
+/// The JSON text of the non-finite number `word` as `how` reads it, or
+/// `None` when it is to stay an error.
+pub(super) fn non_finite(word: &[u8], how: NonFinite) -> Option<String> {
+    match how {
+        NonFinite::Null => Some("null".to_owned()),
+        NonFinite::String => {
+            let name = String::from_utf8_lossy(word);
+            Some(format!("\"{}\"", name.trim_start_matches('+')))
+        }
+        NonFinite::Error => None,
+    }
+}
 
 /// Placeholders dropped where an item belongs.
 const PLACEHOLDERS: [&[u8]; 2] = [b"...", "…".as_bytes()];
@@ -42,6 +56,9 @@ pub(super) fn classify(word: &[u8], complete: bool) -> Word {
     }
     if let Some((_, json)) = LITERALS.iter().find(|(l, _)| l.as_bytes() == word) {
         return Word::Replace((*json).to_owned(), Kind::Literal);
+    }
+    if NON_FINITE.iter().any(|n| n.as_bytes() == word) {
+        return Word::NonFinite;
     }
     if PLACEHOLDERS.contains(&word) {
         return Word::Placeholder;
@@ -58,6 +75,7 @@ pub(super) fn classify(word: &[u8], complete: bool) -> Word {
         && (word.iter().all(|b| b"+-0123456789._eE".contains(b))
             || [&b"true"[..], b"false", b"null"].into_iter().any(prefix_of)
             || LITERALS.iter().any(|(l, _)| prefix_of(l.as_bytes()))
+            || NON_FINITE.iter().any(|n| prefix_of(n.as_bytes()))
             || PLACEHOLDERS.into_iter().any(prefix_of));
     if may_grow { Word::Prefix } else { Word::Str }
 }
@@ -150,7 +168,6 @@ mod tests {
             ("1.5E+3_0", "1.5E+30"),
             ("None", "null"),
             ("True", "true"),
-            ("-Infinity", "null"),
         ] {
             assert_eq!(replaced(word), json, "{word}");
         }
@@ -162,8 +179,16 @@ mod tests {
         ] {
             assert_eq!(classify(word.as_bytes(), true), Word::Str, "{word}");
         }
-        for word in ["Non", "..", "-Inf", "1e", "tr", "1_"] {
+        for word in ["Non", "..", "-Inf", "1e", "tr", "1_", "Na"] {
             assert_eq!(classify(word.as_bytes(), false), Word::Prefix, "{word}");
+        }
+        for word in ["NaN", "Infinity", "-Infinity", "+Infinity"] {
+            assert_eq!(classify(word.as_bytes(), true), Word::NonFinite, "{word}");
+            let got = |how| non_finite(word.as_bytes(), how);
+            assert_eq!(got(NonFinite::Null).as_deref(), Some("null"));
+            let name = word.trim_start_matches('+');
+            assert_eq!(got(NonFinite::String), Some(format!("\"{name}\"")));
+            assert_eq!(got(NonFinite::Error), None);
         }
         assert_eq!(classify(b"...", true), Word::Placeholder);
         assert_eq!(classify("…".as_bytes(), true), Word::Placeholder);
