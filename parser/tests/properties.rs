@@ -9,6 +9,16 @@ use common::{Chunking, Run, Tok, as_serde, cut_at, run, run_pieces};
 use proptest::prelude::*;
 use structream_parser::Config;
 
+/// `default` cases a property, or `PROPTEST_CASES` when it is set: fewer
+/// for a quick run (each mutant of `scripts/mutants.sh tokenizer`), more
+/// for a long one.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// A generated JSON value, with the rendering choices baked in.
 #[derive(Debug, Clone)]
 enum J {
@@ -214,7 +224,7 @@ fn check_whole(doc: &str, toks: &[Tok]) -> Run {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(512), ..ProptestConfig::default() })]
 
     #[test]
     fn generated_documents_tokenize_the_same_under_any_split(
@@ -237,7 +247,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(4096), ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_documents_get_serde_jsons_verdict(

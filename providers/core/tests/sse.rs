@@ -266,6 +266,30 @@ fn an_unfinished_last_line_counts_for_the_unframed_error_and_reset_forgets_it() 
 }
 
 #[test]
+fn an_unfinished_field_or_comment_line_is_not_part_of_an_unframed_error() {
+    // After a plain-text error line, an unfinished last line that is a
+    // comment or a field the decoder uses adds nothing to the message;
+    // any other line is read as more of it.
+    for (tail, message) in [
+        (&b": keep-alive"[..], "overloaded"),
+        (b"data: x", "overloaded"),
+        (b"retry: 10", "overloaded"),
+        (b"try later", "overloaded\ntry later"),
+    ] {
+        let mut dec = SseDecoder::new();
+        dec.feed(b"error: overloaded\n", |_| panic!("no event"))
+            .unwrap();
+        dec.feed(tail, |_| panic!("no event")).unwrap();
+        assert_eq!(
+            dec.unframed_error().map(|e| e.message).as_deref(),
+            Some(message),
+            "{}",
+            String::from_utf8_lossy(tail)
+        );
+    }
+}
+
+#[test]
 fn joined_data_of_exactly_the_event_limit_is_accepted() {
     // `ab\ncd`: two data lines and the newline that joins them, 5 bytes.
     let input = b"data: ab\ndata: cd\n\n";
