@@ -19,6 +19,7 @@ use structream_parser::document::{Document, Options};
 use structream_parser::value::ValueBuilder;
 use structream_parser::{Config, Error, Event, Tokenizer, Value};
 
+pub mod envelopes;
 pub mod peers;
 pub mod typed;
 pub mod workload;

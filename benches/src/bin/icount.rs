@@ -29,17 +29,41 @@
 //! provider decoder alone or the typed layer over it, one read per SSE
 //! event.
 //!
+//! `payload-skip` over an `llm:<bytes>` fixture is serde_json skipping
+//! (`IgnoredAny`) the same body's `data:` payloads: the floor that
+//! `provider-decode` is measured against. The fixtures `corpus:<protocol>`
+//! (`openai-chat`, `openai-responses`, `anthropic`, `gemini`: the recordings
+//! of `tests/corpora/sse`) take the same two workloads: each recording
+//! decoded whole with a fresh decoder, and serde_json skipping its payloads.
+//!
 //! `icount --sizes` prints the sizes of the tokenizer's types.
 
 use std::hint::black_box;
 use std::process::ExitCode;
 
 use structream_benches::{Fixture, fixture, llm_document};
-use structream_benches::{typed, workload};
+use structream_benches::{envelopes, typed, workload};
 
 #[inline(never)]
 fn measured_workload(input: &[u8], workload: &str) -> usize {
     workload::run(input, workload)
+}
+
+/// A protocol's recordings decoded, or their payloads skipped by serde_json
+/// (`payload-skip`).
+#[inline(never)]
+fn measured_workload_corpus(protocol: &str, files: &[Vec<u8>], payloads: &[Vec<u8>], workload: &str) -> usize {
+    if workload == "payload-skip" {
+        return envelopes::skip_payloads(payloads);
+    }
+    let (events, failed) = envelopes::decode(envelopes::provider(protocol).as_ref(), files, 0);
+    events + failed
+}
+
+/// serde_json skipping a body's payloads.
+#[inline(never)]
+fn measured_workload_payloads(payloads: &[Vec<u8>]) -> usize {
+    envelopes::skip_payloads(payloads)
 }
 
 /// A typed workload over a body's reads (built before, not counted).
@@ -69,6 +93,20 @@ fn main() -> ExitCode {
         eprintln!("usage: icount <fixture> <{}>", names.join("|"));
         return ExitCode::from(2);
     };
+    if let Some(protocol) = name.strip_prefix("corpus:") {
+        let Some(files) = envelopes::protocol_recordings(protocol) else {
+            eprintln!("unknown protocol {protocol}");
+            return ExitCode::from(2);
+        };
+        if !matches!(workload.as_str(), "provider-decode" | "payload-skip") {
+            eprintln!("usage: icount corpus:<protocol> <provider-decode|payload-skip>");
+            return ExitCode::from(2);
+        }
+        let payloads = envelopes::payloads(&files);
+        let out = measured_workload_corpus(protocol, black_box(&files), black_box(&payloads), black_box(workload));
+        println!("{name} {workload} {} recordings -> {out}", files.len());
+        return ExitCode::SUCCESS;
+    }
     let generated = name
         .strip_prefix("llm:")
         .and_then(|n| n.parse().ok())
@@ -80,7 +118,7 @@ fn main() -> ExitCode {
         eprintln!("unknown fixture {name}");
         return ExitCode::from(2);
     };
-    if typed::WORKLOADS.contains(&workload.as_str()) {
+    if typed::WORKLOADS.contains(&workload.as_str()) || workload == "payload-skip" {
         // The answer as OpenAI tool-call deltas (items: its sections in
         // `{"items": [...]}`), one read per SSE event.
         let text = std::str::from_utf8(&fixture.bytes).expect("UTF-8");
@@ -91,6 +129,12 @@ fn main() -> ExitCode {
         } else {
             structream::replay::openai_tool_calls(&[("Answer", text)], typed::PIECE)
         };
+        if workload == "payload-skip" {
+            let payloads = envelopes::payloads(std::slice::from_ref(&body));
+            let out = measured_workload_payloads(black_box(&payloads));
+            println!("{name} {workload} {} body bytes -> {out}", body.len());
+            return ExitCode::SUCCESS;
+        }
         let reads = typed::events(&body);
         let client = typed::client();
         let out = measured_workload_typed(&client, black_box(&reads), black_box(workload));
