@@ -52,7 +52,12 @@ fn measured_workload(input: &[u8], workload: &str) -> usize {
 /// A protocol's recordings decoded, or their payloads skipped by serde_json
 /// (`payload-skip`).
 #[inline(never)]
-fn measured_workload_corpus(protocol: &str, files: &[Vec<u8>], payloads: &[Vec<u8>], workload: &str) -> usize {
+fn measured_workload_corpus(
+    protocol: &str,
+    files: &[Vec<u8>],
+    payloads: &[Vec<u8>],
+    workload: &str,
+) -> usize {
     if workload == "payload-skip" {
         return envelopes::skip_payloads(payloads);
     }
@@ -103,7 +108,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
         let payloads = envelopes::payloads(&files);
-        let out = measured_workload_corpus(protocol, black_box(&files), black_box(&payloads), black_box(workload));
+        let out = measured_workload_corpus(
+            protocol,
+            black_box(&files),
+            black_box(&payloads),
+            black_box(workload),
+        );
         println!("{name} {workload} {} recordings -> {out}", files.len());
         return ExitCode::SUCCESS;
     }

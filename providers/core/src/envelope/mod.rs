@@ -3,9 +3,10 @@
 //! A provider's SSE frame holds a small JSON object (the envelope) around
 //! the few fields a decoder needs: a tool call's index, id and name, an
 //! argument or text fragment, a finish reason, usage. [`Envelope::read`]
-//! walks the frame's data with structream's own tokenizer and lets the
-//! protocol pull the fields it routes, skipping the rest; nothing is
-//! allocated per frame. A string comes back as a [`Text`]: a range of the
+//! checks the frame's UTF-8 once, walks its data with a lexer made for
+//! whole frames (strict JSON, the same verdict as structream's tokenizer,
+//! which describes the errors) and lets the protocol pull the fields it
+//! routes, skipping the rest; nothing is allocated per frame. A string comes back as a [`Text`]: a range of the
 //! frame's data when it has no escape (the usual case for names, ids and
 //! content), or of a scratch buffer the envelope reuses when escapes had to
 //! be decoded (tool-call arguments: `{\"city\"`). [`Strings::get`] turns it
@@ -41,9 +42,13 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::de::IgnoredAny;
-use structream_parser::{Event, Feed, Tokenizer};
+use structream_parser::Tokenizer;
 
 use crate::error::{DecodeError, DecodeErrorKind};
+
+mod lex;
+
+use lex::{Invalid, Lexer};
 
 /// Reads frames' JSON envelopes; keep one per decoder, so that the scratch
 /// buffer for unescaped strings is reused from frame to frame.
@@ -63,6 +68,22 @@ pub struct Text {
 }
 
 impl Text {
+    fn data(start: usize, end: usize) -> Self {
+        Text {
+            start: start as u32,
+            end: end as u32,
+            scratch: false,
+        }
+    }
+
+    fn scratch(start: usize, end: usize) -> Self {
+        Text {
+            start: start as u32,
+            end: end as u32,
+            scratch: true,
+        }
+    }
+
     /// Whether the string is empty.
     pub fn is_empty(self) -> bool {
         self.start == self.end
@@ -105,8 +126,8 @@ pub struct ReadError(Why);
 
 #[derive(Debug, Clone)]
 enum Why {
-    /// Not JSON; `None` when the data ended inside the value.
-    Syntax(Option<structream_parser::Error>),
+    /// Not JSON (or the data ended inside the value).
+    Syntax,
     Type {
         found: Option<&'static str>,
         expected: &'static str,
@@ -187,22 +208,15 @@ impl Envelope {
                 }));
             }
         };
-        let mut tokenizer = Tokenizer::new();
         let result = {
             let mut reader = Reader {
-                feed: tokenizer.feed(data),
+                lex: Lexer::new(text),
                 token_start: 0,
                 text,
                 scratch: &mut self.scratch,
             };
             read(&mut reader).and_then(|r| reader.rest().map(|()| r))
         };
-        let result = result.and_then(|r| {
-            tokenizer
-                .finish_with(|_| {})
-                .map(|()| r)
-                .map_err(|e| ReadError(Why::Syntax(Some(e))))
-        });
         match result {
             Ok(r) => Ok((
                 r,
@@ -212,10 +226,7 @@ impl Envelope {
                 },
             )),
             Err(ReadError(why)) => Err(match why {
-                Why::Syntax(e) => serde_error(data, offset, || match e {
-                    Some(e) => e.to_string(),
-                    None => "the data ended inside the value".into(),
-                }),
+                Why::Syntax => serde_error(data, offset, || describe(text)),
                 Why::Type {
                     found,
                     expected,
@@ -274,6 +285,22 @@ fn line_column(data: &[u8], at: u64) -> (usize, usize) {
     (line, column)
 }
 
+/// What the tokenizer says is wrong with `text`, which the envelope's
+/// lexer found not to be JSON; the lexer accepts what the tokenizer
+/// accepts, but a top-level number or literal that ends the data is, to the
+/// envelope, a value the data may have cut.
+#[cold]
+fn describe(text: &str) -> String {
+    let mut tokenizer = Tokenizer::new();
+    match tokenizer
+        .feed_with(text.as_bytes(), |_| {})
+        .and_then(|()| tokenizer.finish_with(|_| {}))
+    {
+        Err(e) => e.to_string(),
+        Ok(()) => "the data ended inside the value".into(),
+    }
+}
+
 /// The error of a frame that is not JSON: serde_json's words, as when the
 /// decoders read frames with it, or `detail` where serde_json accepts what
 /// it skips (it checks neither UTF-8 nor lone surrogates in strings it
@@ -289,7 +316,7 @@ fn serde_error(data: &[u8], offset: u64, detail: impl FnOnce() -> String) -> Dec
 /// A pull cursor over one envelope; see [`Envelope::read`].
 #[derive(Debug)]
 pub struct Reader<'t, 's> {
-    feed: Feed<'t, 's>,
+    lex: Lexer<'s>,
     /// Where the last token read began, or the separator before it.
     token_start: usize,
     text: &'s str,
@@ -299,67 +326,14 @@ pub struct Reader<'t, 's> {
 impl<'s> Reader<'_, 's> {
     /// The next token. The end of the data in the middle of the value is a
     /// syntax error.
+    #[inline]
     pub fn token(&mut self) -> Result<Token, ReadError> {
-        self.token_start = self.feed.consumed();
-        let base = self.text.as_ptr() as usize;
-        let (event, key) = match self.feed.next_event() {
-            Err(e) => return Err(ReadError(Why::Syntax(Some(e)))),
-            Ok(None) => return Err(self.eof()),
-            Ok(Some(event)) => match event {
-                Event::ObjectStart => return Ok(Token::ObjectStart),
-                Event::ObjectEnd => return Ok(Token::ObjectEnd),
-                Event::ArrayStart => return Ok(Token::ArrayStart),
-                Event::ArrayEnd => return Ok(Token::ArrayEnd),
-                Event::Bool(b) => return Ok(Token::Bool(b)),
-                Event::Null => return Ok(Token::Null),
-                Event::Number(n) => {
-                    return Ok(match n.as_u64() {
-                        Some(u) if n.is_integer() => Token::Unsigned(u),
-                        _ => Token::OtherNumber,
-                    });
-                }
-                Event::Key(s) => (s, true),
-                Event::String(s) => (s, false),
-            },
-        };
-        let piece = event.as_str();
-        let start = (piece.as_ptr() as usize).wrapping_sub(base);
-        let text = if event.is_whole()
-            && event.borrowed_str().is_some()
-            && start
-                .checked_add(piece.len())
-                .is_some_and(|end| end <= self.text.len())
-        {
-            Text {
-                start: start as u32,
-                end: (start + piece.len()) as u32,
-                scratch: false,
-            }
-        } else {
-            let from = self.scratch.len();
-            self.scratch.push_str(piece);
-            let mut last = event.is_last();
-            while !last {
-                match self.feed.next_event() {
-                    Err(e) => return Err(ReadError(Why::Syntax(Some(e)))),
-                    Ok(Some(Event::Key(s) | Event::String(s))) => {
-                        self.scratch.push_str(s.as_str());
-                        last = s.is_last();
-                    }
-                    Ok(_) => return Err(self.eof()),
-                }
-            }
-            Text {
-                start: from as u32,
-                end: self.scratch.len() as u32,
-                scratch: true,
-            }
-        };
-        Ok(if key {
-            Token::Key(text)
-        } else {
-            Token::String(text)
-        })
+        self.token_start = self.lex.pos();
+        match self.lex.next(self.scratch) {
+            Ok(Some(token)) => Ok(token),
+            Ok(None) => Err(self.eof()),
+            Err(Invalid) => Err(ReadError(Why::Syntax)),
+        }
     }
 
     /// The text of a string read so far.
@@ -381,7 +355,7 @@ impl<'s> Reader<'_, 's> {
                 .trim_start_matches(|c: char| c.is_ascii_whitespace() || c == ':' || c == ',')
                 .len();
         self.skip(first)?;
-        Ok(start..self.feed.consumed())
+        Ok(start..self.lex.pos())
     }
 
     /// A range of the data, from [`Reader::skip_raw`].
@@ -391,7 +365,7 @@ impl<'s> Reader<'_, 's> {
 
     /// Where the next token starts, as a byte of the data.
     pub fn position(&self) -> u64 {
-        self.feed.consumed() as u64
+        self.lex.pos() as u64
     }
 
     /// Skips the value that begins with `first`.
@@ -401,14 +375,11 @@ impl<'s> Reader<'_, 's> {
             _ => return Ok(()),
         };
         while depth > 0 {
-            // The tokenizer checks the syntax; only the depth matters here,
-            // and a skipped string is neither decoded nor copied.
-            match self.feed.next_event() {
-                Err(e) => return Err(ReadError(Why::Syntax(Some(e)))),
-                Ok(None) => return Err(self.eof()),
-                Ok(Some(Event::ObjectStart | Event::ArrayStart)) => depth += 1,
-                Ok(Some(Event::ObjectEnd | Event::ArrayEnd)) => depth -= 1,
-                Ok(Some(_)) => {}
+            // The lexer checks the syntax; only the depth matters here.
+            match self.token()? {
+                Token::ObjectStart | Token::ArrayStart => depth += 1,
+                Token::ObjectEnd | Token::ArrayEnd => depth -= 1,
+                _ => {}
             }
         }
         Ok(())
@@ -442,7 +413,7 @@ impl<'s> Reader<'_, 's> {
                 if seen & bit != 0 {
                     // Where serde_json says it: after the key's closing
                     // quote (the tokenizer has read the colon too).
-                    let read = self.text.get(..self.feed.consumed()).unwrap_or_default();
+                    let read = self.text.get(..self.lex.pos()).unwrap_or_default();
                     return Err(ReadError(Why::Duplicate {
                         field: fields[i],
                         at: read.rfind('"').map_or(0, |q| q + 1) as u64,
@@ -555,13 +526,13 @@ impl<'s> Reader<'_, 's> {
     }
 
     fn eof(&self) -> ReadError {
-        ReadError(Why::Syntax(None))
+        ReadError(Why::Syntax)
     }
 
     /// Checks what follows the value: whitespace only.
     fn rest(&mut self) -> Result<(), ReadError> {
-        match self.feed.next_event() {
-            Err(e) => Err(ReadError(Why::Syntax(Some(e)))),
+        match self.lex.next(self.scratch) {
+            Err(Invalid) => Err(ReadError(Why::Syntax)),
             Ok(None) => Ok(()),
             Ok(Some(_)) => Err(self.expected("the end of the data")),
         }
