@@ -7,7 +7,7 @@ use structream_anthropic::{Anthropic, AnthropicConfig};
 use structream_gemini::{Gemini, GeminiConfig};
 use structream_openai::{OpenAiChat, OpenAiConfig, OpenAiResponses, Vendor};
 use structream_provider::http::{HttpClient, TransportConfig};
-use structream_provider::{ApiKey, Mode, Provider, SchemaSpec, StructuredRequest};
+use structream_provider::{ApiKey, Mode, Provider, ProviderConfig, SchemaSpec, StructuredRequest};
 
 use crate::body::BodyDecoder;
 use crate::call::{CallStream, next};
@@ -298,20 +298,28 @@ fn compatible(name: &str) -> bool {
     )
 }
 
+/// `config` with the key and base URL given to the builder, if any.
+fn connect<C: ProviderConfig>(mut config: C, key: Option<ApiKey>, base_url: Option<String>) -> C {
+    if let Some(k) = key {
+        config = config.api_key(k);
+    }
+    if let Some(u) = base_url {
+        config = config.base_url(u);
+    }
+    config
+}
+
 fn named_provider(
     name: &str,
     key: Option<ApiKey>,
     base_url: Option<String>,
 ) -> Result<Box<dyn Provider>, Error> {
     let openai = |vendor: Vendor| {
-        let mut config = OpenAiConfig::vendor(vendor);
-        if let Some(k) = key.clone() {
-            config = config.api_key(k);
-        }
-        if let Some(u) = base_url.clone() {
-            config = config.base_url(u);
-        }
-        config
+        connect(
+            OpenAiConfig::for_vendor(vendor),
+            key.clone(),
+            base_url.clone(),
+        )
     };
     Ok(match name {
         "openai" => Box::new(OpenAiChat::new(openai(Vendor::OpenAi))),
@@ -331,26 +339,12 @@ fn named_provider(
             }
             Box::new(OpenAiChat::new(openai(Vendor::Custom)))
         }
-        "anthropic" => {
-            let mut config = AnthropicConfig::new();
-            if let Some(k) = key {
-                config = config.api_key(k);
-            }
-            if let Some(u) = base_url {
-                config = config.base_url(u);
-            }
-            Box::new(Anthropic::new(config))
-        }
-        "gemini" => {
-            let mut config = GeminiConfig::new();
-            if let Some(k) = key {
-                config = config.api_key(k);
-            }
-            if let Some(u) = base_url {
-                config = config.base_url(u);
-            }
-            Box::new(Gemini::new(config))
-        }
+        "anthropic" => Box::new(Anthropic::new(connect(
+            AnthropicConfig::new(),
+            key,
+            base_url,
+        ))),
+        "gemini" => Box::new(Gemini::new(connect(GeminiConfig::new(), key, base_url))),
         other => return Err(Error::Config(format!("unknown provider {other:?}"))),
     })
 }

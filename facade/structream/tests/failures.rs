@@ -229,7 +229,7 @@ async fn a_list_answer_that_is_not_a_list_is_asked_for_again() {
 /// The events an OpenAI decoder makes of `body` up to a connection cut
 /// (fed, not finished: the client never sees the body end).
 fn decoded_before_cut(body: &[u8]) -> Vec<StreamEvent<'static>> {
-    let mut decoder = OpenAiChat::new(OpenAiConfig::vendor(Vendor::OpenAi)).decoder();
+    let mut decoder = OpenAiChat::new(OpenAiConfig::for_vendor(Vendor::OpenAi)).decoder();
     let mut events = Vec::new();
     decoder
         .feed(body, &mut |e| events.push(e.into_owned()))

@@ -34,7 +34,7 @@ use structream_provider::provider::{FrameHandler, Sink, parse_json};
 use structream_provider::sse::SseEvent;
 use structream_provider::{DecodeError, DecodeErrorKind, FinishReason, StreamEvent, Usage};
 
-use crate::error::stream_error;
+use crate::error::error_event;
 
 /// The fields of one frame that the decoder routes.
 #[derive(Debug, Default, Clone)]
@@ -517,7 +517,7 @@ impl State {
             "error" => {
                 let v: serde_json::Value = parse_json(data, at)?;
                 self.terminal = true;
-                sink(StreamEvent::Error(stream_error(&v)));
+                sink(StreamEvent::Error(error_event(&v)));
             }
             _ => {}
         }

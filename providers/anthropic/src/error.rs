@@ -8,7 +8,7 @@ use serde_json::Value;
 use structream_provider::ProviderError;
 
 /// The error of an `error` event.
-pub fn stream_error(value: &Value) -> ProviderError {
+pub fn error_event(value: &Value) -> ProviderError {
     ProviderError::from_json(value)
         .unwrap_or_else(|| ProviderError::new(format!("error event without a message: {value}")))
 }

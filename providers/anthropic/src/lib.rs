@@ -6,7 +6,9 @@
 //!   [`StreamEvent`](structream_provider::StreamEvent)s (tool_use blocks
 //!   with `input_json_delta` per content block index, text, thinking,
 //!   redacted thinking, stop reason, usage, errors).
-//! * [`AnthropicConfig`]: base URL, key (`ANTHROPIC_API_KEY`), version.
+//! * [`AnthropicConfig`]: base URL, key (`ANTHROPIC_API_KEY`), headers and
+//!   stream limits through [`ProviderConfig`]; API version, default
+//!   `max_tokens`.
 //!
 //! # Decoding a recorded stream
 //!
@@ -50,6 +52,7 @@ use structream_provider::{
 
 pub use config::AnthropicConfig;
 pub use decode::AnthropicHandler;
+pub use structream_provider::connection::ProviderConfig;
 
 /// The Messages API stream decoder.
 pub type AnthropicDecoder = SseStreamDecoder<AnthropicHandler>;
@@ -70,6 +73,11 @@ impl Anthropic {
     pub fn new(config: AnthropicConfig) -> Self {
         Anthropic { config }
     }
+
+    /// The configuration.
+    pub fn config(&self) -> &AnthropicConfig {
+        &self.config
+    }
 }
 
 impl Provider for Anthropic {
@@ -84,17 +92,18 @@ impl Provider for Anthropic {
     fn build_request(&self, request: &StructuredRequest) -> Result<HttpRequest, Error> {
         self.check_mode(request.mode)?;
         let body = request::messages_body(request, self.config.default_max_tokens)?;
-        let mut req = HttpRequest::post(format!("{}/v1/messages", self.config.base_url), body);
+        let mut req = HttpRequest::post(self.config.url("/v1/messages"), body)
+            .header("anthropic-version", self.config.api_version.clone());
         if request.mode == Mode::JsonSchema {
             req = req.header("anthropic-beta", request::STRUCTURED_OUTPUTS_BETA);
         }
-        self.config.authorize(req)
+        self.config.connection().authorize(req)
     }
 
     fn decoder(&self) -> Box<dyn StreamDecoder> {
         Box::new(AnthropicDecoder::new(
             AnthropicHandler::default(),
-            self.config.sse,
+            self.config.connection().sse_limits(),
         ))
     }
 }

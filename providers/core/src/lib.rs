@@ -10,6 +10,8 @@
 //! * [`schema`]: the schema transforms providers require (OpenAI strict,
 //!   Gemini's subset).
 //! * [`ApiKey`]: keys that never show in `Debug`, `Display` or errors.
+//! * [`Connection`] and [`ProviderConfig`]: the base URL, key, headers and
+//!   stream limits every protocol's config holds, with one set of setters.
 //! * [`http`] (default feature `http`): the reqwest transport with timeouts,
 //!   retries and cancellation on drop. Without the feature the crate has no
 //!   I/O and no async.
@@ -52,6 +54,7 @@
 
 #![deny(missing_docs)]
 
+pub mod connection;
 pub mod envelope;
 pub mod error;
 pub mod event;
@@ -72,6 +75,7 @@ pub mod loopback;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
+pub use connection::{Connection, KeyAuth, ProviderConfig};
 pub use error::{DecodeError, DecodeErrorKind, Error, ProviderError};
 pub use event::{FinishReason, StreamEvent, Usage};
 pub use provider::{Provider, ProviderExt, Sink, StreamDecoder};

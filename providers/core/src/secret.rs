@@ -23,14 +23,6 @@ impl ApiKey {
             .map(ApiKey)
     }
 
-    /// The given key, or the one in `var`, or [`Error::MissingApiKey`](crate::Error::MissingApiKey).
-    pub fn given_or_env(given: Option<&ApiKey>, var: &'static str) -> Result<Self, crate::Error> {
-        match given {
-            Some(k) => Ok(k.clone()),
-            None => ApiKey::from_env(var).ok_or(crate::Error::MissingApiKey { var }),
-        }
-    }
-
     /// The key itself. Use only to build the request header.
     pub fn expose(&self) -> &str {
         &self.0

@@ -9,7 +9,8 @@
 //!   `functionCall` parts (whole, or streamed as `partialArgs`), finish
 //!   reasons, usage, errors.
 //! * [`GeminiConfig`]: base URL, key (`GEMINI_API_KEY`, sent as
-//!   `x-goog-api-key`).
+//!   `x-goog-api-key`), headers and stream limits through
+//!   [`ProviderConfig`].
 //!
 //! Only the `alt=sse` format is decoded: the request always asks for it.
 //! (Without `alt=sse` the API streams one JSON array; that format is not
@@ -56,6 +57,7 @@ use structream_provider::{
 
 pub use config::GeminiConfig;
 pub use decode::GeminiHandler;
+pub use structream_provider::connection::ProviderConfig;
 
 /// The `streamGenerateContent?alt=sse` stream decoder.
 pub type GeminiDecoder = SseStreamDecoder<GeminiHandler>;
@@ -77,6 +79,11 @@ impl Gemini {
     pub fn new(config: GeminiConfig) -> Self {
         Gemini { config }
     }
+
+    /// The configuration.
+    pub fn config(&self) -> &GeminiConfig {
+        &self.config
+    }
 }
 
 impl Provider for Gemini {
@@ -92,17 +99,18 @@ impl Provider for Gemini {
         self.check_mode(request.mode)?;
         let body = request::generate_body(request)?;
         let model = request.model.trim_start_matches("models/");
-        let url = format!(
-            "{}/models/{model}:streamGenerateContent?alt=sse",
-            self.config.base_url
-        );
-        self.config.authorize(HttpRequest::post(url, body))
+        let url = self
+            .config
+            .url(&format!("/models/{model}:streamGenerateContent?alt=sse"));
+        self.config
+            .connection()
+            .authorize(HttpRequest::post(url, body))
     }
 
     fn decoder(&self) -> Box<dyn StreamDecoder> {
         Box::new(GeminiDecoder::new(
             GeminiHandler::default(),
-            self.config.sse,
+            self.config.connection().sse_limits(),
         ))
     }
 }

@@ -1,8 +1,8 @@
 //! Configuration: endpoint, key, and the per-vendor differences of the
 //! OpenAI-compatible servers.
 
-use structream_provider::sse::SseConfig;
-use structream_provider::{ApiKey, Error, Mode};
+use structream_provider::Mode;
+use structream_provider::connection::{Connection, KeyAuth, ProviderConfig};
 
 /// A server speaking the OpenAI wire protocol. Each vendor has a default
 /// base URL, an API key variable and a few request differences; the stream
@@ -118,25 +118,15 @@ impl Vendor {
     }
 }
 
-/// How the key is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Auth {
-    Bearer,
-    ApiKeyHeader,
-}
-
-/// Configuration of the OpenAI-protocol providers: one struct with builder
-/// setters. The key is read at request time: the explicit one, else the
-/// vendor's environment variable.
+/// Configuration of the OpenAI-protocol providers: a [`Connection`] (base
+/// URL, key, headers, stream limits, set through [`ProviderConfig`]) plus
+/// the vendor and Azure's `api-version`. The key is read at request time:
+/// the explicit one, else the vendor's environment variable.
 #[derive(Debug, Clone)]
 pub struct OpenAiConfig {
-    pub(crate) vendor: Vendor,
-    pub(crate) base_url: String,
-    pub(crate) api_key: Option<ApiKey>,
-    auth: Auth,
-    pub(crate) api_version: Option<String>,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) sse: SseConfig,
+    vendor: Vendor,
+    connection: Connection,
+    api_version: Option<String>,
 }
 
 impl Default for OpenAiConfig {
@@ -148,48 +138,36 @@ impl Default for OpenAiConfig {
 impl OpenAiConfig {
     /// OpenAI itself.
     pub fn new() -> Self {
-        Self::vendor(Vendor::OpenAi)
+        Self::for_vendor(Vendor::OpenAi)
     }
 
-    /// A vendor's defaults.
-    pub fn vendor(vendor: Vendor) -> Self {
+    /// A vendor's defaults: its base URL, key variable and key header.
+    pub fn for_vendor(vendor: Vendor) -> Self {
+        let auth = match vendor {
+            Vendor::Azure => KeyAuth::header("api-key", vendor.key_var()),
+            _ => KeyAuth::bearer(vendor.key_var()),
+        };
+        let auth = if vendor.key_required() {
+            auth
+        } else {
+            auth.optional()
+        };
         OpenAiConfig {
             vendor,
-            base_url: vendor.default_base_url().to_string(),
-            api_key: None,
-            auth: if vendor == Vendor::Azure {
-                Auth::ApiKeyHeader
-            } else {
-                Auth::Bearer
-            },
+            connection: Connection::new(vendor.default_base_url(), auth),
             api_version: None,
-            headers: Vec::new(),
-            sse: SseConfig::default(),
         }
     }
 
     /// Azure OpenAI: `endpoint` is `https://<resource>.openai.azure.com`,
     /// `deployment` the deployment name; `api-version` 2024-10-21.
     pub fn azure(endpoint: &str, deployment: &str) -> Self {
-        let mut c = Self::vendor(Vendor::Azure);
-        c.base_url = format!(
-            "{}/openai/deployments/{deployment}",
-            endpoint.trim_end_matches('/')
-        );
-        c.api_version = Some("2024-10-21".into());
-        c
-    }
-
-    /// Sets the base URL (the part before `/chat/completions`).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into().trim_end_matches('/').to_string();
-        self
-    }
-
-    /// Sets the API key (else it is read from the vendor's variable).
-    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
-        self.api_key = Some(key.into());
-        self
+        Self::for_vendor(Vendor::Azure)
+            .base_url(format!(
+                "{}/openai/deployments/{deployment}",
+                endpoint.trim_end_matches('/')
+            ))
+            .api_version("2024-10-21")
     }
 
     /// Sets the `api-version` query parameter (Azure).
@@ -198,52 +176,28 @@ impl OpenAiConfig {
         self
     }
 
-    /// Adds a header to every request (e.g. OpenRouter's `HTTP-Referer`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sets the stream decoder's limits.
-    pub fn sse_limits(mut self, limits: SseConfig) -> Self {
-        self.sse = limits;
-        self
-    }
-
     /// The vendor.
-    pub fn get_vendor(&self) -> Vendor {
+    pub fn vendor(&self) -> Vendor {
         self.vendor
     }
+}
 
-    /// The full URL of an endpoint path such as `/chat/completions`.
-    pub(crate) fn url(&self, path: &str) -> String {
-        match &self.api_version {
-            Some(v) => format!("{}{path}?api-version={v}", self.base_url),
-            None => format!("{}{path}", self.base_url),
-        }
+impl ProviderConfig for OpenAiConfig {
+    fn connection(&self) -> &Connection {
+        &self.connection
     }
 
-    /// Adds the key and extra headers to a request.
-    pub(crate) fn authorize(
-        &self,
-        mut req: structream_provider::HttpRequest,
-    ) -> Result<structream_provider::HttpRequest, Error> {
-        let var = self.vendor.key_var();
-        let key = match &self.api_key {
-            Some(k) => Some(k.clone()),
-            None => ApiKey::from_env(var),
-        };
-        match (key, self.auth) {
-            (Some(k), Auth::Bearer) => req = req.secret_header("authorization", "Bearer ", k),
-            (Some(k), Auth::ApiKeyHeader) => req = req.secret_header("api-key", "", k),
-            (None, _) if self.vendor.key_required() => {
-                return Err(Error::MissingApiKey { var });
-            }
-            (None, _) => {}
+    fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.connection
+    }
+
+    /// The full URL of an endpoint path such as `/chat/completions`, with
+    /// the `api-version` query when one is set.
+    fn url(&self, path: &str) -> String {
+        let url = self.connection.url(path);
+        match &self.api_version {
+            Some(v) => format!("{url}?api-version={v}"),
+            None => url,
         }
-        for (k, v) in &self.headers {
-            req = req.header(k.clone(), v.clone());
-        }
-        Ok(req)
     }
 }

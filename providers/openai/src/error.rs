@@ -21,7 +21,7 @@ pub fn error_in(value: &Value) -> Option<ProviderError> {
 }
 
 /// The error of a Responses `error` event or a `response.failed`.
-pub fn responses_error(value: &Value) -> ProviderError {
+pub fn error_event(value: &Value) -> ProviderError {
     let inner = value
         .pointer("/response/error")
         .filter(|e| !e.is_null())

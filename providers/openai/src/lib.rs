@@ -6,7 +6,8 @@
 //!   build the request of a structured call per [`Mode`] and make decoders.
 //! * [`ChatDecoder`], [`ResponsesDecoder`], [`OllamaDecoder`]: push
 //!   decoders from body bytes to [`StreamEvent`]s.
-//! * [`OpenAiConfig`] and [`Vendor`]: base URL, key and per-vendor request
+//! * [`OpenAiConfig`] and [`Vendor`]: base URL, key, headers and stream
+//!   limits through [`ProviderConfig`], and the per-vendor request
 //!   differences (Groq, OpenRouter, DeepSeek, Mistral, Together, vLLM,
 //!   llama.cpp, Ollama's `/v1`, Azure).
 //!
@@ -56,6 +57,7 @@ pub use decode::chat::ChatHandler;
 pub use decode::ollama::OllamaHandler;
 pub use decode::responses::ResponsesHandler;
 pub use structream_provider::StreamEvent;
+pub use structream_provider::connection::ProviderConfig;
 
 /// The Chat Completions stream decoder.
 pub type ChatDecoder = SseStreamDecoder<ChatHandler>;
@@ -93,20 +95,23 @@ impl Provider for OpenAiChat {
     }
 
     fn modes(&self) -> &'static [Mode] {
-        self.config.vendor.chat_modes()
+        self.config.vendor().chat_modes()
     }
 
     fn build_request(&self, request: &StructuredRequest) -> Result<HttpRequest, Error> {
         self.check_mode(request.mode)?;
-        let body = request::chat_body(request, self.config.vendor)?;
-        self.config.authorize(HttpRequest::post(
+        let body = request::chat_body(request, self.config.vendor())?;
+        self.config.connection().authorize(HttpRequest::post(
             self.config.url("/chat/completions"),
             body,
         ))
     }
 
     fn decoder(&self) -> Box<dyn StreamDecoder> {
-        Box::new(ChatDecoder::new(ChatHandler::default(), self.config.sse))
+        Box::new(ChatDecoder::new(
+            ChatHandler::default(),
+            self.config.connection().sse_limits(),
+        ))
     }
 }
 
@@ -121,6 +126,11 @@ impl OpenAiResponses {
     /// A provider with this configuration.
     pub fn new(config: OpenAiConfig) -> Self {
         OpenAiResponses { config }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &OpenAiConfig {
+        &self.config
     }
 }
 
@@ -137,13 +147,14 @@ impl Provider for OpenAiResponses {
         self.check_mode(request.mode)?;
         let body = request::responses_body(request)?;
         self.config
+            .connection()
             .authorize(HttpRequest::post(self.config.url("/responses"), body))
     }
 
     fn decoder(&self) -> Box<dyn StreamDecoder> {
         Box::new(ResponsesDecoder::new(
             ResponsesHandler::default(),
-            self.config.sse,
+            self.config.connection().sse_limits(),
         ))
     }
 }
@@ -159,7 +170,7 @@ pub struct Ollama {
 
 impl Default for Ollama {
     fn default() -> Self {
-        Ollama::new(OpenAiConfig::vendor(Vendor::Ollama).base_url("http://localhost:11434"))
+        Ollama::new(OpenAiConfig::for_vendor(Vendor::Ollama).base_url("http://localhost:11434"))
     }
 }
 
@@ -168,6 +179,11 @@ impl Ollama {
     /// root, without `/v1`).
     pub fn new(config: OpenAiConfig) -> Self {
         Ollama { config }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &OpenAiConfig {
+        &self.config
     }
 }
 
@@ -186,13 +202,13 @@ impl Provider for Ollama {
         let mut req = HttpRequest::post(self.config.url("/api/chat"), body);
         req.headers.retain(|(n, _)| n != "accept");
         req = req.header("accept", "application/x-ndjson");
-        self.config.authorize(req)
+        self.config.connection().authorize(req)
     }
 
     fn decoder(&self) -> Box<dyn StreamDecoder> {
         Box::new(OllamaDecoder::new(
             OllamaHandler::default(),
-            self.config.sse.max_line_len,
+            self.config.connection().sse_limits().max_line_len,
         ))
     }
 }

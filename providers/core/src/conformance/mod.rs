@@ -12,6 +12,8 @@
 //!   bodies) and in random chunkings, checks the results are identical, and
 //!   checks the rules every event sequence must keep
 //!   ([`check_invariants`]).
+//! * [`check_config`] checks that a protocol's config applies the shared
+//!   connection settings (base URL, key, headers, stream limits).
 //! * [`Transcript`] folds the events into per-call arguments, text, usage,
 //!   finish reasons and errors, for the protocol crates' own checks against
 //!   the final values the recordings report.
@@ -22,12 +24,14 @@
 //! reqwest client; `check_transport` checks error statuses, retries,
 //! timeouts and cancellation the same way for every provider.
 
+mod config;
 mod corpus;
 mod decode;
 mod transcript;
 #[cfg(feature = "loopback")]
 mod transport;
 
+pub use config::check_config;
 pub use corpus::{Fixture, Format, corpus_dir, fixtures};
 pub use decode::{Decoded, check_decoding, check_invariants, decode_with_cuts, random_cuts};
 pub use transcript::{ServerTool, ToolCall, Transcript};
@@ -35,3 +39,15 @@ pub use transcript::{ServerTool, ToolCall, Transcript};
 pub use transport::{
     FixtureRun, check_replay, check_transport, collect, run_fixture, runtime, test_client,
 };
+
+/// A call every protocol accepts: `model`, mode `Tools`, one user message
+/// and one tool `f` taking any object. For the checks that need a request
+/// but test something else (transport, configuration, replay).
+pub fn tool_request(model: &str) -> crate::StructuredRequest {
+    crate::StructuredRequest::new(model, crate::Mode::Tools)
+        .user("hi")
+        .schema(crate::SchemaSpec::new(
+            "f",
+            serde_json::json!({"type": "object"}),
+        ))
+}

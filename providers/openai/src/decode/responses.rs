@@ -38,7 +38,7 @@ use structream_provider::sse::SseEvent;
 use structream_provider::{DecodeError, DecodeErrorKind, FinishReason, StreamEvent, Usage};
 
 use super::usage::read_usage;
-use crate::error::responses_error;
+use crate::error::error_event;
 
 /// The fields of one frame that the decoder routes.
 #[derive(Debug, Default, Clone, Copy)]
@@ -403,7 +403,7 @@ impl State {
             "response.failed" | "error" => {
                 self.terminal = true;
                 let v: serde_json::Value = parse_json(data, frame.offset())?;
-                sink(StreamEvent::Error(responses_error(&v)));
+                sink(StreamEvent::Error(error_event(&v)));
             }
             _ => {}
         }

@@ -5,48 +5,45 @@
 //! usage and finish reasons come through, errors carry the provider's
 //! message.
 
+mod fuzz_regressions;
+mod unframed_errors;
+
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
-use structream_openai::{Ollama, OpenAiChat, OpenAiConfig, OpenAiResponses, Vendor};
-use structream_provider::conformance::{self, Fixture, FixtureRun, Format};
-use structream_provider::{
-    DecodeErrorKind, FinishReason, Mode, Provider, SchemaSpec, StructuredRequest,
+use structream_openai::{
+    Ollama, OpenAiChat, OpenAiConfig, OpenAiResponses, ProviderConfig, Vendor,
 };
+use structream_provider::conformance::{self, Fixture, FixtureRun, Format};
+use structream_provider::{DecodeErrorKind, FinishReason, Provider};
 
 // The SSE layer is checked at every split of every file below 20 KB; the
 // protocol layer sees whole frames, so every split below 6 KB here.
 const EVERY_SPLIT_BELOW: usize = 6_000;
 const HTTP_EVERY_SPLIT_BELOW: usize = 700;
 
-fn request() -> StructuredRequest {
-    StructuredRequest::new("m", Mode::Tools)
-        .user("hi")
-        .schema(SchemaSpec::new("f", json!({"type": "object"})))
-}
-
 fn chat(base: &str) -> Box<dyn Provider> {
     Box::new(OpenAiChat::new(
-        OpenAiConfig::vendor(Vendor::Custom).base_url(base),
+        OpenAiConfig::for_vendor(Vendor::Custom).base_url(base),
     ))
 }
 
 fn responses(base: &str) -> Box<dyn Provider> {
     Box::new(OpenAiResponses::new(
-        OpenAiConfig::vendor(Vendor::Custom).base_url(base),
+        OpenAiConfig::for_vendor(Vendor::Custom).base_url(base),
     ))
 }
 
 fn ollama(base: &str) -> Box<dyn Provider> {
     Box::new(Ollama::new(
-        OpenAiConfig::vendor(Vendor::Ollama).base_url(base),
+        OpenAiConfig::for_vendor(Vendor::Ollama).base_url(base),
     ))
 }
 
 fn run(make: &dyn Fn(&str) -> Box<dyn Provider>, f: &Fixture) -> FixtureRun {
     conformance::run_fixture(
         make,
-        &request(),
+        &conformance::tool_request("m"),
         f,
         EVERY_SPLIT_BELOW,
         HTTP_EVERY_SPLIT_BELOW,
@@ -577,49 +574,6 @@ fn ollama_recordings() {
         );
     }
 }
-
-#[test]
-fn transport_conformance() {
-    let body = std::fs::read(
-        conformance::corpus_dir().join("openai-chat/pydantic-ai/parallel_tool_calls_2.sse"),
-    )
-    .unwrap();
-    let error_body = br#"{"error":{"message":"Incorrect API key provided: sk-pl***","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#;
-    let key = "sk-planted-secret-0123456789";
-    let make = |base: &str| -> Box<dyn Provider> {
-        Box::new(OpenAiChat::new(
-            OpenAiConfig::new().base_url(base).api_key(key),
-        ))
-    };
-    conformance::check_transport(
-        &make,
-        &request(),
-        &body,
-        error_body,
-        "Incorrect API key",
-        key,
-    );
-
-    let body = std::fs::read(
-        conformance::corpus_dir()
-            .join("openai-responses/pydantic-ai/responses_stream.0.function_call.sse"),
-    )
-    .unwrap();
-    let make = |base: &str| -> Box<dyn Provider> {
-        Box::new(OpenAiResponses::new(
-            OpenAiConfig::new().base_url(base).api_key(key),
-        ))
-    };
-    conformance::check_transport(
-        &make,
-        &request(),
-        &body,
-        error_body,
-        "Incorrect API key",
-        key,
-    );
-}
-
 /// Variants derived from recordings for shapes no recording has.
 #[test]
 fn derived_variants() {

@@ -4,21 +4,14 @@
 //! text, usage (input tokens from message_start, output tokens from the
 //! last message_delta) and stop reasons come through.
 
+mod fuzz_regressions;
+
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
-use structream_anthropic::{Anthropic, AnthropicConfig};
+use structream_anthropic::{Anthropic, AnthropicConfig, ProviderConfig};
 use structream_provider::conformance::{self, Fixture, Format};
-use structream_provider::{
-    DecodeErrorKind, Error, FinishReason, Mode, Provider, ProviderExt, SchemaSpec,
-    StructuredRequest,
-};
-
-fn request() -> StructuredRequest {
-    StructuredRequest::new("claude", Mode::Tools)
-        .user("hi")
-        .schema(SchemaSpec::new("f", json!({"type": "object"})))
-}
+use structream_provider::{DecodeErrorKind, FinishReason, Provider};
 
 fn provider(base: &str) -> Box<dyn Provider> {
     Box::new(Anthropic::new(
@@ -38,7 +31,7 @@ fn recordings() {
         seen += 1;
         if f.format == Format::Other {
             // The one JSON file is an HTTP error body: checked in
-            // `error_body_and_transport`.
+            // `tests/transport.rs`.
             assert!(
                 f.name.ends_with("rate_limit_error_response.json"),
                 "{}",
@@ -61,7 +54,13 @@ fn recordings() {
             continue;
         }
         for part in split_messages(&f) {
-            let run = conformance::run_fixture(&provider, &request(), &part, 6_000, 700);
+            let run = conformance::run_fixture(
+                &provider,
+                &conformance::tool_request("claude"),
+                &part,
+                6_000,
+                700,
+            );
             check(&part, &run.decoded.end, &run.transcript);
         }
     }
@@ -270,7 +269,6 @@ fn specific_recordings() {
     let d = conformance::decode_with_cuts(&mut *provider("http://x").decoder(), &f.body, &[]);
     assert_eq!(d.end.unwrap_err().kind(), &DecodeErrorKind::Truncated);
 }
-
 #[test]
 fn in_stream_error_event() {
     // No real recording has one (see the corpus README); this is the
@@ -295,96 +293,6 @@ fn in_stream_error_event() {
     let d =
         conformance::decode_with_cuts(&mut *provider("http://x").decoder(), &f.body[..cut], &[]);
     assert_eq!(d.end.unwrap_err().kind(), &DecodeErrorKind::Incomplete);
-}
-
-#[test]
-fn error_body_and_transport() {
-    let dir = conformance::corpus_dir().join("anthropic");
-    let error_body =
-        std::fs::read(dir.join("anthropic-sdk-python/snapshot__rate_limit_error_response.json"))
-            .unwrap();
-    let v: Value = serde_json::from_slice(&error_body).unwrap();
-    let message = v
-        .pointer("/error/message")
-        .and_then(Value::as_str)
-        .unwrap()
-        .to_string();
-    let ok = std::fs::read(dir.join("pydantic-ai/native_tool_search_streaming.1.sse")).unwrap();
-    let key = "sk-ant-planted-secret-42";
-    let make = |base: &str| -> Box<dyn Provider> {
-        Box::new(Anthropic::new(
-            AnthropicConfig::new().base_url(base).api_key(key),
-        ))
-    };
-    conformance::check_transport(&make, &request(), &ok, &error_body, &message, key);
-}
-
-#[test]
-fn requests_per_mode() {
-    let p = Anthropic::new(AnthropicConfig::new().api_key("k"));
-    let schema = json!({"type": "object", "properties": {"a": {"type": "string"}}});
-    let base = StructuredRequest::new("claude-x", Mode::Tools)
-        .system("be brief")
-        .user("q")
-        .message(structream_provider::Message::assistant("{\"a\": 1}"))
-        .user("fix it")
-        .schema(SchemaSpec::new("T", schema.clone()).description("a T"))
-        .max_tokens(100)
-        .temperature(0.5);
-    let r = p.build_request(&base).unwrap();
-    assert_eq!(r.url, "https://api.anthropic.com/v1/messages");
-    assert_eq!(
-        r.body,
-        json!({
-            "model": "claude-x", "max_tokens": 100, "system": "be brief",
-            "messages": [
-                {"role": "user", "content": "q"},
-                {"role": "assistant", "content": "{\"a\": 1}"},
-                {"role": "user", "content": "fix it"}
-            ],
-            "temperature": 0.5, "stream": true,
-            "tools": [{"name": "T", "description": "a T", "input_schema": schema}],
-            "tool_choice": {"type": "tool", "name": "T", "disable_parallel_tool_use": true}
-        })
-    );
-    let mut par = base.clone();
-    par.mode = Mode::ParallelTools;
-    par.schemas
-        .push(SchemaSpec::new("U", json!({"type": "object"})));
-    let r = p.build_request(&par).unwrap();
-    assert_eq!(r.body["tool_choice"], json!({"type": "any"}));
-    assert_eq!(r.body["tools"].as_array().unwrap().len(), 2);
-    let mut js = base.clone();
-    js.mode = Mode::JsonSchema;
-    let r = p.build_request(&js).unwrap();
-    assert_eq!(
-        r.body["output_format"]["schema"]["additionalProperties"],
-        json!(false)
-    );
-    assert!(r.header_value("anthropic-beta").is_some());
-    let mut j = base.clone();
-    j.mode = Mode::Json;
-    let r = p.build_request(&j).unwrap();
-    assert!(r.body["system"].as_str().unwrap().contains("JSON Schema"));
-    assert!(r.body.get("tools").is_none());
-    // Errors: no schema for a tool mode, no message, no key.
-    let mut none = base.clone();
-    none.schemas.clear();
-    assert!(matches!(
-        p.build_request(&none),
-        Err(Error::InvalidRequest(_))
-    ));
-    assert!(p.supports(Mode::MarkdownJson));
-    // SAFETY of the test: the variable name is only read here.
-    let no_key = Anthropic::new(AnthropicConfig::new());
-    if std::env::var("ANTHROPIC_API_KEY").is_err() {
-        assert!(matches!(
-            no_key.build_request(&base),
-            Err(Error::MissingApiKey {
-                var: "ANTHROPIC_API_KEY"
-            })
-        ));
-    }
 }
 
 #[test]

@@ -2,18 +2,12 @@
 //! suite, then checked against what the recording says: function calls
 //! and their arguments, text, thoughts, finish reasons, usage.
 
-use serde_json::{Value, json};
-use structream_gemini::{Gemini, GeminiConfig};
-use structream_provider::conformance::{self, Fixture, Format};
-use structream_provider::{
-    DecodeErrorKind, Error, FinishReason, Mode, Provider, SchemaSpec, StructuredRequest,
-};
+mod finish;
 
-fn request() -> StructuredRequest {
-    StructuredRequest::new("gemini-x", Mode::Tools)
-        .user("hi")
-        .schema(SchemaSpec::new("f", json!({"type": "object"})))
-}
+use serde_json::{Value, json};
+use structream_gemini::{Gemini, GeminiConfig, ProviderConfig};
+use structream_provider::conformance::{self, Fixture, Format};
+use structream_provider::{DecodeErrorKind, FinishReason, Provider};
 
 fn provider(base: &str) -> Box<dyn Provider> {
     Box::new(Gemini::new(GeminiConfig::new().base_url(base).api_key("k")))
@@ -187,7 +181,13 @@ fn recordings() {
         if f.body.windows(11).any(|w| w == b"partialArgs") {
             streamed_args += 1;
         }
-        let run = conformance::run_fixture(&provider, &request(), &f, 6_000, 700);
+        let run = conformance::run_fixture(
+            &provider,
+            &conformance::tool_request("gemini-x"),
+            &f,
+            6_000,
+            700,
+        );
         check(&f, &run);
     }
     assert_eq!(seen, 25);
@@ -236,75 +236,4 @@ fn specific_recordings() {
     let cut = f.body.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
     let d = conformance::decode_with_cuts(&mut *provider("x").decoder(), &f.body[..cut], &[]);
     assert_eq!(d.end.unwrap_err().kind(), &DecodeErrorKind::Incomplete);
-}
-
-#[test]
-fn transport() {
-    let dir = conformance::corpus_dir().join("gemini/pydantic-ai");
-    let ok = std::fs::read(dir.join("model_stream.sse")).unwrap();
-    let error_body = br#"[{"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT"}}]"#;
-    let key = "AIza-planted-secret-77";
-    let make = |base: &str| -> Box<dyn Provider> {
-        Box::new(Gemini::new(GeminiConfig::new().base_url(base).api_key(key)))
-    };
-    conformance::check_transport(&make, &request(), &ok, error_body, "API key not valid", key);
-}
-
-#[test]
-fn requests_per_mode() {
-    let p = Gemini::new(GeminiConfig::new().api_key("k"));
-    let schema = json!({
-        "$defs": {"P": {"type": "object", "properties": {"n": {"type": "string"}}}},
-        "type": "object",
-        "properties": {"p": {"$ref": "#/$defs/P"}, "o": {"type": ["integer", "null"]}},
-        "additionalProperties": false
-    });
-    let base = StructuredRequest::new("gemini-2.5-flash", Mode::Tools)
-        .system("sys")
-        .user("q")
-        .message(structream_provider::Message::assistant("prev"))
-        .user("again")
-        .schema(SchemaSpec::new("T", schema))
-        .max_tokens(50);
-    let r = p.build_request(&base).unwrap();
-    assert_eq!(
-        r.url,
-        "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
-    );
-    let subset = json!({
-        "type": "object",
-        "properties": {
-            "p": {"type": "object", "properties": {"n": {"type": "string"}}},
-            "o": {"type": "integer", "nullable": true}
-        }
-    });
-    assert_eq!(
-        r.body,
-        json!({
-            "contents": [
-                {"role": "user", "parts": [{"text": "q"}]},
-                {"role": "model", "parts": [{"text": "prev"}]},
-                {"role": "user", "parts": [{"text": "again"}]}
-            ],
-            "systemInstruction": {"parts": [{"text": "sys"}]},
-            "generationConfig": {"maxOutputTokens": 50},
-            "tools": [{"functionDeclarations": [{"name": "T", "parameters": subset}]}],
-            "toolConfig": {"functionCallingConfig": {"mode": "ANY", "allowedFunctionNames": ["T"]}}
-        })
-    );
-    assert!(!r.url.contains("key="));
-    let mut js = base.clone();
-    js.mode = Mode::JsonSchema;
-    let r = p.build_request(&js).unwrap();
-    assert_eq!(r.body["generationConfig"]["responseSchema"], subset);
-    assert_eq!(
-        r.body["generationConfig"]["responseMimeType"],
-        json!("application/json")
-    );
-    let mut rec = base.clone();
-    rec.schemas[0].schema =
-        json!({"$defs": {"N": {"properties": {"n": {"$ref": "#/$defs/N"}}}}, "$ref": "#/$defs/N"});
-    assert!(
-        matches!(p.build_request(&rec), Err(Error::InvalidRequest(m)) if m.contains("recursive"))
-    );
 }
