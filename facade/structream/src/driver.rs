@@ -653,6 +653,15 @@ impl<T: Structured> Driver<T> {
         }
         let value: Value = serde_json::from_str(json).map_err(|e| unreadable(json, &e))?;
         match &value {
+            // The wrapper holding one item, not a list of them.
+            Value::Object(map) if map.get(ITEMS_FIELD).is_some_and(Value::is_object) => {
+                let item = map[ITEMS_FIELD].to_string();
+                self.out.push_back(Ok(Event::Coerced(Coercion::SingleItem)));
+                let schema = self.item_schema();
+                let value = read(&mut self.out, &item, schema.as_ref(), self.coerce)?;
+                self.hand_out(&item, value);
+                Ok(())
+            }
             Value::Object(map) if map.contains_key(ITEMS_FIELD) => {
                 // The items were checked one by one; the rest of the wrapper
                 // is checked here.

@@ -219,6 +219,22 @@ async fn streams_report_each_coercion_before_the_value_or_item_it_concerns() {
     expected.extend(sloppy_coercions());
     assert_eq!(coerced(&seen), expected);
     assert_eq!(server.received().len(), 1);
+
+    // One item in the wrapper, not in a list: a list of one too.
+    let wrapped = format!(r#"{{"items": {SLOPPY}}}"#);
+    let server = serve(replay::openai_content(&wrapped, 4, "stop")).await;
+    let client = builder("ollama", &server).build().unwrap();
+    let seen = events(client.create_iterable::<Employee>("everyone")).await;
+    assert_eq!(coerced(&seen), expected);
+    let items: Vec<&Employee> = seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::Item(item) => Some(item),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(items, [&jason()]);
+    assert_eq!(server.received().len(), 1);
 }
 
 /// What a small model writes in JSON mode: almost JSON, and sloppy in its
