@@ -183,7 +183,12 @@ impl HttpClient {
             }
             builder = builder.header(name.as_str(), v);
         }
-        if let Some((content_type, bytes)) = &request.raw_body {
+        if let Some(streamed) = &request.streamed_body {
+            builder = builder
+                .header("content-type", streamed.content_type())
+                .header("content-length", streamed.len())
+                .body(reqwest::Body::wrap_stream(Pieces(streamed.pieces())));
+        } else if let Some((content_type, bytes)) = &request.raw_body {
             builder = builder
                 .header("content-type", content_type.as_str())
                 .body(bytes.clone());
@@ -239,6 +244,7 @@ impl HttpClient {
         }
         Ok(ByteStream {
             status: status.as_u16(),
+            headers: response.headers().clone(),
             inner: Box::pin(response.bytes_stream()),
             read_timeout: self.config.read_timeout,
             done: false,
@@ -330,12 +336,25 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// A [`StreamedBody`](crate::request::StreamedBody)'s pieces as the
+/// stream reqwest sends, one piece at a time.
+struct Pieces(Box<dyn Iterator<Item = Vec<u8>> + Send>);
+
+impl Stream for Pieces {
+    type Item = Result<Vec<u8>, std::io::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Poll::Ready(self.0.next().map(Ok))
+    }
+}
+
 type BoxedBody = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
 /// The body of a response, chunk by chunk. Dropping it closes the
 /// connection.
 pub struct ByteStream {
     status: u16,
+    headers: reqwest::header::HeaderMap,
     inner: BoxedBody,
     read_timeout: Duration,
     done: bool,
@@ -353,6 +372,11 @@ impl ByteStream {
     /// The response's status (200, or 206 for a range).
     pub fn status(&self) -> u16 {
         self.status
+    }
+
+    /// The response header `name` (any case), if it is there as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
 

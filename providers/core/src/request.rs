@@ -292,6 +292,77 @@ pub struct HttpRequest {
     /// A body sent as these bytes instead of `body` (a multipart file
     /// upload), with its content type.
     pub raw_body: Option<(String, Vec<u8>)>,
+    /// A body sent piece by piece instead of `body` (an upload too large
+    /// to copy whole).
+    pub streamed_body: Option<StreamedBody>,
+}
+
+/// The pieces of the body.
+type Pieces = dyn Fn() -> Box<dyn Iterator<Item = Vec<u8>> + Send> + Send + Sync;
+
+/// A request body made piece by piece as it is sent, of a length known up
+/// front (sent as its `content-length`). The pieces are made again for
+/// each attempt, so a retried request sends the same bytes.
+#[derive(Clone)]
+pub struct StreamedBody {
+    content_type: String,
+    length: u64,
+    pieces: std::sync::Arc<Pieces>,
+}
+
+impl StreamedBody {
+    /// A body of `length` bytes of `content_type`, made by `pieces` (called
+    /// once per attempt; its pieces must add up to `length` bytes).
+    pub fn new<I>(
+        content_type: impl Into<String>,
+        length: u64,
+        pieces: impl Fn() -> I + Send + Sync + 'static,
+    ) -> Self
+    where
+        I: Iterator<Item = Vec<u8>> + Send + 'static,
+    {
+        StreamedBody {
+            content_type: content_type.into(),
+            length,
+            pieces: std::sync::Arc::new(move || Box::new(pieces()) as Box<_>),
+        }
+    }
+
+    /// The content type.
+    pub fn content_type(&self) -> &str {
+        &self.content_type
+    }
+
+    /// The length in bytes.
+    pub fn len(&self) -> u64 {
+        self.length
+    }
+
+    /// Whether the body is empty.
+    pub fn is_empty(&self) -> bool {
+        self.length == 0
+    }
+
+    /// The pieces, from the first.
+    pub fn pieces(&self) -> Box<dyn Iterator<Item = Vec<u8>> + Send> {
+        (self.pieces)()
+    }
+}
+
+impl fmt::Debug for StreamedBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamedBody")
+            .field("content_type", &self.content_type)
+            .field("length", &self.length)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for StreamedBody {
+    /// The same body: made by the same pieces.
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.pieces, &other.pieces) && self.length == other.length
+    }
 }
 
 impl HttpRequest {
@@ -312,6 +383,7 @@ impl HttpRequest {
             ],
             body,
             raw_body: None,
+            streamed_body: None,
         }
     }
 
@@ -323,6 +395,7 @@ impl HttpRequest {
             headers: Vec::new(),
             body: serde_json::Value::Null,
             raw_body: None,
+            streamed_body: None,
         }
     }
 
@@ -335,6 +408,20 @@ impl HttpRequest {
             headers: Vec::new(),
             body: serde_json::Value::Null,
             raw_body: Some((content_type.to_owned(), body)),
+            streamed_body: None,
+        }
+    }
+
+    /// A POST of a body made piece by piece as it is sent (an upload too
+    /// large to copy whole), answered with JSON.
+    pub fn post_streamed(url: impl Into<String>, body: StreamedBody) -> Self {
+        HttpRequest {
+            method: Method::Post,
+            url: url.into(),
+            headers: Vec::new(),
+            body: serde_json::Value::Null,
+            raw_body: None,
+            streamed_body: Some(body),
         }
     }
 
@@ -349,6 +436,7 @@ impl HttpRequest {
             )],
             body,
             raw_body: None,
+            streamed_body: None,
         }
     }
 
