@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 
 use serde_json::{Value, json};
 use structream::Client;
-use structream::batch::{BatchResult, Format, ResultError, ResultsDecoder};
+use structream::batch::{BatchResult, Format, MAX_LINE, ResultError, ResultsDecoder};
 
 use crate::extract::Stop;
 
@@ -39,15 +39,21 @@ pub(crate) fn decode_file(
     chunk_bytes: usize,
 ) -> Result<(), Stop> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let mut carry = Vec::new();
+    let mut reader = Chunks {
+        input,
+        carry: Vec::new(),
+        eof: false,
+        size: chunk_bytes.max(1),
+    };
     let mut next_line = 1u64;
-    let mut eof = false;
-    while !eof {
-        // A chunk of whole lines per worker (the last may end without a newline).
+    while !reader.eof {
+        // A chunk of whole lines per worker (the last may end without a
+        // newline), up to a line too long to hold.
         let mut chunks = Vec::with_capacity(workers);
-        while chunks.len() < workers && !eof {
-            let (chunk, ended) = read_chunk(input, &mut carry, chunk_bytes.max(1))?;
-            eof = ended;
+        let mut long = false;
+        while chunks.len() < workers && !reader.eof && !long {
+            let chunk;
+            (chunk, long) = reader.next()?;
             if !chunk.is_empty() {
                 let first = next_line;
                 next_line += memchr::memchr_iter(b'\n', &chunk).count() as u64;
@@ -75,48 +81,106 @@ pub(crate) fn decode_file(
             out.write_all(&bytes).map_err(Stop::Io)?;
             tally.add(&counts);
         }
+        if long {
+            let mut decoder =
+                ResultsDecoder::with_schema(client, format, schema.clone()).first_line(next_line);
+            reader.skip_line(&mut decoder, out, tally)?;
+            next_line += 1;
+        }
     }
     Ok(())
 }
 
-/// The longest line a chunk may hold.
-const MAX_LINE: usize = 64 << 20;
-
-/// Reads about `size` bytes and cuts after the last newline, keeping
-/// the rest in `carry` for the next chunk; whether the input ended.
-fn read_chunk(
-    input: &mut dyn Read,
-    carry: &mut Vec<u8>,
+/// The input read in chunks of whole lines.
+struct Chunks<'i> {
+    input: &'i mut dyn Read,
+    /// What was read past the last chunk's last newline.
+    carry: Vec<u8>,
+    eof: bool,
+    /// Bytes of a chunk, about.
     size: usize,
-) -> Result<(Vec<u8>, bool), Stop> {
-    let mut buf = std::mem::take(carry);
-    let mut eof = false;
-    while buf.len() < size || memchr::memrchr(b'\n', &buf).is_none() {
-        if buf.len() > size + MAX_LINE {
-            let message = format!("a results line longer than {MAX_LINE} bytes");
-            return Err(Stop::Io(io::Error::new(
-                io::ErrorKind::InvalidData,
-                message,
-            )));
+}
+
+impl Chunks<'_> {
+    /// Reads about `size` bytes and cuts after the last newline, keeping
+    /// the rest for the next chunk. The chunk ends early, and `true` comes
+    /// with it, where a line runs over [`MAX_LINE`]: the rest holds that
+    /// line's start, for [`Chunks::skip_line`].
+    fn next(&mut self) -> Result<(Vec<u8>, bool), Stop> {
+        let mut buf = std::mem::take(&mut self.carry);
+        let mut line_start = memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1);
+        let mut has_newline = line_start > 0;
+        while buf.len() < self.size || !has_newline {
+            if buf.len() - line_start > MAX_LINE {
+                self.carry.extend_from_slice(&buf[line_start..]);
+                buf.truncate(line_start);
+                return Ok((buf, true));
+            }
+            let start = buf.len();
+            if self.fill(&mut buf)? == 0 {
+                return Ok((buf, false));
+            }
+            if let Some(i) = memchr::memrchr(b'\n', &buf[start..]) {
+                line_start = start + i + 1;
+                has_newline = true;
+            }
         }
+        self.carry.extend_from_slice(&buf[line_start..]);
+        buf.truncate(line_start);
+        Ok((buf, false))
+    }
+
+    /// Reads up to 1 MiB more onto `buf`; how much (0 at the end).
+    fn fill(&mut self, buf: &mut Vec<u8>) -> Result<usize, Stop> {
         let start = buf.len();
         buf.resize(start + (1 << 20), 0);
-        match input.read(&mut buf[start..]) {
-            Ok(0) => {
-                buf.truncate(start);
-                eof = true;
-                break;
+        loop {
+            match self.input.read(&mut buf[start..]) {
+                Ok(n) => {
+                    buf.truncate(start + n);
+                    self.eof = n == 0;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    buf.truncate(start);
+                    return Err(Stop::Io(e));
+                }
             }
-            Ok(n) => buf.truncate(start + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(start),
-            Err(e) => return Err(Stop::Io(e)),
         }
     }
-    if !eof && let Some(end) = memchr::memrchr(b'\n', &buf) {
-        carry.extend_from_slice(&buf[end + 1..]);
-        buf.truncate(end + 1);
+
+    /// Passes the line over [`MAX_LINE`] whose start is in hand through
+    /// `decoder` (which keeps only its first bytes) up to its newline,
+    /// and prints its result: a line error.
+    fn skip_line(
+        &mut self,
+        decoder: &mut ResultsDecoder<Value>,
+        out: &mut impl Write,
+        tally: &mut Tally,
+    ) -> Result<(), Stop> {
+        let mut block = std::mem::take(&mut self.carry);
+        loop {
+            if let Some(end) = memchr::memchr(b'\n', &block) {
+                self.carry.extend_from_slice(&block[end + 1..]);
+                for r in decoder.feed(&block[..=end]) {
+                    print_result(out, &r, tally)?;
+                }
+                return Ok(());
+            }
+            for r in decoder.feed(&block) {
+                print_result(out, &r, tally)?;
+            }
+            block.clear();
+            block.shrink_to(1 << 20);
+            if self.fill(&mut block)? == 0 {
+                for r in decoder.finish() {
+                    print_result(out, &r, tally)?;
+                }
+                return Ok(());
+            }
+        }
     }
-    Ok((buf, eof))
 }
 
 /// One worker's chunk: its NDJSON output and counts.

@@ -42,6 +42,21 @@ async fn batch(args: Vec<String>, stdin: Option<PathBuf>) -> Output {
         .unwrap()
 }
 
+/// `batch results --from-file FILE --provider P --example user`, and `more`.
+async fn users_from_file(file: &str, provider: &str, more: &[&str]) -> Output {
+    let mut list = args(&[
+        "results",
+        "--from-file",
+        file,
+        "--provider",
+        provider,
+        "--example",
+        "user",
+    ]);
+    list.extend(args(more));
+    batch(list, None).await
+}
+
 fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
@@ -269,19 +284,7 @@ async fn results_from_a_file_decode_in_one_streaming_pass_with_the_same_exit_cod
     .unwrap();
     for (file, code, n) in [(&good, 0, 2), (&invalid, 4, 2), (&broken, 3, 3)] {
         let f = file.to_str().unwrap();
-        let out = batch(
-            args(&[
-                "results",
-                "--from-file",
-                f,
-                "--provider",
-                "anthropic",
-                "--example",
-                "user",
-            ]),
-            None,
-        )
-        .await;
+        let out = users_from_file(f, "anthropic", &[]).await;
         assert_eq!(
             out.status.code(),
             Some(code),
@@ -408,4 +411,62 @@ async fn a_file_shared_out_in_small_chunks_prints_the_same_lines_in_order() {
         assert_eq!(out.stdout, whole.stdout, "chunks of {chunk}");
         assert_eq!(out.status.code(), Some(3));
     }
+}
+
+#[tokio::test]
+async fn a_line_over_the_longest_is_a_line_error_and_decoding_goes_on() {
+    let ok = |id: &str| {
+        format!(
+            r#"{{"custom_id":"{id}","result":{{"type":"succeeded","message":{{"content":[{{"type":"tool_use","id":"t","name":"User","input":{{"name":"{id}","age":3}}}}],"stop_reason":"tool_use"}}}}}}"#
+        )
+    };
+    // A text block longer than the longest line, with the id first; then
+    // one with the id after it (not recoverable), ending the file.
+    // The first is skipped as it is read, the second is just over.
+    let filler = "x".repeat(structream::batch::MAX_LINE + (3 << 20));
+    let long_first = format!(
+        r#"{{"custom_id":"long","result":{{"type":"succeeded","message":{{"content":[{{"type":"text","text":"{filler}"}}]}}}}}}"#
+    );
+    let filler = &filler[..structream::batch::MAX_LINE + 10];
+    let long_last = format!(
+        r#"{{"result":{{"type":"succeeded","message":{{"content":[{{"type":"text","text":"{filler}"}}]}}}},"custom_id":"hidden"}}"#
+    );
+    let file = temp("long.jsonl");
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+        for line in [ok("a"), long_first, ok("b"), long_last] {
+            f.write_all(line.as_bytes()).unwrap();
+            f.write_all(b"\n").unwrap();
+        }
+        // The last line has no newline.
+        f.write_all(ok("c").as_bytes()).unwrap();
+    }
+    let f = file.to_str().unwrap();
+    for chunk in ["1000", "4194304"] {
+        let out = users_from_file(f, "anthropic", &["--chunk-bytes", chunk]).await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{stderr}");
+        let results = lines(&out);
+        let ids: Vec<&Value> = results.iter().map(|r| &r["custom_id"]).collect();
+        assert_eq!(
+            ids,
+            [
+                &Value::from("a"),
+                &Value::from("long"),
+                &Value::from("b"),
+                &Value::Null,
+                &Value::from("c"),
+            ],
+            "chunks of {chunk}"
+        );
+        for (r, line) in [(&results[1], 2), (&results[3], 4)] {
+            assert_eq!(r["error"]["kind"], "line", "{r}");
+            assert_eq!(r["error"]["line"], line, "{r}");
+            let message = r["error"]["message"].as_str().unwrap();
+            assert!(message.contains("longer than"), "{message}");
+        }
+        assert_eq!(results[4]["value"]["name"], "c");
+    }
+    std::fs::remove_file(&file).unwrap();
 }

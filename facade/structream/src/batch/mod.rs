@@ -46,6 +46,7 @@
 //! # Ok::<(), structream::Error>(())
 //! ```
 
+mod answer;
 mod api;
 pub mod blocking;
 #[cfg(feature = "replay")]
@@ -56,7 +57,7 @@ mod wire;
 
 pub use api::{Batches, Progress, Results, Submitted};
 pub use lines::{Limits, Prepared};
-pub use results::{BatchResult, ResultError, ResultsDecoder, retry_requests};
+pub use results::{BatchResult, MAX_LINE, ResultError, ResultsDecoder, retry_requests};
 
 use crate::Request;
 

@@ -1,14 +1,17 @@
 //! Results files decoded as they stream in: lines split out of chunks of
-//! any size, each line read ([`super::wire`]) and its answer run through
-//! the live call's driver, so that it is extracted and validated exactly
-//! as a live call's. One line is held at a time.
+//! any size, each line read ([`super::wire`]) and its answer extracted and
+//! validated exactly as a live call's: read in one shot when it is a JSON
+//! text that validates as it is ([`super::answer`]), run through the live
+//! call's driver otherwise. One line is held at a time.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::Value;
 use structream_provider::{ProviderError, Usage};
 
+use super::answer::{Answer, OneShot};
 use super::wire::{self, Outcome};
 use super::{BatchRequest, Format};
 use crate::CallKind;
@@ -116,7 +119,10 @@ impl<T> BatchResult<T> {
 }
 
 /// The longest results line (a line over it is a per-line error).
-const MAX_LINE: usize = 64 << 20;
+pub const MAX_LINE: usize = 64 << 20;
+
+/// How much of a line over [`MAX_LINE`] is kept, to find its custom id.
+const KEPT: usize = 4 << 10;
 
 /// Decodes a results file pushed in chunks of any size into
 /// [`BatchResult`]s; no I/O. Made with [`ResultsDecoder::new`] for a typed
@@ -125,12 +131,20 @@ const MAX_LINE: usize = 64 << 20;
 pub struct ResultsDecoder<T: Structured> {
     client: Client,
     format: Format,
-    schema: Value,
+    schema: Arc<Value>,
     type_name: String,
+    /// How answers are read without the driver, if they can be.
+    one_shot: Option<OneShot>,
+    /// Lines read in one shot (for the tests that compare both ways).
+    #[cfg(test)]
+    one_shots: u64,
+    /// The line being read (buffers kept from line to line).
+    answer: Answer,
     expected: Option<HashSet<String>>,
     /// The unfinished line carried over from the last chunk.
     pending: Vec<u8>,
-    /// The unfinished line is over [`MAX_LINE`]: skipping to its end.
+    /// The unfinished line is over [`MAX_LINE`]: skipping to its end,
+    /// its first [`KEPT`] bytes in `pending`.
     skipping: bool,
     lines: u64,
     position: u64,
@@ -158,8 +172,12 @@ impl<T: Structured> ResultsDecoder<T> {
         ResultsDecoder {
             client: client.clone(),
             format,
-            schema,
+            one_shot: OneShot::plan(client, &schema),
+            schema: Arc::new(schema),
             type_name: type_name.to_owned(),
+            answer: Answer::default(),
+            #[cfg(test)]
+            one_shots: 0,
             expected: None,
             pending: Vec::new(),
             skipping: false,
@@ -198,7 +216,8 @@ impl<T: Structured> ResultsDecoder<T> {
             let (line, after) = (&rest[..end], &rest[end + 1..]);
             if self.skipping {
                 self.skipping = false;
-                self.too_long();
+                let start = std::mem::take(&mut self.pending);
+                self.too_long(&start);
             } else if self.pending.is_empty() {
                 self.line(line);
             } else {
@@ -212,7 +231,10 @@ impl<T: Structured> ResultsDecoder<T> {
         }
         if !self.skipping {
             if self.pending.len() + rest.len() > MAX_LINE {
-                self.pending = Vec::new();
+                let kept = KEPT.saturating_sub(self.pending.len()).min(rest.len());
+                self.pending.extend_from_slice(&rest[..kept]);
+                self.pending.truncate(KEPT);
+                self.pending.shrink_to(KEPT);
                 self.skipping = true;
             } else {
                 self.pending.extend_from_slice(rest);
@@ -225,7 +247,8 @@ impl<T: Structured> ResultsDecoder<T> {
     pub fn finish(&mut self) -> impl Iterator<Item = BatchResult<T>> + '_ {
         if self.skipping {
             self.skipping = false;
-            self.too_long();
+            let start = std::mem::take(&mut self.pending);
+            self.too_long(&start);
         } else if !self.pending.is_empty() {
             let last = std::mem::take(&mut self.pending);
             self.line(&last);
@@ -233,10 +256,13 @@ impl<T: Structured> ResultsDecoder<T> {
         std::iter::from_fn(|| self.out.pop_front())
     }
 
-    fn too_long(&mut self) {
+    /// The result of a line over [`MAX_LINE`], not read: a line error,
+    /// with its custom id if its `start` says it.
+    fn too_long(&mut self, start: &[u8]) {
         self.lines += 1;
+        let custom_id = wire::leading_id(self.format, &start[..start.len().min(KEPT)]);
         self.out.push_back(BatchResult {
-            custom_id: None,
+            custom_id,
             line: self.lines,
             outcome: Err(ResultError::Line {
                 line: self.lines,
@@ -247,6 +273,10 @@ impl<T: Structured> ResultsDecoder<T> {
     }
 
     fn line(&mut self, line: &[u8]) {
+        if line.len() > MAX_LINE {
+            // Whole in one chunk, but over the limit all the same.
+            return self.too_long(line);
+        }
         // Blank lines count: `line` is the line number in the file.
         self.lines += 1;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -254,10 +284,46 @@ impl<T: Structured> ResultsDecoder<T> {
             return;
         }
         let number = self.lines;
+        let mut answer = std::mem::take(&mut self.answer);
+        answer.clear();
+        let read = wire::read_line(self.format, line, &mut |event| answer.on_event(event));
+        let one_shot = match read {
+            Ok((id, Outcome::Answered)) if self.expects(&id) => self
+                .one_shot
+                .and_then(|plan| plan.read::<T>(&answer, &self.schema))
+                .map(|value| (id.into_owned(), value)),
+            _ => None,
+        };
+        let usage = answer.usage();
+        self.answer = answer;
+        #[cfg(test)]
+        {
+            self.one_shots += u64::from(one_shot.is_some());
+        }
+        let result = match one_shot {
+            Some((id, value)) => BatchResult {
+                custom_id: Some(id),
+                line: number,
+                outcome: Ok(value),
+                usage,
+            },
+            None => self.driven(line, number),
+        };
+        self.out.push_back(result);
+    }
+
+    /// Whether `id` belongs to the batch.
+    fn expects(&self, id: &str) -> bool {
+        self.expected.as_ref().is_none_or(|e| e.contains(id))
+    }
+
+    /// Reads a line through the live call's driver: errors and coercions
+    /// come out exactly as a live call's.
+    fn driven(&self, line: &[u8], number: u64) -> BatchResult<T> {
         let mut driver = self.client.driver_with_schema::<T>(
             Request::default().max_retries(0),
             CallKind::Value,
-            self.schema.clone(),
+            Value::clone(&self.schema),
             &self.type_name,
         );
         driver.sent();
@@ -268,12 +334,7 @@ impl<T: Structured> ResultsDecoder<T> {
         };
         let (custom_id, outcome) = match read {
             Err(m) => (m.id, Err(line_error(m.message))),
-            Ok((id, _))
-                if self
-                    .expected
-                    .as_ref()
-                    .is_some_and(|e| !e.contains(id.as_ref())) =>
-            {
+            Ok((id, _)) if !self.expects(&id) => {
                 let message = format!("custom_id {id:?} is not in the batch");
                 (Some(id.into_owned()), Err(line_error(message)))
             }
@@ -299,12 +360,12 @@ impl<T: Structured> ResultsDecoder<T> {
                 (Some(id.into_owned()), outcome)
             }
         };
-        self.out.push_back(BatchResult {
+        BatchResult {
             custom_id,
             line: number,
             outcome,
             usage: driver.usage(),
-        });
+        }
     }
 }
 
@@ -341,4 +402,146 @@ pub fn retry_requests<'r, T: 'r>(
         .into_iter()
         .filter(|r| failed.contains(r.custom_id.as_str()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use structream_provider::Mode;
+
+    use super::*;
+    use crate::ClientBuilder;
+
+    fn schema() -> Value {
+        json!({"type": "object",
+               "properties": {"name": {"type": "string"},
+                              "age": {"type": "integer", "minimum": 0, "maximum": 150}},
+               "required": ["name", "age"]})
+    }
+
+    fn client(mode: Mode) -> Client {
+        ClientBuilder::from_provider("anthropic/m")
+            .unwrap()
+            .api_key("k")
+            .mode(mode)
+            .build()
+            .unwrap()
+    }
+
+    /// Every line decoded both ways: `(one-shot results, driven results,
+    /// lines read in one shot)`, each result as its debug text.
+    fn both_ways(client: &Client, file: &str) -> (Vec<String>, Vec<String>, u64) {
+        let decode = |one_shot: bool| {
+            let mut d = ResultsDecoder::with_schema(client, Format::Anthropic, schema());
+            if !one_shot {
+                d.one_shot = None;
+            }
+            let mut out: Vec<String> = d.feed(file.as_bytes()).map(|r| format!("{r:?}")).collect();
+            out.extend(d.finish().map(|r| format!("{r:?}")));
+            (out, d.one_shots)
+        };
+        let (fast, n) = decode(true);
+        let (driven, none) = decode(false);
+        assert_eq!(none, 0);
+        (fast, driven, n)
+    }
+
+    fn tool_line(id: usize, input: &str) -> String {
+        format!(
+            r#"{{"custom_id":"r{id}","result":{{"type":"succeeded","message":{{"content":[{{"type":"text","text":"Sure."}},{{"type":"tool_use","id":"t","name":"output","input":{input}}},{{"type":"tool_use","id":"u","name":"output","input":{{"name":"second","age":1}}}}],"stop_reason":"tool_use","usage":{{"input_tokens":5,"output_tokens":{id}}}}}}}}}"#
+        )
+    }
+
+    fn text_line(id: usize, text: &str) -> String {
+        let text = Value::String(text.to_owned());
+        format!(
+            r#"{{"custom_id":"r{id}","result":{{"type":"succeeded","message":{{"content":[{{"type":"text","text":{text}}}],"stop_reason":"end_turn"}}}}}}"#
+        )
+    }
+
+    const DEEP: usize = 126;
+
+    fn answers() -> Vec<String> {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        vec![
+            r#"{"name":"a","age":3}"#.into(),
+            r#" { "name" : "a" , "age" : 3 } "#.into(),
+            r#"{"name":"a","age":3,"name":"b"}"#.into(),
+            r#"{"name":"a","age":1e2}"#.into(),
+            r#"{"name":"a","age":3.0}"#.into(),
+            r#"{"name":"\u00e9\ud83d\ude00\n\"q\"","age":3}"#.into(),
+            r#"{"name":"a","age":3,"extra":[1,{"b":null}]}"#.into(),
+            format!(r#"{{"name":"a","age":3,"deep":{}}}"#, deep(DEEP)),
+            format!(r#"{{"name":"a","age":3,"deep":{}}}"#, deep(DEEP + 10)),
+            r#"{"name":"a","age":18446744073709551616}"#.into(),
+            r#"{"name":"a","age":300}"#.into(),
+            r#"{"name":"a","age":"3"}"#.into(),
+            r#"{"name":"a"}"#.into(),
+            r#"{"name":"a","age":3"#.into(),
+            r#"[{"name":"a","age":3}]"#.into(),
+            r#"{"name":"a","age":3} {"#.into(),
+            r#"{'name':'a','age':3,}"#.into(),
+            "".into(),
+        ]
+    }
+
+    #[test]
+    fn one_shot_results_are_the_drivers_in_tool_and_json_modes() {
+        for mode in [Mode::Tools, Mode::Json, Mode::MarkdownJson] {
+            let client = client(mode);
+            let mut file = String::new();
+            for (i, answer) in answers().iter().enumerate() {
+                let line = if mode == Mode::Tools && !answer.is_empty() {
+                    tool_line(i, answer)
+                } else {
+                    text_line(i, answer)
+                };
+                file.push_str(&line);
+                file.push('\n');
+            }
+            // Prose and fences around the JSON, read leniently.
+            let n = answers().len();
+            for (i, text) in [
+                "Here it is: {\"name\":\"a\",\"age\":3}",
+                "```json\n{\"name\":\"a\",\"age\":3}\n```",
+                "[1] {\"name\":\"a\",\"age\":3}",
+                "{\"name\":\"a\",\"age\":3}\nDone.",
+            ]
+            .iter()
+            .enumerate()
+            {
+                file.push_str(&text_line(n + i, text));
+                file.push('\n');
+            }
+            let (fast, driven, one_shots) = both_ways(&client, &file);
+            assert_eq!(fast.len(), driven.len());
+            for (f, d) in fast.iter().zip(&driven) {
+                assert_eq!(f, d, "{mode:?}");
+            }
+            // The plain answers were read in one shot (in the JSON modes
+            // the tool lines are text lines too).
+            assert!(one_shots >= 7, "{mode:?}: {one_shots}");
+        }
+    }
+
+    #[test]
+    fn a_line_over_the_longest_keeps_its_custom_id_when_it_comes_first() {
+        let client = client(Mode::Tools);
+        let mut d = ResultsDecoder::with_schema(&client, Format::Anthropic, schema());
+        let head = r#"{"custom_id":"big","result":{"type":"succeeded","message":{"content":[{"type":"text","text":""#;
+        let mut results: Vec<BatchResult<Value>> = d.feed(head.as_bytes()).collect();
+        let block = vec![b'x'; 1 << 20];
+        for _ in 0..=(MAX_LINE >> 20) {
+            results.extend(d.feed(&block));
+        }
+        assert!(d.pending.capacity() <= KEPT, "{}", d.pending.capacity());
+        results.extend(d.feed(b"\"}]}}}\n"));
+        results.extend(d.feed(tool_line(2, r#"{"name":"a","age":3}"#).as_bytes()));
+        results.extend(d.finish());
+        assert_eq!(results.len(), 2);
+        assert_eq!(results[0].custom_id.as_deref(), Some("big"));
+        assert_eq!(results[0].outcome.as_ref().unwrap_err().kind(), "line");
+        assert_eq!(results[1].line, 2);
+        assert_eq!(results[1].value().unwrap()["name"], "a");
+    }
 }

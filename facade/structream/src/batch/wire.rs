@@ -571,3 +571,51 @@ fn gemini<'a>(line: &'a [u8], sink: &mut Sink<'_>) -> Result<(Cow<'a, str>, Outc
     );
     Ok((id, Outcome::Answered))
 }
+
+// ---- A line too long to read: its custom id, from its first bytes ----
+
+/// The custom id (Gemini: `key`) of a line of which only the first bytes
+/// are at hand, if it is a top-level member before anything that runs
+/// past them.
+pub(crate) fn leading_id(format: Format, prefix: &[u8]) -> Option<String> {
+    let name = match format {
+        Format::Gemini => "key",
+        _ => "custom_id",
+    };
+    let mut found = None;
+    let mut de = serde_json::Deserializer::from_slice(prefix);
+    // The visitor stops at the id (or at the end of the bytes at hand):
+    // the outcome is what it found, never the whole line.
+    let _ = serde::Deserializer::deserialize_map(
+        &mut de,
+        LeadingId {
+            name,
+            found: &mut found,
+        },
+    );
+    found
+}
+
+struct LeadingId<'f> {
+    name: &'static str,
+    found: &'f mut Option<String>,
+}
+
+impl<'de> serde::de::Visitor<'de> for LeadingId<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a results line")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == self.name {
+                *self.found = Some(map.next_value::<String>()?);
+                return Err(serde::de::Error::custom("found"));
+            }
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        Ok(())
+    }
+}
