@@ -80,7 +80,15 @@ async fn run(provider: &str, seed: u64) -> (Vec<(String, Result<User, String>)>,
         .unwrap();
     assert_eq!(done.state, State::Ended);
     assert_eq!(done.counts.total, 5, "{:?}", done.raw);
-    let mut results = batches.results::<User>(&done).await.unwrap();
+    (typed_results(&batches, &done).await, states)
+}
+
+/// Each result's id and value or `kind: message`, by id.
+async fn typed_results(
+    batches: &structream::batch::Batches,
+    done: &structream::batch::Batch,
+) -> Vec<(String, Result<User, String>)> {
+    let mut results = batches.results::<User>(done).await.unwrap();
     let mut out = Vec::new();
     while let Some(r) = structream::next(&mut results).await {
         let r = r.unwrap();
@@ -90,7 +98,7 @@ async fn run(provider: &str, seed: u64) -> (Vec<(String, Result<User, String>)>,
         ));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    (out, states)
+    out
 }
 
 fn check(provider: &str, out: &[(String, Result<User, String>)]) {
@@ -319,6 +327,91 @@ async fn over_the_limits_the_requests_go_as_several_batches_and_cancel_and_list_
         matches!(r.outcome, Err(ResultError::Canceled { .. })),
         "{r:?}"
     );
+}
+
+#[tokio::test]
+async fn gemini_requests_over_the_inline_limit_go_as_an_uploaded_file() {
+    let server = FakeBatchServer::start(reply).await;
+    let client = client(&server, "gemini");
+    // Five requests are over the inline limit, one is under it.
+    let mut limits = Limits::of(Format::Gemini);
+    limits.max_inline_bytes = 4096 + 1500;
+    let batches = fast(&client).limits(limits);
+    let one = batches
+        .create::<User>(requests().into_iter().take(1))
+        .await
+        .unwrap();
+    let uploads = |server: &FakeBatchServer| {
+        server
+            .received()
+            .iter()
+            .filter(|r| r.starts_with("POST /upload/v1beta/files"))
+            .count()
+    };
+    assert_eq!(uploads(&server), 0, "{:?}", server.received());
+    let submitted = batches.create::<User>(requests()).await.unwrap();
+    // The resumable protocol: a start, then the bytes, uploaded and
+    // finalized at once.
+    assert_eq!(uploads(&server), 2, "{:?}", server.received());
+    // The file holds the same requests as the inline batch would.
+    let sent = server.submitted();
+    assert_eq!(sent[0][0], sent[1][0]);
+    assert_eq!(sent[1].len(), 5);
+    let id = submitted.batches[0].id.clone();
+    let done = batches.wait(&id, &mut |_| {}).await.unwrap();
+    assert_eq!(done.state, State::Ended);
+    check("gemini", &typed_results(&batches, &done).await);
+    assert_eq!(one.batches.len(), 1);
+    // Uploading whatever the size, by option.
+    let mut limits = Limits::of(Format::Gemini);
+    limits.max_inline_bytes = 0;
+    fast(&client)
+        .limits(limits)
+        .create::<User>(requests().into_iter().take(1))
+        .await
+        .unwrap();
+    assert_eq!(uploads(&server), 4);
+}
+
+#[tokio::test]
+async fn list_follows_every_page_of_each_provider() {
+    for provider in ["openai", "anthropic", "gemini"] {
+        let server = FakeBatchServer::start(reply).await;
+        server.page_size(2);
+        let client = client(&server, provider);
+        let batches = fast(&client).limits({
+            let mut limits = Limits::of(Format::of_provider(provider).unwrap());
+            limits.max_requests = 1;
+            limits
+        });
+        // Five batches of one request each.
+        let submitted = batches.create::<User>(requests()).await.unwrap();
+        assert_eq!(submitted.batches.len(), 5, "{provider}");
+        let mut newest_first: Vec<String> =
+            submitted.batches.iter().map(|b| b.id.clone()).collect();
+        newest_first.reverse();
+        let listed: Vec<String> = batches
+            .list()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|b| b.id)
+            .collect();
+        assert_eq!(listed, newest_first, "{provider}");
+        // Three pages of 2, 2 and 1, each asked for after the last.
+        let pages: Vec<String> = server
+            .received()
+            .into_iter()
+            .filter(|r| r.starts_with("GET ") && r.contains("batches?"))
+            .collect();
+        let cursor = match provider {
+            "openai" => format!("after={}", newest_first[1]),
+            "anthropic" => format!("after_id={}", newest_first[1]),
+            _ => "pageToken=page-2".to_owned(),
+        };
+        assert_eq!(pages.len(), 3, "{provider}: {pages:?}");
+        assert!(pages[1].ends_with(&cursor), "{provider}: {pages:?}");
+    }
 }
 
 #[test]

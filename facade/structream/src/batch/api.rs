@@ -7,6 +7,7 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use futures_core::Stream;
 use serde_json::{Value, json};
 use structream_provider::HttpRequest;
 use structream_provider::http::ByteStream;
+use structream_provider::request::{HeaderValue, StreamedBody};
 
 use super::lines::{Endpoint, Prepared, Splitter, build_line};
 use super::results::{BatchResult, ResultError, ResultsDecoder};
@@ -45,6 +47,44 @@ pub struct Submitted {
     pub ids: Vec<Vec<String>>,
     /// Why there are several batches, if there are.
     pub note: Option<String>,
+}
+
+/// How many bytes of request lines an upload sends at a time, about.
+const PIECE: usize = 64 << 10;
+
+/// The multipart body of OpenAI's file upload (purpose `batch`, the lines
+/// as `batch.jsonl`), made as it is sent: a piece holds a few whole lines
+/// (about [`PIECE`] bytes, or one longer line), so no copy of the whole
+/// file is ever made.
+fn multipart(prepared: Arc<Prepared>) -> StreamedBody {
+    const BOUNDARY: &str = "structream-batch-7d1f3a9c";
+    let head = format!(
+        "--{BOUNDARY}\r\ncontent-disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n\
+         --{BOUNDARY}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"batch.jsonl\"\r\n\
+         content-type: application/jsonl\r\n\r\n"
+    );
+    let tail = format!("\r\n--{BOUNDARY}--\r\n");
+    let length = (head.len() + prepared.bytes() + tail.len()) as u64;
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    StreamedBody::new(content_type, length, move || {
+        let prepared = Arc::clone(&prepared);
+        let mut next = 0;
+        let lines = std::iter::from_fn(move || {
+            let mut piece = Vec::new();
+            while let Some(line) = prepared.lines.get(next) {
+                if !piece.is_empty() && piece.len() + line.len() + 1 > PIECE {
+                    break;
+                }
+                piece.extend_from_slice(line);
+                piece.push(b'\n');
+                next += 1;
+            }
+            (!piece.is_empty()).then_some(piece)
+        });
+        std::iter::once(head.clone().into_bytes())
+            .chain(lines)
+            .chain(std::iter::once(tail.clone().into_bytes()))
+    })
 }
 
 /// Progress of [`Batches::wait`], after each poll.
@@ -167,28 +207,25 @@ impl Batches {
         Ok(submitted)
     }
 
-    async fn submit_into(&self, prepared: Prepared, into: &mut Submitted) -> Result<(), Error> {
-        let batch = self.submit(&prepared).await?;
+    async fn submit_into(&self, mut prepared: Prepared, into: &mut Submitted) -> Result<(), Error> {
+        let ids = std::mem::take(&mut prepared.ids);
+        let batch = self.submit_shared(Arc::new(prepared)).await?;
         into.batches.push(batch);
-        into.ids.push(prepared.ids);
+        into.ids.push(ids);
         Ok(())
     }
 
     /// Submits prepared request lines as one batch.
     pub async fn submit(&self, prepared: &Prepared) -> Result<Batch, Error> {
+        self.submit_shared(Arc::new(prepared.clone())).await
+    }
+
+    /// Submits request lines as one batch; an upload reads them as it
+    /// sends them, without a copy of the whole file.
+    async fn submit_shared(&self, prepared: Arc<Prepared>) -> Result<Batch, Error> {
         match self.format {
             Format::OpenAiChat | Format::OpenAiResponses => {
-                let boundary = "structream-batch-7d1f3a9c";
-                let mut body = format!(
-                    "--{boundary}\r\ncontent-disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n\
-                     --{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"batch.jsonl\"\r\n\
-                     content-type: application/jsonl\r\n\r\n"
-                )
-                .into_bytes();
-                body.extend_from_slice(&prepared.jsonl());
-                body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-                let content_type = format!("multipart/form-data; boundary={boundary}");
-                let upload = HttpRequest::post_bytes(self.url("/files"), &content_type, body);
+                let upload = HttpRequest::post_streamed(self.url("/files"), multipart(prepared));
                 let file = self.json(upload).await?;
                 let file_id = text(&file, "id").ok_or_else(|| {
                     Error::Transport(format!("the upload answered {file} without an id"))
@@ -219,15 +256,65 @@ impl Batches {
             }
             Format::Gemini => {
                 let mut body =
-                    b"{\"batch\":{\"displayName\":\"structream\",\"inputConfig\":{\"requests\":{\"requests\":"
-                        .to_vec();
-                body.extend_from_slice(&prepared.json_array());
-                body.extend_from_slice(b"}}}}");
+                    b"{\"batch\":{\"displayName\":\"structream\",\"inputConfig\":".to_vec();
+                if prepared.bytes() + Limits::ENVELOPE > self.limits.max_inline_bytes {
+                    let file = self.gemini_upload(&prepared.gemini_jsonl()?).await?;
+                    serde_json::to_writer(&mut body, &json!({"fileName": file}))
+                        .map_err(|e| Error::Config(e.to_string()))?;
+                } else {
+                    body.extend_from_slice(b"{\"requests\":{\"requests\":");
+                    body.extend_from_slice(&prepared.json_array());
+                    body.extend_from_slice(b"}}");
+                }
+                body.extend_from_slice(b"}}");
                 let path = format!("/models/{}:batchGenerateContent", self.endpoint.model);
                 let request = HttpRequest::post_bytes(self.url(&path), "application/json", body);
                 self.batch(request).await
             }
         }
+    }
+
+    /// Uploads a Gemini batch's JSONL through the Files API's resumable
+    /// protocol (a start request that answers with the upload URL, then
+    /// the bytes, uploaded and finalized at once); the file's name
+    /// (`files/…`).
+    async fn gemini_upload(&self, jsonl: &[u8]) -> Result<String, Error> {
+        let uploads = self.endpoint.base.replacen("/v1beta", "/upload/v1beta", 1);
+        let mut start = HttpRequest::post_bytes(
+            format!("{uploads}/files"),
+            "application/json",
+            br#"{"file":{"display_name":"structream-batch"}}"#.to_vec(),
+        );
+        let length = jsonl.len().to_string();
+        for (name, value) in [
+            ("x-goog-upload-protocol", "resumable"),
+            ("x-goog-upload-command", "start"),
+            ("x-goog-upload-header-content-length", length.as_str()),
+            ("x-goog-upload-header-content-type", "application/jsonl"),
+        ] {
+            start
+                .headers
+                .push((name.into(), HeaderValue::Plain(value.into())));
+        }
+        let (_, url) = self.json_and_header(start, "x-goog-upload-url").await?;
+        let url = url.ok_or_else(|| {
+            Error::Transport("the Files API started an upload without its upload URL".into())
+        })?;
+        let mut upload = HttpRequest::post_bytes(url, "application/jsonl", jsonl.to_vec());
+        for (name, value) in [
+            ("x-goog-upload-offset", "0"),
+            ("x-goog-upload-command", "upload, finalize"),
+        ] {
+            upload
+                .headers
+                .push((name.into(), HeaderValue::Plain(value.into())));
+        }
+        let file = self.json(upload).await?;
+        file.get("file")
+            .and_then(|f| text(f, "name"))
+            .ok_or_else(|| {
+                Error::Transport(format!("the upload answered {file} without a file name"))
+            })
     }
 
     /// The batch `id` as the provider reports it now.
@@ -439,6 +526,15 @@ impl Batches {
     }
 
     async fn json(&self, request: HttpRequest) -> Result<Value, Error> {
+        Ok(self.json_and_header(request, "").await?.0)
+    }
+
+    /// The JSON a request answers with, and the response header `header`.
+    async fn json_and_header(
+        &self,
+        request: HttpRequest,
+        header: &str,
+    ) -> Result<(Value, Option<String>), Error> {
         let request = self.with_headers(request);
         let mut body = self
             .client
@@ -447,19 +543,23 @@ impl Batches {
             .send(&request)
             .await
             .map_err(Error::from_provider)?;
+        let header = (!header.is_empty())
+            .then(|| body.header(header).map(str::to_owned))
+            .flatten();
         let mut bytes = Vec::new();
         while let Some(chunk) = crate::next(&mut body).await {
             bytes.extend_from_slice(&chunk.map_err(Error::from_provider)?);
         }
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Value::Object(Default::default()));
+            return Ok((Value::Object(Default::default()), header));
         }
-        serde_json::from_slice(&bytes).map_err(|e| {
+        let value = serde_json::from_slice(&bytes).map_err(|e| {
             Error::Transport(format!(
                 "{} answered with something not JSON: {e}",
                 request.url
             ))
-        })
+        })?;
+        Ok((value, header))
     }
 
     async fn batch(&self, request: HttpRequest) -> Result<Batch, Error> {
@@ -715,5 +815,44 @@ impl<T: Structured> Stream for Results<T> {
                 },
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upload_is_made_in_pieces_of_whole_lines_that_add_up_to_the_multipart_body() {
+        let mut splitter = Splitter::new(Limits::of(Format::OpenAiChat));
+        for i in 0..2000 {
+            let line = format!(r#"{{"custom_id":"r{i}","pad":"{}"}}"#, "x".repeat(i % 300));
+            assert!(
+                splitter
+                    .push(format!("r{i}"), line.into_bytes())
+                    .unwrap()
+                    .is_none()
+            );
+        }
+        let prepared = splitter.finish().unwrap();
+        let body = multipart(Arc::new(prepared.clone()));
+        let pieces: Vec<Vec<u8>> = body.pieces().collect();
+        // Never the whole file at once: pieces of whole lines, bounded.
+        assert!(pieces.len() > 4, "{}", pieces.len());
+        assert!(pieces.iter().all(|p| p.len() <= PIECE));
+        let sent = pieces.concat();
+        assert_eq!(sent.len() as u64, body.len());
+        // The file part is the JSONL, byte for byte, between the parts'
+        // headers and the closing boundary.
+        let jsonl = prepared.jsonl();
+        let head = b"filename=\"batch.jsonl\"\r\ncontent-type: application/jsonl\r\n\r\n";
+        let start = sent.windows(head.len()).position(|w| w == head).unwrap() + head.len();
+        assert_eq!(&sent[start..start + jsonl.len()], &jsonl[..]);
+        assert_eq!(
+            &sent[start + jsonl.len()..],
+            b"\r\n--structream-batch-7d1f3a9c--\r\n"
+        );
+        // A retry makes the same bytes again.
+        assert_eq!(body.pieces().collect::<Vec<_>>().concat(), sent);
     }
 }

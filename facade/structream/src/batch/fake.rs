@@ -4,8 +4,9 @@
 //! `/v1/batches` (validating → in_progress → finalizing → completed, an
 //! output file and an error file), Anthropic's `/v1/messages/batches`
 //! (in_progress → ended, results JSONL at `results_url`) and Gemini's
-//! `batchGenerateContent` (PENDING → RUNNING → SUCCEEDED, a responses
-//! file). Each status poll moves a batch one step on. Results files are
+//! `batchGenerateContent` with the requests inline or in a file uploaded
+//! through the Files API's resumable protocol (PENDING → RUNNING →
+//! SUCCEEDED, a responses file). Lists are paged. Each status poll moves a batch one step on. Results files are
 //! sent in randomly sized chunks and honour `Range`; faults (an error
 //! status, a connection cut mid-download) can be queued.
 
@@ -74,6 +75,8 @@ struct Stored {
 struct State {
     answer: Arc<Answer>,
     files: HashMap<String, Vec<u8>>,
+    /// Gemini's upload sessions: their declared lengths.
+    uploads: HashMap<String, usize>,
     batches: HashMap<String, Stored>,
     order: Vec<String>,
     faults: VecDeque<Fault>,
@@ -83,6 +86,8 @@ struct State {
     /// Largest chunk of a download.
     max_chunk: usize,
     gemini_inline: bool,
+    /// Most batches on a page of a list.
+    page_size: usize,
     base: String,
 }
 
@@ -112,6 +117,7 @@ impl FakeBatchServer {
         let state = Arc::new(Mutex::new(State {
             answer: Arc::new(answer),
             files: HashMap::new(),
+            uploads: HashMap::new(),
             batches: HashMap::new(),
             order: Vec::new(),
             faults: VecDeque::new(),
@@ -120,6 +126,7 @@ impl FakeBatchServer {
             seed: 0x9e37_79b9_7f4a_7c15,
             max_chunk: 97,
             gemini_inline: false,
+            page_size: 100,
             base: format!("http://{addr}"),
         }));
         let st = Arc::clone(&state);
@@ -158,6 +165,11 @@ impl FakeBatchServer {
     /// Gemini results inline in the batch object instead of a file.
     pub fn gemini_inline(&self, on: bool) {
         self.state.lock().expect("not poisoned").gemini_inline = on;
+    }
+
+    /// Lists batches in pages of at most `n` (default 100).
+    pub fn page_size(&self, n: usize) {
+        self.state.lock().expect("not poisoned").page_size = n.max(1);
     }
 
     /// `METHOD /path` of every request so far.
@@ -371,18 +383,7 @@ fn route(s: &mut State, req: &Request, cut: Option<usize>) -> Out {
             });
             insert(s, id, "openai", requests, object)
         }
-        ("GET", ["v1", "batches"]) => {
-            let data: Vec<Value> = s
-                .order
-                .iter()
-                .rev()
-                .filter(|id| s.batches[*id].provider == "openai")
-                .map(|id| s.batches[id].object.clone())
-                .collect();
-            ok(
-                json!({"object": "list", "data": data, "first_id": null, "last_id": null, "has_more": false}),
-            )
-        }
+        ("GET", ["v1", "batches"]) => ok(page(s, req, "openai")),
         ("GET", ["v1", "batches", id]) => advance(s, id).map_or_else(|| not_found(id), ok),
         ("POST", ["v1", "batches", id, "cancel"]) => {
             cancel(s, id).map_or_else(|| not_found(id), ok)
@@ -412,16 +413,7 @@ fn route(s: &mut State, req: &Request, cut: Option<usize>) -> Out {
             });
             insert(s, id, "anthropic", requests, object)
         }
-        ("GET", ["v1", "messages", "batches"]) => {
-            let data: Vec<Value> = s
-                .order
-                .iter()
-                .rev()
-                .filter(|id| s.batches[*id].provider == "anthropic")
-                .map(|id| s.batches[id].object.clone())
-                .collect();
-            ok(json!({"data": data, "has_more": false, "first_id": null, "last_id": null}))
-        }
+        ("GET", ["v1", "messages", "batches"]) => ok(page(s, req, "anthropic")),
         ("GET", ["v1", "messages", "batches", id]) => {
             advance(s, id).map_or_else(|| not_found(id), ok)
         }
@@ -431,17 +423,37 @@ fn route(s: &mut State, req: &Request, cut: Option<usize>) -> Out {
         ("GET", ["v1", "messages", "batches", id, "results"]) => file(s, &format!("{id}-results")),
         // ---- Gemini ----
         ("POST", ["v1beta", "models", model]) if model.ends_with(":batchGenerateContent") => {
-            let requests = body["batch"]["inputConfig"]["requests"]["requests"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|r| {
-                    (
-                        r["metadata"]["key"].as_str().unwrap_or_default().to_owned(),
-                        r["request"].clone(),
-                    )
-                })
-                .collect();
+            let input = &body["batch"]["inputConfig"];
+            let requests = match input["fileName"].as_str() {
+                // A file of `{"key", "request"}` lines.
+                Some(file) => {
+                    let Some(bytes) = s.files.get(file) else {
+                        return not_found(file);
+                    };
+                    bytes
+                        .split(|&b| b == b'\n')
+                        .filter(|l| !l.is_empty())
+                        .map(|l| {
+                            let v: Value = serde_json::from_slice(l).unwrap_or(Value::Null);
+                            (
+                                v["key"].as_str().unwrap_or_default().to_owned(),
+                                v["request"].clone(),
+                            )
+                        })
+                        .collect()
+                }
+                None => input["requests"]["requests"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|r| {
+                        (
+                            r["metadata"]["key"].as_str().unwrap_or_default().to_owned(),
+                            r["request"].clone(),
+                        )
+                    })
+                    .collect(),
+            };
             let id = format!("batches/{}", s.next);
             s.next += 1;
             let model = model.trim_end_matches(":batchGenerateContent");
@@ -456,16 +468,7 @@ fn route(s: &mut State, req: &Request, cut: Option<usize>) -> Out {
             });
             insert(s, id, "gemini", requests, object)
         }
-        ("GET", ["v1beta", "batches"]) => {
-            let ops: Vec<Value> = s
-                .order
-                .iter()
-                .rev()
-                .filter(|id| s.batches[*id].provider == "gemini")
-                .map(|id| s.batches[id].object.clone())
-                .collect();
-            ok(json!({"operations": ops}))
-        }
+        ("GET", ["v1beta", "batches"]) => ok(page(s, req, "gemini")),
         ("GET", ["v1beta", "batches", n]) => {
             advance(s, &format!("batches/{n}")).map_or_else(|| not_found(n), ok)
         }
@@ -473,11 +476,152 @@ fn route(s: &mut State, req: &Request, cut: Option<usize>) -> Out {
             let id = format!("batches/{}", n.trim_end_matches(":cancel"));
             cancel(s, &id).map_or_else(|| not_found(&id), |_| ok(json!({})))
         }
+        ("POST", ["upload", "v1beta", "files"]) => upload(s, req),
         ("GET", ["download", "v1beta", "files", f]) => {
             let f = f.trim_end_matches(":download");
             file(s, &format!("files/{f}"))
         }
         _ => not_found(&path),
+    }
+}
+
+/// Gemini's Files API upload, resumable protocol: a `start` request
+/// declares the length and is answered with the upload URL (a header);
+/// the bytes go there with `upload, finalize` at offset 0, answered with
+/// the file.
+fn upload(s: &mut State, req: &Request) -> Out {
+    let header = |name: &str| {
+        req.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let bad = |message: &str| {
+        Out::Json(
+            400,
+            json!({"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}}),
+            Vec::new(),
+        )
+    };
+    let session = req
+        .path()
+        .split_once("upload_id=")
+        .map(|(_, id)| id.to_owned());
+    match (header("x-goog-upload-command"), session) {
+        (Some("start"), None) => {
+            if header("x-goog-upload-protocol") != Some("resumable") {
+                return bad("only the resumable protocol is served here");
+            }
+            let Some(length) =
+                header("x-goog-upload-header-content-length").and_then(|n| n.parse::<usize>().ok())
+            else {
+                return bad("X-Goog-Upload-Header-Content-Length is missing");
+            };
+            let session = format!("session-{}", s.next);
+            s.next += 1;
+            s.uploads.insert(session.clone(), length);
+            let url = format!(
+                "{}/upload/v1beta/files?upload_id={session}&upload_protocol=resumable",
+                s.base
+            );
+            let headers = vec![
+                ("x-goog-upload-url".to_owned(), url),
+                ("x-goog-upload-status".to_owned(), "active".to_owned()),
+            ];
+            Out::Json(200, Value::String(String::new()), headers)
+        }
+        (Some("upload, finalize"), Some(session)) => {
+            let session = session.split('&').next().unwrap_or_default();
+            let Some(length) = s.uploads.remove(session) else {
+                return not_found(session);
+            };
+            if header("x-goog-upload-offset") != Some("0") || req.body.len() != length {
+                return bad("the upload does not match the length declared at its start");
+            }
+            let name = format!("files/input-{}", s.next);
+            s.next += 1;
+            s.files.insert(name.clone(), req.body.clone());
+            Out::Json(
+                200,
+                json!({"file": {
+                    "name": name, "displayName": "structream-batch", "mimeType": "application/jsonl",
+                    "sizeBytes": length.to_string(), "createTime": "2025-07-07T17:50:02.163394Z",
+                    "updateTime": "2025-07-07T17:50:02.163394Z", "expirationTime": "2025-07-09T17:50:02.163394Z",
+                    "sha256Hash": "", "uri": format!("{}/v1beta/{name}", s.base),
+                    "state": "ACTIVE", "source": "UPLOADED",
+                }}),
+                vec![("x-goog-upload-status".to_owned(), "final".to_owned())],
+            )
+        }
+        _ => bad("an upload command this server does not know"),
+    }
+}
+
+/// One page of the `provider`'s batches, newest first, as the provider
+/// pages its list: `limit` and `after` with `has_more` and `last_id`
+/// (OpenAI), `limit` and `after_id` (Anthropic), `pageSize` and
+/// `pageToken` with `nextPageToken` (Gemini). Pages hold at most
+/// [`FakeBatchServer::page_size`] batches, whatever the client asks.
+fn page(s: &State, req: &Request, provider: &str) -> Value {
+    let query = |name: &str| {
+        let query = req.path().split_once('?').map_or("", |(_, q)| q);
+        query.split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+    };
+    let (size, cursor) = match provider {
+        "openai" => ("limit", "after"),
+        "anthropic" => ("limit", "after_id"),
+        _ => ("pageSize", "pageToken"),
+    };
+    let ids: Vec<&String> = s
+        .order
+        .iter()
+        .rev()
+        .filter(|id| s.batches[*id].provider == provider)
+        .collect();
+    let size = query(size)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20)
+        .clamp(1, s.page_size);
+    let start = match query(cursor) {
+        None => 0,
+        // Gemini's token is opaque: here, where the next page starts.
+        Some(token) if provider == "gemini" => token
+            .strip_prefix("page-")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(ids.len()),
+        Some(after) => ids
+            .iter()
+            .position(|id| **id == after)
+            .map_or(ids.len(), |i| i + 1),
+    };
+    let end = (start + size).min(ids.len());
+    let shown = &ids[start.min(end)..end];
+    let objects: Vec<Value> = shown
+        .iter()
+        .map(|id| s.batches[*id].object.clone())
+        .collect();
+    let more = end < ids.len();
+    match provider {
+        "gemini" => {
+            let mut page = json!({"operations": objects});
+            if more {
+                page["nextPageToken"] = json!(format!("page-{end}"));
+            }
+            page
+        }
+        _ => {
+            let mut page = json!({
+                "data": objects, "has_more": more,
+                "first_id": shown.first(), "last_id": shown.last(),
+            });
+            if provider == "openai" {
+                page["object"] = json!("list");
+            }
+            page
+        }
     }
 }
 

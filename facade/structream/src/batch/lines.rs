@@ -20,32 +20,39 @@ pub struct Limits {
     /// Bytes of request lines per batch (the input file, or the request
     /// body for the APIs that take the requests inline).
     pub max_bytes: usize,
+    /// Gemini: bytes of requests sent inline at most; a batch over it goes
+    /// as a JSONL file uploaded through the Files API (0: always a file).
+    /// OpenAI always uploads a file, Anthropic always sends them inline.
+    pub max_inline_bytes: usize,
 }
 
 impl Limits {
     /// The documented limits: OpenAI 50,000 requests and a 200 MB input
-    /// file; Anthropic 100,000 requests and 256 MB; Gemini inline requests
-    /// 20 MB in all (no count limit documented).
+    /// file; Anthropic 100,000 requests and 256 MB; Gemini a 2 GB input
+    /// file (no count limit documented), requests inline up to 20 MB.
     pub fn of(format: Format) -> Limits {
         match format {
             Format::OpenAiChat | Format::OpenAiResponses => Limits {
                 max_requests: 50_000,
                 max_bytes: 200 << 20,
+                max_inline_bytes: 0,
             },
             Format::Anthropic => Limits {
                 max_requests: 100_000,
                 max_bytes: 256 << 20,
+                max_inline_bytes: 256 << 20,
             },
             Format::Gemini => Limits {
                 max_requests: usize::MAX,
-                max_bytes: 20 << 20,
+                max_bytes: 2 << 30,
+                max_inline_bytes: 20 << 20,
             },
         }
     }
 
     /// Room for the envelope around the lines (the JSON of the request
     /// body, the multipart headers).
-    const ENVELOPE: usize = 4096;
+    pub(crate) const ENVELOPE: usize = 4096;
 
     fn fits(&self, count: usize, bytes: usize, line: usize) -> bool {
         count < self.max_requests && bytes + line + 1 + Self::ENVELOPE <= self.max_bytes
@@ -202,6 +209,28 @@ impl Prepared {
         out
     }
 
+    /// Gemini's lines as an input file: `{"key": …, "request": …}` each
+    /// (inline they are `{"request": …, "metadata": {"key": …}}`).
+    pub(crate) fn gemini_jsonl(&self) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::with_capacity(self.bytes);
+        for line in &self.lines {
+            let mut inline: Map<String, Value> =
+                serde_json::from_slice(line).map_err(|e| Error::Config(e.to_string()))?;
+            let key = inline
+                .remove("metadata")
+                .and_then(|mut m| m.get_mut("key").map(Value::take))
+                .unwrap_or_default();
+            let request = inline.remove("request").unwrap_or_default();
+            serde_json::to_writer(
+                &mut out,
+                &serde_json::json!({"key": key, "request": request}),
+            )
+            .map_err(|e| Error::Config(e.to_string()))?;
+            out.push(b'\n');
+        }
+        Ok(out)
+    }
+
     /// The lines as the items of a JSON array.
     pub(crate) fn json_array(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.bytes + 2);
@@ -272,6 +301,7 @@ mod tests {
         let limits = Limits {
             max_requests: 3,
             max_bytes: Limits::ENVELOPE + 40,
+            max_inline_bytes: 0,
         };
         let mut s = Splitter::new(limits);
         let mut batches = Vec::new();
@@ -288,6 +318,7 @@ mod tests {
         let mut s = Splitter::new(Limits {
             max_requests: 100,
             max_bytes: Limits::ENVELOPE + 25,
+            max_inline_bytes: 0,
         });
         let closed: Vec<bool> = (0..5)
             .map(|i| s.push(format!("b{i}"), vec![b'y'; 9]).unwrap().is_some())
