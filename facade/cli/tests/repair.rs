@@ -170,7 +170,11 @@ fn non_finite_says_what_nan_and_the_infinities_become() {
     ] {
         let out = structream(args, doc);
         assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
-        assert_eq!(lines(&out).last().map_or("", String::as_str), out_line, "{args:?}");
+        assert_eq!(
+            lines(&out).last().map_or("", String::as_str),
+            out_line,
+            "{args:?}"
+        );
         if !err.is_empty() {
             assert_eq!(stderr(&out), err, "{args:?}");
         }

@@ -258,7 +258,7 @@ impl Batches {
                 let mut body =
                     b"{\"batch\":{\"displayName\":\"structream\",\"inputConfig\":".to_vec();
                 if prepared.bytes() + Limits::ENVELOPE > self.limits.max_inline_bytes {
-                    let file = self.gemini_upload(&prepared.gemini_jsonl()?).await?;
+                    let file = self.gemini_upload(prepared.gemini_jsonl()?).await?;
                     serde_json::to_writer(&mut body, &json!({"fileName": file}))
                         .map_err(|e| Error::Config(e.to_string()))?;
                 } else {
@@ -278,7 +278,7 @@ impl Batches {
     /// protocol (a start request that answers with the upload URL, then
     /// the bytes, uploaded and finalized at once); the file's name
     /// (`files/…`).
-    async fn gemini_upload(&self, jsonl: &[u8]) -> Result<String, Error> {
+    async fn gemini_upload(&self, jsonl: Vec<u8>) -> Result<String, Error> {
         let uploads = self.endpoint.base.replacen("/v1beta", "/upload/v1beta", 1);
         let mut start = HttpRequest::post_bytes(
             format!("{uploads}/files"),
@@ -300,7 +300,19 @@ impl Batches {
         let url = url.ok_or_else(|| {
             Error::Transport("the Files API started an upload without its upload URL".into())
         })?;
-        let mut upload = HttpRequest::post_bytes(url, "application/jsonl", jsonl.to_vec());
+        // Sent in pieces of the one copy, never copied whole again.
+        let jsonl = Arc::new(jsonl);
+        let length = jsonl.len() as u64;
+        let body = StreamedBody::new("application/jsonl", length, move || {
+            let jsonl = Arc::clone(&jsonl);
+            let mut at = 0;
+            std::iter::from_fn(move || {
+                let piece = jsonl.get(at..(at + PIECE).min(jsonl.len()))?;
+                at += piece.len();
+                (!piece.is_empty()).then(|| piece.to_vec())
+            })
+        });
+        let mut upload = HttpRequest::post_streamed(url, body);
         for (name, value) in [
             ("x-goog-upload-offset", "0"),
             ("x-goog-upload-command", "upload, finalize"),
