@@ -7,7 +7,6 @@
 //! The Python package around this module (`structream`) re-exports them;
 //! see its docs for the API.
 
-mod calls;
 mod convert;
 mod error;
 mod events;

@@ -30,9 +30,8 @@ use std::sync::{Mutex, PoisonError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
-use structream_provider::{DecodeError, StreamDecoder, StreamEvent};
+use structream_provider::{CallOrdinals, DecodeError, StreamDecoder, StreamEvent};
 
-use crate::calls::Ordinals;
 use crate::events::{decode_error_dict, event_dict};
 use crate::partial::{Mode, patterns};
 use crate::protocol;
@@ -55,7 +54,7 @@ pub(crate) struct StreamReader {
     /// `&mut self`, so it is never locked.
     decoder: Mutex<Box<dyn StreamDecoder>>,
     view: View,
-    calls: Ordinals,
+    calls: CallOrdinals,
     /// Decoded events not turned into output yet.
     queue: VecDeque<Queued>,
     /// Output of the last event not yielded yet.
@@ -92,7 +91,7 @@ impl StreamReader {
         Ok(StreamReader {
             decoder: Mutex::new(decoder),
             view,
-            calls: Ordinals::default(),
+            calls: CallOrdinals::new(),
             queue: VecDeque::new(),
             ready: VecDeque::new(),
             error: None,
@@ -257,12 +256,7 @@ impl StreamReader {
                 return ended;
             }
         };
-        let call = match &event {
-            StreamEvent::ToolCallStart { choice, index, .. }
-            | StreamEvent::ToolArgsDelta { choice, index, .. }
-            | StreamEvent::ToolCallEnd { choice, index } => Some(self.calls.of(*choice, *index)),
-            _ => None,
-        };
+        let call = self.calls.of_event(&event);
         match &mut self.view {
             View::Events => {
                 if let StreamEvent::Error(e) = &event

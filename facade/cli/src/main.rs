@@ -7,7 +7,6 @@ use clap::{Parser, Subcommand};
 
 mod batch;
 mod batch_file;
-mod calls;
 mod channels;
 mod config;
 mod deltas;

@@ -2,32 +2,27 @@
 //! one JSON object per event and line, or, with `--partial` / `--items`,
 //! the parser's output for each JSON channel (see [`crate::channels`]).
 //!
-//! Output lines: `{"type": "text_delta", "text"}`, `tool_call_start
-//! {index, call, id, name}`, `tool_args_delta {index, call, json}`,
-//! `tool_call_end {index, call}` (`index` is the provider's own, `call` the
-//! call's ordinal among its choice's tool calls, see [`crate::calls`]),
-//! `reasoning_delta {text}`, `reasoning_redacted {data}`,
-//! `refusal {text}`, `server_tool {index, id, name[, input]}`, `usage
-//! {input_tokens, output_tokens[,
-//! reasoning_tokens, cached_tokens]}`, `finish {reason, raw}`, `error
-//! {message[, kind, code, status, offset]}`. Events of a choice other than
-//! 0 carry `choice`. Exit status: 0 when the stream ended normally; 1 when
-//! it carried an error or could not be decoded (the `error` line is
-//! printed like the others and the message goes to standard error).
+//! Output lines: one record of [`structream_provider::record`] per event
+//! (`{"type": "tool_args_delta", "index", "call", "json"}`, ...; `index` is
+//! the provider's own, `call` the call's ordinal among its choice's tool
+//! calls, see [`CallOrdinals`]), and an `error {message, kind: "decode",
+//! offset}` line for a stream that cannot be decoded. Exit status: 0 when
+//! the stream ended normally; 1 when it carried an error or could not be
+//! decoded (the `error` line is printed like the others and the message
+//! goes to standard error).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use serde_json::Value;
 use structream_anthropic::AnthropicDecoder;
 use structream_gemini::GeminiDecoder;
 use structream_openai::{ChatDecoder, OllamaDecoder, ResponsesDecoder};
 use structream_parser::document::{Options, Pattern};
 
-use structream_provider::{DecodeError, StreamDecoder, StreamEvent};
+use structream_provider::record::{decode_error_line, event_line};
+use structream_provider::{CallOrdinals, DecodeError, StreamDecoder, StreamEvent};
 
-use crate::calls::CallOrdinals;
 use crate::channels::{Channels, View};
 use crate::config::TokenizerArgs;
 use crate::fragments::route_fragments;
@@ -179,146 +174,6 @@ impl Args {
     }
 }
 
-/// One output line: `{"type": ..., fields…}` with `type` first.
-struct Line(String);
-
-impl Line {
-    fn new(kind: &str) -> Self {
-        Line(format!("{{\"type\":\"{kind}\""))
-    }
-
-    fn field(mut self, name: &str, value: impl Into<Value>) -> Self {
-        self.0.push_str(",\"");
-        self.0.push_str(name);
-        self.0.push_str("\":");
-        self.0.push_str(&value.into().to_string());
-        self
-    }
-
-    fn opt(self, name: &str, value: Option<impl Into<Value>>) -> Self {
-        match value {
-            Some(v) => self.field(name, v),
-            None => self,
-        }
-    }
-
-    fn choice(self, choice: u32) -> Self {
-        if choice == 0 {
-            self
-        } else {
-            self.field("choice", choice)
-        }
-    }
-
-    fn finish(mut self) -> String {
-        self.0.push('}');
-        self.0
-    }
-}
-
-/// The (choice, provider index) of a tool call event.
-fn tool_call(event: &StreamEvent<'_>) -> Option<(u32, u32)> {
-    match event {
-        StreamEvent::ToolCallStart { choice, index, .. }
-        | StreamEvent::ToolArgsDelta { choice, index, .. }
-        | StreamEvent::ToolCallEnd { choice, index } => Some((*choice, *index)),
-        _ => None,
-    }
-}
-
-/// The output line of an event; `call` is the ordinal of a tool call
-/// event's call.
-fn render(event: &StreamEvent<'_>, call: Option<u32>) -> String {
-    let call = call.unwrap_or(0);
-    let line = match event {
-        StreamEvent::TextDelta { choice, text } => Line::new("text_delta")
-            .field("text", &**text)
-            .choice(*choice),
-        StreamEvent::ToolCallStart {
-            choice,
-            index,
-            id,
-            name,
-        } => Line::new("tool_call_start")
-            .field("index", *index)
-            .field("call", call)
-            .field("id", id.as_deref().map_or(Value::Null, Value::from))
-            .field("name", &**name)
-            .choice(*choice),
-        StreamEvent::ToolArgsDelta {
-            choice,
-            index,
-            json,
-        } => Line::new("tool_args_delta")
-            .field("index", *index)
-            .field("call", call)
-            .field("json", &**json)
-            .choice(*choice),
-        StreamEvent::ToolCallEnd { choice, index } => Line::new("tool_call_end")
-            .field("index", *index)
-            .field("call", call)
-            .choice(*choice),
-        StreamEvent::ReasoningDelta { choice, text } => Line::new("reasoning_delta")
-            .field("text", &**text)
-            .choice(*choice),
-        StreamEvent::RedactedReasoning { choice, data } => Line::new("reasoning_redacted")
-            .field("data", &**data)
-            .choice(*choice),
-        StreamEvent::Refusal { choice, text } => {
-            Line::new("refusal").field("text", &**text).choice(*choice)
-        }
-        StreamEvent::ServerTool {
-            choice,
-            index,
-            id,
-            name,
-            input,
-        } => Line::new("server_tool")
-            .field("index", *index)
-            .field("id", id.as_deref().map_or(Value::Null, Value::from))
-            .field("name", &**name)
-            // The decoder hands out input only when it is JSON; the line
-            // carries it as a value.
-            .opt(
-                "input",
-                input
-                    .as_deref()
-                    .and_then(|j| serde_json::from_str::<Value>(j).ok()),
-            )
-            .choice(*choice),
-        StreamEvent::Usage(u) => Line::new("usage")
-            .field("input_tokens", u.input_tokens)
-            .field("output_tokens", u.output_tokens)
-            .opt("reasoning_tokens", u.reasoning_tokens)
-            .opt("cached_tokens", u.cached_tokens),
-        StreamEvent::Finish {
-            choice,
-            reason,
-            raw,
-        } => Line::new("finish")
-            .field("reason", reason.as_str())
-            .field("raw", &**raw)
-            .choice(*choice),
-        StreamEvent::Error(e) => Line::new("error")
-            .field("message", e.message.as_str())
-            .opt("kind", e.kind.as_deref())
-            .opt("code", e.code.as_deref())
-            .opt("status", e.status),
-        // `StreamEvent` may grow: a new kind is printed with its debug form
-        // rather than dropped.
-        other => Line::new("other").field("debug", format!("{other:?}")),
-    };
-    line.finish()
-}
-
-fn render_decode_error(e: &DecodeError) -> String {
-    Line::new("error")
-        .field("message", e.to_string())
-        .field("kind", "decode")
-        .field("offset", e.offset())
-        .finish()
-}
-
 /// How the stream ended.
 enum StreamEnd {
     Normal,
@@ -353,7 +208,7 @@ impl<W: Write> Printer<W> {
     fn event(&mut self, event: &StreamEvent<'_>, call: Option<u32>) {
         match self {
             Printer::Events { out, write_failed } => {
-                if writeln!(out, "{}", render(event, call)).is_err() {
+                if writeln!(out, "{}", event_line(event, call)).is_err() {
                     *write_failed = true;
                 }
             }
@@ -392,7 +247,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
     };
     let mut provider_error: Option<String> = None;
     let mut decoded_any = false;
-    let mut calls = CallOrdinals::default();
+    let mut calls = CallOrdinals::new();
     // The input's first bytes, to tell what it was when nothing decodes.
     let mut head: Vec<u8> = Vec::new();
 
@@ -403,7 +258,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
             provider_error = Some(e.to_string());
         }
         decoded_any = true;
-        let call = tool_call(&event).map(|(choice, index)| calls.ordinal(choice, index));
+        let call = calls.of_event(&event);
         printer.event(&event, call);
     };
 
@@ -451,7 +306,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
         }
         StreamEnd::Decode(e) => {
             if let Printer::Events { out, .. } = &mut printer {
-                let _ = writeln!(out, "{}", render_decode_error(&e));
+                let _ = writeln!(out, "{}", decode_error_line(&e));
             }
             if decoded_any {
                 eprintln!("error: {e}");
@@ -466,74 +321,4 @@ pub(crate) fn run(args: Args) -> ExitCode {
         return ExitCode::from(1);
     }
     code
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::borrow::Cow;
-    use structream_provider::{FinishReason, ProviderError, Usage};
-
-    #[test]
-    fn lines_put_type_first_and_choice_only_when_not_zero() {
-        let e = StreamEvent::ToolCallStart {
-            choice: 0,
-            index: 1,
-            id: Some(Cow::Borrowed("call_1")),
-            name: Cow::Borrowed("f"),
-        };
-        assert_eq!(
-            render(&e, Some(0)),
-            r#"{"type":"tool_call_start","index":1,"call":0,"id":"call_1","name":"f"}"#
-        );
-        let e = StreamEvent::TextDelta {
-            choice: 2,
-            text: Cow::Borrowed("a\"b"),
-        };
-        assert_eq!(
-            render(&e, None),
-            r#"{"type":"text_delta","text":"a\"b","choice":2}"#
-        );
-        let e = StreamEvent::Finish {
-            choice: 0,
-            reason: FinishReason::Length,
-            raw: Cow::Borrowed("max_tokens"),
-        };
-        assert_eq!(
-            render(&e, None),
-            r#"{"type":"finish","reason":"length","raw":"max_tokens"}"#
-        );
-        assert_eq!(
-            render(&StreamEvent::Usage(Usage::new(3, 4)), None),
-            r#"{"type":"usage","input_tokens":3,"output_tokens":4}"#
-        );
-        let e = StreamEvent::ServerTool {
-            choice: 0,
-            index: 1,
-            id: Some(Cow::Borrowed("srvtoolu_1")),
-            name: Cow::Borrowed("web_search"),
-            input: Some(Cow::Borrowed(r#"{"query": "Paris"}"#)),
-        };
-        assert_eq!(
-            render(&e, None),
-            r#"{"type":"server_tool","index":1,"id":"srvtoolu_1","name":"web_search","input":{"query":"Paris"}}"#
-        );
-        let e = StreamEvent::ServerTool {
-            choice: 1,
-            index: 0,
-            id: None,
-            name: Cow::Borrowed("image_generation"),
-            input: None,
-        };
-        assert_eq!(
-            render(&e, None),
-            r#"{"type":"server_tool","index":0,"id":null,"name":"image_generation","choice":1}"#
-        );
-        let mut err = ProviderError::new("Overloaded");
-        err.kind = Some("overloaded_error".into());
-        assert_eq!(
-            render(&StreamEvent::Error(err), None),
-            r#"{"type":"error","message":"Overloaded","kind":"overloaded_error"}"#
-        );
-    }
 }

@@ -5,6 +5,9 @@
 //!   bounded memory, no I/O.
 //! * [`StreamEvent`]: what every protocol decodes to: text, tool-call
 //!   start / arguments / end, reasoning, refusal, usage, finish, error.
+//! * [`record`]: events as flat records (the command line's `sse` lines),
+//!   with tool calls numbered the same for every protocol by
+//!   [`CallOrdinals`].
 //! * [`Provider`] and [`StreamDecoder`]: a wire protocol builds an
 //!   [`HttpRequest`] for a [`StructuredRequest`] and decodes the body.
 //! * [`schema`]: the schema transforms providers require (OpenAI strict,
@@ -54,12 +57,14 @@
 
 #![deny(missing_docs)]
 
+pub mod calls;
 pub mod connection;
 pub mod envelope;
 pub mod error;
 pub mod event;
 pub mod ndjson;
 pub mod provider;
+pub mod record;
 pub mod request;
 pub mod schema;
 pub mod secret;
@@ -75,6 +80,7 @@ pub mod loopback;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
+pub use calls::CallOrdinals;
 pub use connection::{Connection, KeyAuth, ProviderConfig};
 pub use error::{DecodeError, DecodeErrorKind, Error, ProviderError};
 pub use event::{FinishReason, StreamEvent, Usage};
