@@ -2,6 +2,7 @@
 //! writes around it, for [`Lenient`] modes other than [`Lenient::Off`].
 
 use crate::Tokenizer;
+use crate::repair::{Kind, Repairs};
 
 /// Reasoning blocks skipped before the value.
 const THINK_TAGS: [&str; 3] = ["think", "thinking", "reasoning"];
@@ -29,6 +30,10 @@ enum Phase {
         literal: Option<&'static [u8]>,
         matched: u8,
     },
+    /// In repair mode, after a `{`: an unquoted key begun (its bytes held
+    /// in `carried`), `spaced` once whitespace followed it. It starts the
+    /// value at the `:` after it.
+    CandidateKey { spaced: bool },
     /// The value is being tokenized.
     Json,
     /// The value ended; the rest is ignored.
@@ -57,7 +62,12 @@ enum Decision {
 /// a `[` followed by the start of a value or `]`, where a `t`, `f` or `n`
 /// counts only as a whole `true`, `false` or `null` followed by `,` or `]`:
 /// so `{name}`, `[see below]` or a markdown link `[techcrunch.com](…)` in
-/// prose is not mistaken for JSON. A citation such as `[1]` is a valid
+/// prose is not mistaken for JSON. With repairs on
+/// ([`Options::repair`](crate::document::Options::repair)), what they can
+/// read starts a value too: after a `{`, a single or curly quote, or an
+/// unquoted key followed (after whitespace) by `:` (`{name: …`, not
+/// `{see below}`); after a `[`, a single or curly quote, or a whole `True`,
+/// `False` or `None` followed by `,` or `]`. A citation such as `[1]` is a valid
 /// array, so it is taken for the value unless the value is known to be an
 /// object: with [`Lenient::Object`] only a `{` can start it, and with
 /// [`Lenient::Array`] only a `[`. Braces inside strings never confuse it,
@@ -113,6 +123,8 @@ pub(crate) struct Scanner {
     tag_len: usize,
     carried: [u8; MAX_CARRIED],
     carried_len: usize,
+    /// The repairs on: what they can read may start the value.
+    repairs: Repairs,
 }
 
 /// Where the value starts, as found by [`Scanner::find`].
@@ -135,8 +147,9 @@ impl Found {
 impl Scanner {
     /// A scanner at the start of the input, for a value of the kinds `root`
     /// allows.
-    pub(crate) fn new(root: Lenient) -> Self {
+    pub(crate) fn new(root: Lenient, repairs: Repairs) -> Self {
         Scanner {
+            repairs,
             phase: Phase::Prose { ticks: 0 },
             root,
             tag: [0; 16],
@@ -256,14 +269,22 @@ impl Scanner {
                     let decision = match (self.carried[0], literal) {
                         (b'{', _) if ws => hold(None, 0),
                         (b'{', _) if matches!(b, b'"' | b'}') => Decision::Start,
-                        (_, None) if ws => hold(None, 0),
-                        (b'[', None) => match b {
-                            b't' => hold(Some(&b"true"[..]), 1),
-                            b'f' => hold(Some(&b"false"[..]), 1),
-                            b'n' => hold(Some(&b"null"[..]), 1),
-                            b'{' | b'[' | b'"' | b']' | b'-' | b'0'..=b'9' => Decision::Start,
-                            _ => Decision::Reject,
+                        (b'{', _) if self.opens_repaired_string(b) => Decision::Start,
+                        (b'{', _)
+                            if self.repairs.contains(Kind::UnquotedKey)
+                                && (b.is_ascii_alphabetic() || b == b'_' || b == b'$') =>
+                        {
+                            Decision::Hold(Phase::CandidateKey { spaced: false })
+                        }
+                        (b'[', None) if self.opens_repaired_string(b) => Decision::Start,
+                        (b'[', None) if self.repairs.contains(Kind::Literal) => match b {
+                            b'T' => hold(Some(&b"True"[..]), 1),
+                            b'F' => hold(Some(&b"False"[..]), 1),
+                            b'N' => hold(Some(&b"None"[..]), 1),
+                            _ => self.array_start(b, hold),
                         },
+                        (_, None) if ws => hold(None, 0),
+                        (b'[', None) => self.array_start(b, hold),
                         (_, Some(l)) if usize::from(matched) < l.len() => {
                             if b == l[usize::from(matched)] {
                                 hold(literal, matched + 1)
@@ -275,28 +296,33 @@ impl Scanner {
                         (_, Some(_)) if matches!(b, b',' | b']') => Decision::Start,
                         _ => Decision::Reject,
                     };
-                    match decision {
-                        Decision::Start => {
-                            self.phase = Phase::Json;
-                            return Some(Found {
-                                carried: self.carried,
-                                carried_len: self.carried_len,
-                                at: i,
-                            });
+                    self.decide(decision, chunk, &mut i, &mut skipped_to, tok);
+                    if self.phase == Phase::Json {
+                        return Some(Found {
+                            carried: self.carried,
+                            carried_len: self.carried_len,
+                            at: i,
+                        });
+                    }
+                }
+                Phase::CandidateKey { spaced } => {
+                    let decision = match b {
+                        b':' => Decision::Start,
+                        b' ' | b'\t' | b'\n' | b'\r' => {
+                            Decision::Hold(Phase::CandidateKey { spaced: true })
                         }
-                        Decision::Hold(next) if self.carried_len < MAX_CARRIED => {
-                            self.phase = next;
-                            self.carried[self.carried_len] = b;
-                            self.carried_len += 1;
-                            i += 1;
-                            skipped_to = i;
+                        _ if !spaced && (b.is_ascii_alphanumeric() || b"_$-".contains(&b)) => {
+                            Decision::Hold(Phase::CandidateKey { spaced })
                         }
-                        // Prose after all (or too far apart to be one value);
-                        // this byte is looked at again as prose.
-                        Decision::Hold(_) | Decision::Reject => {
-                            self.reject_candidate(tok);
-                            skipped_to = i;
-                        }
+                        _ => Decision::Reject,
+                    };
+                    self.decide(decision, chunk, &mut i, &mut skipped_to, tok);
+                    if self.phase == Phase::Json {
+                        return Some(Found {
+                            carried: self.carried,
+                            carried_len: self.carried_len,
+                            at: i,
+                        });
                     }
                 }
                 Phase::Json | Phase::Done => {
@@ -305,10 +331,59 @@ impl Scanner {
                 }
             }
         }
-        if !matches!(self.phase, Phase::Candidate { .. }) {
+        if !matches!(
+            self.phase,
+            Phase::Candidate { .. } | Phase::CandidateKey { .. }
+        ) {
             tok.skip(&chunk[skipped_to..]);
         }
         None
+    }
+
+    /// After a `[`: whether `b` starts the value, or may (held).
+    fn array_start(&self, b: u8, hold: impl Fn(Option<&'static [u8]>, u8) -> Decision) -> Decision {
+        match b {
+            b't' => hold(Some(&b"true"[..]), 1),
+            b'f' => hold(Some(&b"false"[..]), 1),
+            b'n' => hold(Some(&b"null"[..]), 1),
+            b'{' | b'[' | b'"' | b']' | b'-' | b'0'..=b'9' => Decision::Start,
+            _ => Decision::Reject,
+        }
+    }
+
+    /// Whether `b` after a `{` or `[` opens a string repair mode reads: a
+    /// single quote, or the first byte of a curly one (whose other bytes
+    /// the repair machine checks: `{“…` is taken for a value).
+    fn opens_repaired_string(&self, b: u8) -> bool {
+        b == b'\'' && self.repairs.contains(Kind::SingleQuotes)
+            || b == 0xE2 && self.repairs.contains(Kind::CurlyQuotes)
+    }
+
+    /// Applies a candidate's `decision` on the byte at `*i`.
+    fn decide(
+        &mut self,
+        decision: Decision,
+        chunk: &[u8],
+        i: &mut usize,
+        skipped_to: &mut usize,
+        tok: &mut Tokenizer,
+    ) {
+        match decision {
+            Decision::Start => self.phase = Phase::Json,
+            Decision::Hold(next) if self.carried_len < MAX_CARRIED => {
+                self.phase = next;
+                self.carried[self.carried_len] = chunk[*i];
+                self.carried_len += 1;
+                *i += 1;
+                *skipped_to = *i;
+            }
+            // Prose after all (or too far apart to be one value); this
+            // byte is looked at again as prose.
+            Decision::Hold(_) | Decision::Reject => {
+                self.reject_candidate(tok);
+                *skipped_to = *i;
+            }
+        }
     }
 
     fn reject_candidate(&mut self, tok: &mut Tokenizer) {
@@ -325,7 +400,7 @@ mod tests {
     #[test]
     fn the_scanner_reports_where_the_value_starts() {
         let mut tok = Tokenizer::new();
-        let mut lenient = Scanner::new(Lenient::Any);
+        let mut lenient = Scanner::new(Lenient::Any, Repairs::NONE);
         assert!(!lenient.in_value() && !lenient.is_done());
         assert!(lenient.find(b"prose [", &mut tok).is_none());
         assert_eq!(tok.offset(), 6);
@@ -343,13 +418,15 @@ mod tests {
         // A scanner for an object: the `[` is prose, the `{` starts the value
         // in the middle of the chunk, with nothing carried from before.
         let mut tok = Tokenizer::new();
-        let mut lenient = Scanner::new(Lenient::Object);
+        let mut lenient = Scanner::new(Lenient::Object, Repairs::NONE);
         let start = lenient.find(b"[1] {}", &mut tok).unwrap();
         assert_eq!((start.carried(), start.at), (&b"{"[..], 5));
         assert_eq!(tok.offset(), 4);
         // The default scanner takes either kind.
         let mut tok = Tokenizer::new();
-        let start = Scanner::new(Lenient::Any).find(b"x[1]", &mut tok).unwrap();
+        let start = Scanner::new(Lenient::Any, Repairs::NONE)
+            .find(b"x[1]", &mut tok)
+            .unwrap();
         assert_eq!((start.carried(), start.at), (&b"["[..], 2));
     }
 }

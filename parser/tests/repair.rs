@@ -622,3 +622,44 @@ fn a_token_before_a_comma_kept_back_fails_at_the_comma() {
     let got = every_split(&options, b"[-,1");
     assert_eq!(got.error, Some(("InvalidNumber".to_owned(), 2)));
 }
+
+/// Lenient input in repair mode: a value repair can read is found where it
+/// starts, and prose in braces is still prose.
+#[test]
+fn lenient_repair_finds_what_repair_can_read() {
+    for (input, json) in [
+        ("Here: {name: 'Ann', age: 3}", r#"{"name":"Ann","age":3}"#),
+        (
+            "See {see below} and {the answer}, then { 'a' : 1}",
+            r#"{"a":1}"#,
+        ),
+        ("Result: [True, None] ok", "[true,null]"),
+        ("Sure {“a”: ‘b’}.", r#"{"a":"b"}"#),
+        ("{x} {y:z} [Nonesuch] ['q']", r#"{"y":"z"}"#),
+    ] {
+        let options = Options::default()
+            .lenient(Lenient::Any)
+            .repair(Repairs::ALL);
+        let got = every_split(&options, input.as_bytes());
+        assert_eq!(got.json.as_deref(), Some(json), "{input}");
+        assert!(got.complete, "{input}");
+        // Without repairs, none of them starts a value.
+        let strict = seen(
+            &Options::default().lenient(Lenient::Any),
+            &[input.as_bytes()],
+        );
+        assert_ne!(strict.json.as_deref(), Some(json), "{input}");
+    }
+}
+
+/// Found by the fuzz target: a backslash ending a chunk in a single-quoted
+/// string is held, not left out and put back, so an error next to it is at
+/// the same byte at every chunking.
+#[test]
+fn a_backslash_cut_off_in_single_quotes_keeps_its_offset() {
+    let options = Options::default().repair(Repairs::ALL);
+    let got = every_split(&options, b"['\"]\xed\\;;u");
+    assert_eq!(got.error, Some(("InvalidUtf8".to_owned(), 4)));
+    let (json, _) = repaired(&options, r"['a\'b\n', 'c\\']");
+    assert_eq!(json, r#"["a'b\n","c\\"]"#);
+}

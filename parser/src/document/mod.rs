@@ -229,7 +229,8 @@ impl Document {
             repair,
             repairs: Vec::new(),
             tok: Tokenizer::with_config(options.tokenizer),
-            lenient: (options.lenient != Lenient::Off).then(|| Scanner::new(options.lenient)),
+            lenient: (options.lenient != Lenient::Off)
+                .then(|| Scanner::new(options.lenient, options.repair)),
             core: Core::new(options.strings, options.deltas, patterns),
             outcome: None,
             seen_generation: 0,

@@ -602,7 +602,16 @@ impl Repairer {
         }
         // The end of the chunk.
         match self.st {
-            St::QuoteEnd { .. } | St::StrLead { .. } | St::Curly | St::Word | St::Slash => {
+            St::QuoteEnd { .. }
+            | St::StrLead { .. }
+            | St::Curly
+            | St::Word
+            | St::Slash
+            | St::Str {
+                quote: Quote::Single,
+                escape: true,
+                ..
+            } => {
                 // Held: everything from `pending` on.
                 self.held.extend_from_slice(&c.chunk[c.pending..i]);
                 c.pending = i;
@@ -974,10 +983,15 @@ impl Repairer {
         let len = c.chunk.len();
         if escape {
             // The backslash ended the last chunk; in a single-quoted string
-            // it was left out there, for `\'` is not JSON: the quote alone.
+            // it is held, for `\'` is not JSON: the quote alone.
             let b = c.chunk[i];
-            if quote == Quote::Single && b != b'\'' {
-                out.insert(b"\\")?;
+            if quote == Quote::Single {
+                let held = std::mem::take(&mut self.held);
+                if b == b'\'' {
+                    out.drop(&held);
+                } else {
+                    out.input(&held)?;
+                }
             }
             self.st = St::Str {
                 quote,
@@ -1007,7 +1021,8 @@ impl Repairer {
                     return Ok(end + 2);
                 }
                 if quote == Quote::Single {
-                    self.replace(c, out, end, end + 1, b"")?;
+                    // Held: it goes unless a quote follows.
+                    self.flush(c, out, end)?;
                 }
                 self.st = St::Str {
                     quote,
