@@ -3,6 +3,7 @@
 //! per event (`{"type": "tool_args_delta", "index": 0, "call": 0, "json":
 //! "{\"a"}`), `type` first and `choice` only when it is not 0.
 
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use structream_provider::record::{self, Field};
@@ -32,7 +33,7 @@ pub(crate) fn decode_error_dict<'py>(
 /// Sets one field of a record in `d`.
 fn set(d: &Bound<'_, PyDict>, name: &'static str, value: Field<'_>) -> PyResult<()> {
     let py = d.py();
-    let key = PyString::intern(py, name);
+    let key = key(py, name);
     match value {
         Field::Str(s) => d.set_item(key, &*s),
         Field::Int(n) => d.set_item(key, n),
@@ -42,4 +43,41 @@ fn set(d: &Bound<'_, PyDict>, name: &'static str, value: Field<'_>) -> PyResult<
         // being dropped.
         other => d.set_item(key, format!("{other:?}")),
     }
+}
+
+/// The `str` of a field name: the names records have are made once and
+/// reused (a dict key per field and event adds up over a long stream);
+/// another name is interned on each use.
+fn key<'py>(py: Python<'py>, name: &'static str) -> Bound<'py, PyString> {
+    macro_rules! cached {
+        ($($known:literal),*) => {
+            match name {
+                $($known => intern!(py, $known).clone(),)*
+                _ => PyString::intern(py, name),
+            }
+        };
+    }
+    cached!(
+        "type",
+        "text",
+        "index",
+        "call",
+        "id",
+        "name",
+        "json",
+        "data",
+        "input",
+        "input_tokens",
+        "output_tokens",
+        "reasoning_tokens",
+        "cached_tokens",
+        "reason",
+        "raw",
+        "message",
+        "kind",
+        "code",
+        "status",
+        "offset",
+        "choice"
+    )
 }
