@@ -353,7 +353,7 @@ async fn call(
             },
             Event::Partial(p) if output == Output::Partial => {
                 progress.clear();
-                printer.changed(&p)?;
+                printer.changed(&p.to_value())?;
             }
             Event::Item(item) => {
                 progress.clear();

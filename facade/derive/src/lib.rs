@@ -353,7 +353,7 @@ fn expand_enum(input: &DeriveInput, unit: bool, tag: Option<&str>) -> Tokens {
     });
     quote! {
         impl ::structream::Partial for #name {
-            type Partial = ::structream::__private::serde_json::Value;
+            type Partial = ::structream::partial::JsonValue;
 
             fn policies(path: &str, policies: &mut ::structream::partial::Policies) {
                 let _ = (&path, &policies);

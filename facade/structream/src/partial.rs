@@ -288,6 +288,12 @@ pub(crate) mod derive_support {
 
 use derive_support::{apply_field, members, replace_whole};
 
+mod json_value;
+mod map;
+
+pub use json_value::JsonValue;
+pub use map::Map;
+
 /// A value read whole from its JSON.
 trait Whole: Sized {
     fn from_json(value: Json<'_>) -> Result<Self, PartialError>;
@@ -437,12 +443,21 @@ const CHUNK: usize = 32;
 /// assert_eq!(list, kept);
 /// assert_eq!(serde_json::to_string(&list.iter().take(3).collect::<Vec<_>>()).unwrap(), "[0,1,2]");
 /// ```
-#[derive(Clone)]
 pub struct List<P> {
     /// Full chunks of [`CHUNK`] items, shared.
     sealed: Arc<Vec<Arc<Vec<Arc<P>>>>>,
     /// The items after them: at most [`CHUNK`], the last still streaming.
     tail: Vec<Arc<P>>,
+}
+
+/// Copies pointers only: the items are shared.
+impl<P> Clone for List<P> {
+    fn clone(&self) -> Self {
+        List {
+            sealed: Arc::clone(&self.sealed),
+            tail: self.tail.clone(),
+        }
+    }
 }
 
 impl<P> Default for List<P> {
@@ -619,43 +634,14 @@ impl<P: PartialValue> PartialValue for List<P> {
     }
 }
 
-/// Maps with string keys: members arrive as they stream.
+/// Maps with string keys: members arrive as they stream, into a [`Map`].
 macro_rules! string_maps {
     ($($map:ident),*) => {$(
         impl<T: Partial> Partial for $map<String, T> {
-            type Partial = $map<String, T::Partial>;
+            type Partial = Map<T::Partial>;
 
             fn policies(path: &str, policies: &mut Policies) {
                 T::policies(&format!("{path}/*"), policies);
-            }
-        }
-
-        impl<P: PartialValue> PartialValue for $map<String, P> {
-            fn create(value: Json<'_>) -> Result<Self, PartialError> {
-                let mut map = $map::new();
-                for (key, item) in members(value)? {
-                    if let Ok(item) = P::create(item) {
-                        map.insert(key.to_owned(), item);
-                    }
-                }
-                Ok(map)
-            }
-
-            fn apply(&mut self, path: &str, op: DeltaOp, value: &str) -> Result<(), PartialError> {
-                let Some((first, rest)) = split_first_segment(path) else {
-                    return match op {
-                        DeltaOp::Append => Err(PartialError::new("append to an object")),
-                        _ => replace_whole(self, path, op, value),
-                    };
-                };
-                if rest.is_empty() && op != DeltaOp::Append {
-                    self.insert(first.into_owned(), Json::read(value, P::create)?);
-                    return Ok(());
-                }
-                match self.get_mut(&*first) {
-                    Some(item) => item.apply(rest, op, value),
-                    None => Err(PartialError::new(format!("no member {first}"))),
-                }
             }
         }
     )*};
@@ -663,76 +649,37 @@ macro_rules! string_maps {
 
 string_maps!(HashMap, BTreeMap);
 
-impl Partial for serde_json::Value {
-    type Partial = serde_json::Value;
-}
-
-/// A [`Json`] view as a `serde_json::Value` (numbers kept as written where
-/// serde_json can hold them).
-fn to_serde(value: Json<'_>) -> serde_json::Value {
-    use serde_json::Value as J;
-    match value {
-        Json::Null => J::Null,
-        Json::Bool(b) => J::Bool(b),
-        Json::Number(text) => text.parse().map_or(J::Null, J::Number),
-        Json::String(s) => J::String(s.to_owned()),
-        Json::Array(items) => J::Array(items.iter().map(|v| to_serde(Json::of(v))).collect()),
-        Json::Object(members) => J::Object(
-            members
-                .iter()
-                .map(|(k, v)| (k.clone(), to_serde(Json::of(v))))
-                .collect(),
-        ),
-    }
-}
-
-impl PartialValue for serde_json::Value {
+impl<P: PartialValue> PartialValue for Map<P> {
     fn create(value: Json<'_>) -> Result<Self, PartialError> {
-        Ok(to_serde(value))
+        let mut map = Map::new();
+        for (key, item) in members(value)? {
+            if let Ok(item) = P::create(item) {
+                map.insert(key.to_owned(), item);
+            }
+        }
+        Ok(map)
     }
 
     fn apply(&mut self, path: &str, op: DeltaOp, value: &str) -> Result<(), PartialError> {
-        use serde_json::Value as J;
         let Some((first, rest)) = split_first_segment(path) else {
-            return match (op, self) {
-                (DeltaOp::Append, J::String(s)) => {
-                    s.push_str(value);
-                    Ok(())
-                }
-                (DeltaOp::Append, _) => {
-                    Err(PartialError::new("append to a value that is not a string"))
-                }
-                (_, this) => replace_whole(this, "", op, value),
+            return match op {
+                DeltaOp::Append => Err(PartialError::new("append to an object")),
+                _ => replace_whole(self, path, op, value),
             };
         };
-        let last = rest.is_empty();
-        match self {
-            J::Object(members) => match (op, members.get_mut(&*first)) {
-                (DeltaOp::Add | DeltaOp::Replace, _) if last => {
-                    members.insert(first.into_owned(), Json::read(value, Self::create)?);
-                    Ok(())
-                }
-                (_, Some(member)) => member.apply(rest, op, value),
-                (_, None) => Err(PartialError::new(format!("no member {first}"))),
-            },
-            J::Array(items) => {
-                let i: usize = first
-                    .parse()
-                    .map_err(|_| PartialError::new("not an index"))?;
-                match op {
-                    DeltaOp::Add if last && i <= items.len() => {
-                        items.insert(i, Json::read(value, Self::create)?);
-                        Ok(())
-                    }
-                    _ => match items.get_mut(i) {
-                        Some(item) => item.apply(rest, op, value),
-                        None => Err(PartialError::new("no such item")),
-                    },
-                }
-            }
-            _ => Err(PartialError::new("not a container")),
+        if rest.is_empty() && op != DeltaOp::Append {
+            self.insert(first.into_owned(), Json::read(value, P::create)?);
+            return Ok(());
+        }
+        match self.get_mut(&first) {
+            Some(item) => item.apply(rest, op, value),
+            None => Err(PartialError::new(format!("no member {first}"))),
         }
     }
+}
+
+impl Partial for serde_json::Value {
+    type Partial = JsonValue;
 }
 
 #[cfg(test)]
@@ -755,7 +702,7 @@ mod tests {
         assert_eq!(create::<Option<bool>>("null"), None);
         let list: List<List<u8>> = create("[[1,2],[],[3]]");
         assert_eq!(format!("{list:?}"), "[[1, 2], [], [3]]");
-        let map: BTreeMap<String, u8> = create(r#"{"a":1,"b":"x","c":2}"#);
+        let map: Map<u8> = create(r#"{"a":1,"b":"x","c":2}"#);
         assert_eq!(map.len(), 2, "a member that does not fit is left out");
     }
 
@@ -806,13 +753,15 @@ mod tests {
 
     #[test]
     fn json_values_follow_deltas() {
-        let mut v: serde_json::Value = create(r#"{"a":[1],"s":""}"#);
+        let mut v: JsonValue = create(r#"{"a":[1],"s":""}"#);
         v.apply("/a/1", DeltaOp::Add, "2.5").unwrap();
         v.apply("/s", DeltaOp::Append, "hi").unwrap();
         v.apply("/b~1c", DeltaOp::Add, "{}").unwrap();
         v.apply("/b~1c/d", DeltaOp::Add, "null").unwrap();
-        let expected = serde_json::json!({"a": [1, 2.5], "b/c": {"d": null}, "s": "hi"});
+        let expected = serde_json::json!({"a": [1, 2.5], "s": "hi", "b/c": {"d": null}});
         assert_eq!(v, expected);
+        assert_eq!(v.to_value(), expected);
+        assert_eq!(serde_json::to_string(&v).unwrap(), expected.to_string());
         assert!(v.apply("/zz/q", DeltaOp::Add, "1").is_err());
     }
 }
