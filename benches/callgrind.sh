@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Instruction counts of the tokenizer's hot paths and of the typed layer end
-# to end (section 4), and a regression check.
+# Instruction counts of the tokenizer's hot paths, of each protocol's
+# provider decoding over its recordings (section 3) and of the typed layer
+# end to end (section 4), and a regression check.
 #
 #   bash benches/callgrind.sh            # measure, compare with the baseline;
 #                                        # exit 1 if a count grew by > 10%
@@ -31,6 +32,8 @@ workloads=(tokenizer tokenizer-4 value value-4)
 # through the provider decoder alone and the typed client's driver.
 typed_fixtures=(llm:100000)
 typed_workloads=(provider-decode typed-partials typed-held typed-items)
+# Section 3's provider decoding: each protocol's recordings, decoded.
+corpus_fixtures=(corpus:openai-chat corpus:openai-responses corpus:anthropic corpus:gemini)
 peers=()
 if [[ ${1:-} == --peers ]]; then
     peers=(lending serde-ignored serde-ignored-utf8 serde-value jiter-skip jiter-value blank-4 calls-4)
@@ -112,6 +115,9 @@ for f in "${typed_fixtures[@]}"; do
     for w in "${typed_workloads[@]}"; do
         measure "$f" "$w"
     done
+done
+for f in "${corpus_fixtures[@]}"; do
+    measure "$f" provider-decode
 done
 
 if [[ ${1:-} == --save ]]; then

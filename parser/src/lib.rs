@@ -50,3 +50,10 @@ pub use error::{Error, ErrorKind};
 pub use event::{Event, Number, Str};
 pub use tokenizer::{Feed, Tokenizer};
 pub use value::{Value, parse, parse_with};
+
+/// The tokenizer's byte scanning, for the provider crates' envelope lexer
+/// (which reads whole frames the tokenizer's way): not a stable API.
+#[doc(hidden)]
+pub mod scan {
+    pub use crate::tokenizer::scan::string_run_end;
+}

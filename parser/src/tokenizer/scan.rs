@@ -24,7 +24,7 @@ fn bytes_below(word: u64, n: u8) -> u64 {
 /// `"`, `\` or a control character; `bytes.len()` if there is none.
 /// Bytes of 0x80 and above are part of the run (UTF-8 is checked apart).
 #[inline]
-pub(crate) fn string_run_end(bytes: &[u8], from: usize) -> usize {
+pub fn string_run_end(bytes: &[u8], from: usize) -> usize {
     let rest = &bytes[from..];
     let mut words = rest.chunks_exact(8);
     let mut at = from;

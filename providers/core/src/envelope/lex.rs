@@ -19,6 +19,8 @@
 //! `+` or `-`, or the end of the data; containers nest at most
 //! [`MAX_DEPTH`] deep; `\u` escapes of lone surrogates fail.
 
+use structream_parser::scan::string_run_end;
+
 use super::{Text, Token};
 
 /// How deep containers may nest: the tokenizer's default limit.
@@ -52,20 +54,6 @@ enum Expect {
     End,
 }
 
-/// The bytes that end a plain run of a string: `"`, `\` and control
-/// characters.
-static ENDS_RUN: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
-        b += 1;
-    }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
-    table
-};
-
 /// A pull lexer over one frame's data.
 #[derive(Debug)]
 pub(super) struct Lexer<'s> {
@@ -75,6 +63,9 @@ pub(super) struct Lexer<'s> {
     depth: u32,
     /// Bit `i` set when the container at depth `i` is an object.
     objects: u128,
+    /// Whether the innermost container is an object (bit `depth - 1` of
+    /// `objects`, kept apart: read after every value).
+    in_object: bool,
 }
 
 impl<'s> Lexer<'s> {
@@ -85,6 +76,7 @@ impl<'s> Lexer<'s> {
             expect: Expect::Value,
             depth: 0,
             objects: 0,
+            in_object: false,
         }
     }
 
@@ -136,7 +128,7 @@ impl<'s> Lexer<'s> {
                     self.expect = Expect::Value;
                 }
                 Expect::AfterValue => {
-                    let in_object = self.in_object();
+                    let in_object = self.in_object;
                     match b.ok_or(Invalid)? {
                         b',' => {
                             self.pos += 1;
@@ -173,10 +165,6 @@ impl<'s> Lexer<'s> {
         None
     }
 
-    fn in_object(&self) -> bool {
-        self.depth > 0 && self.objects & (1 << (self.depth - 1)) != 0
-    }
-
     /// The state after a complete value.
     #[inline(always)]
     fn done(&mut self) {
@@ -198,6 +186,7 @@ impl<'s> Lexer<'s> {
             self.objects &= !bit;
         }
         self.depth += 1;
+        self.in_object = object;
         self.pos += 1;
         Ok(if object {
             self.expect = Expect::FirstKey;
@@ -210,8 +199,9 @@ impl<'s> Lexer<'s> {
 
     /// Closes the innermost container (its bracket at `pos`).
     fn close(&mut self) -> Token {
-        let object = self.in_object();
+        let object = self.in_object;
         self.depth -= 1;
+        self.in_object = self.depth > 0 && self.objects & (1 << (self.depth - 1)) != 0;
         self.pos += 1;
         self.done();
         if object {
@@ -260,16 +250,46 @@ impl<'s> Lexer<'s> {
         if negative {
             i += 1;
         }
-        let int_start = i;
+        // The integer part's value, while it fits: at most 19 digits do.
+        let mut value = 0u64;
         match bytes.get(i) {
             Some(b'0') => i += 1,
-            Some(b'1'..=b'9') => i = digits_end(bytes, i + 1),
+            Some(b'1'..=b'9') => {
+                let int_start = i;
+                while let Some(&b) = bytes.get(i) {
+                    let digit = b.wrapping_sub(b'0');
+                    if digit > 9 {
+                        break;
+                    }
+                    value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+                    i += 1;
+                }
+                if i - int_start > 19 {
+                    match unsigned(&bytes[int_start..i]) {
+                        Some(v) => value = v,
+                        // Too large for `u64`: not an unsigned integer.
+                        None => return self.number_end(start, i, None),
+                    }
+                }
+            }
             _ => return Err(Invalid),
         }
-        let int_end = i;
-        let mut integer = true;
+        let integer = !negative && !matches!(bytes.get(i), Some(b'.' | b'e' | b'E'));
+        self.number_end(start, i, integer.then_some(value))
+    }
+
+    /// The rest of a number whose integer part ends before `i`, and what
+    /// may follow it; `value` is the number when it is an unsigned integer
+    /// that fits `u64` and has no fraction or exponent.
+    #[inline(always)]
+    fn number_end(
+        &mut self,
+        start: usize,
+        mut i: usize,
+        value: Option<u64>,
+    ) -> Result<Token, Invalid> {
+        let bytes = self.bytes;
         if bytes.get(i) == Some(&b'.') {
-            integer = false;
             let end = digits_end(bytes, i + 1);
             if end == i + 1 {
                 return Err(Invalid);
@@ -277,7 +297,6 @@ impl<'s> Lexer<'s> {
             i = end;
         }
         if matches!(bytes.get(i), Some(b'e' | b'E')) {
-            integer = false;
             i += 1;
             if matches!(bytes.get(i), Some(b'+' | b'-')) {
                 i += 1;
@@ -303,11 +322,7 @@ impl<'s> Lexer<'s> {
         }
         self.pos = i;
         self.done();
-        let digits = &bytes[int_start..int_end];
-        Ok(match (negative, integer) {
-            (false, true) => unsigned(digits).map_or(Token::OtherNumber, Token::Unsigned),
-            _ => Token::OtherNumber,
-        })
+        Ok(value.map_or(Token::OtherNumber, Token::Unsigned))
     }
 
     /// A string or key whose opening quote is before `pos`; leaves `pos`
@@ -316,13 +331,8 @@ impl<'s> Lexer<'s> {
     fn string(&mut self, scratch: &mut String) -> Result<Text, Invalid> {
         let bytes = self.bytes;
         let start = self.pos;
-        let mut i = start;
-        while let Some(&b) = bytes.get(i) {
-            if ENDS_RUN[usize::from(b)] {
-                break;
-            }
-            i += 1;
-        }
+        // Eight bytes at a time, as the tokenizer scans.
+        let i = string_run_end(bytes, start);
         match bytes.get(i) {
             Some(b'"') => {
                 self.pos = i + 1;
@@ -385,12 +395,7 @@ impl<'s> Lexer<'s> {
             };
             scratch.push(c);
             let run = i;
-            while let Some(&b) = bytes.get(i) {
-                if ENDS_RUN[usize::from(b)] {
-                    break;
-                }
-                i += 1;
-            }
+            i = string_run_end(bytes, i);
             scratch.push_str(text(run, i)?);
             match bytes.get(i) {
                 Some(b'"') => {
@@ -423,16 +428,8 @@ fn digits_end(bytes: &[u8], mut from: usize) -> usize {
 }
 
 /// Integer digits as a `u64`, `None` if they do not fit.
-#[inline]
+#[cold]
 fn unsigned(digits: &[u8]) -> Option<u64> {
-    if digits.len() <= 19 {
-        // At most 19 digits always fit.
-        return Some(
-            digits
-                .iter()
-                .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0')),
-        );
-    }
     digits.iter().try_fold(0u64, |n, &b| {
         n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
     })
