@@ -34,6 +34,11 @@ enum Phase {
     /// in `carried`), `spaced` once whitespace followed it. It starts the
     /// value at the `:` after it.
     CandidateKey { spaced: bool },
+    /// In repair mode, after `{key:`: whitespace, then the member's value
+    /// begun. `word` counts the letters of a bare word held (`true`,
+    /// `None`, …): the value starts only if the word is a literal, so code
+    /// in prose (`Pool{jobs: make(…)}`) is not taken for JSON.
+    CandidateValue { word: u8 },
     /// The value is being tokenized.
     Json,
     /// The value ended; the rest is ignored.
@@ -65,8 +70,9 @@ enum Decision {
 /// prose is not mistaken for JSON. With repairs on
 /// ([`Options::repair`](crate::document::Options::repair)), what they can
 /// read starts a value too: after a `{`, a single or curly quote, or an
-/// unquoted key followed (after whitespace) by `:` (`{name: …`, not
-/// `{see below}`); after a `[`, a single or curly quote, or a whole `True`,
+/// unquoted key followed (after whitespace) by `:` and the start of a
+/// value that is not a bare word other than a literal (`{name: "x"`,
+/// `{ok: true`, not `{see below}` nor code such as `Pool{jobs: make(…)}`); after a `[`, a single or curly quote, or a whole `True`,
 /// `False` or `None` followed by `,` or `]`. A citation such as `[1]` is a valid
 /// array, so it is taken for the value unless the value is known to be an
 /// object: with [`Lenient::Object`] only a `{` can start it, and with
@@ -307,7 +313,7 @@ impl Scanner {
                 }
                 Phase::CandidateKey { spaced } => {
                     let decision = match b {
-                        b':' => Decision::Start,
+                        b':' => Decision::Hold(Phase::CandidateValue { word: 0 }),
                         b' ' | b'\t' | b'\n' | b'\r' => {
                             Decision::Hold(Phase::CandidateKey { spaced: true })
                         }
@@ -325,6 +331,17 @@ impl Scanner {
                         });
                     }
                 }
+                Phase::CandidateValue { word } => {
+                    let decision = self.member_value(b, word);
+                    self.decide(decision, chunk, &mut i, &mut skipped_to, tok);
+                    if self.phase == Phase::Json {
+                        return Some(Found {
+                            carried: self.carried,
+                            carried_len: self.carried_len,
+                            at: i,
+                        });
+                    }
+                }
                 Phase::Json | Phase::Done => {
                     tok.skip(&chunk[skipped_to..i]);
                     return None;
@@ -333,7 +350,7 @@ impl Scanner {
         }
         if !matches!(
             self.phase,
-            Phase::Candidate { .. } | Phase::CandidateKey { .. }
+            Phase::Candidate { .. } | Phase::CandidateKey { .. } | Phase::CandidateValue { .. }
         ) {
             tok.skip(&chunk[skipped_to..]);
         }
@@ -357,6 +374,40 @@ impl Scanner {
     fn opens_repaired_string(&self, b: u8) -> bool {
         b == b'\'' && self.repairs.contains(Kind::SingleQuotes)
             || b == 0xE2 && self.repairs.contains(Kind::CurlyQuotes)
+    }
+
+    /// After `{key:` and `word` letters of a bare word: whether `b` starts
+    /// the value. A string, number, array or object value starts it; a bare
+    /// word only when it is a literal JSON, Python or JavaScript has.
+    fn member_value(&self, b: u8, word: u8) -> Decision {
+        const LITERALS: [&[u8]; 9] = [
+            b"true",
+            b"false",
+            b"null",
+            b"True",
+            b"False",
+            b"None",
+            b"undefined",
+            b"NaN",
+            b"Infinity",
+        ];
+        if b.is_ascii_alphabetic() {
+            return Decision::Hold(Phase::CandidateValue { word: word + 1 });
+        }
+        if word > 0 {
+            let held = &self.carried[self.carried_len - usize::from(word)..self.carried_len];
+            return if LITERALS.contains(&held) {
+                Decision::Start
+            } else {
+                Decision::Reject
+            };
+        }
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' => Decision::Hold(Phase::CandidateValue { word: 0 }),
+            b'"' | b'{' | b'[' | b'-' | b'+' | b'.' | b'0'..=b'9' => Decision::Start,
+            _ if self.opens_repaired_string(b) => Decision::Start,
+            _ => Decision::Reject,
+        }
     }
 
     /// Applies a candidate's `decision` on the byte at `*i`.

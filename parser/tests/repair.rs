@@ -624,7 +624,8 @@ fn a_token_before_a_comma_kept_back_fails_at_the_comma() {
 }
 
 /// Lenient input in repair mode: a value repair can read is found where it
-/// starts, and prose in braces is still prose.
+/// starts, and prose in braces (or code: an unquoted key whose value is a
+/// bare word that is no literal) is still prose.
 #[test]
 fn lenient_repair_finds_what_repair_can_read() {
     for (input, json) in [
@@ -635,7 +636,13 @@ fn lenient_repair_finds_what_repair_can_read() {
         ),
         ("Result: [True, None] ok", "[true,null]"),
         ("Sure {“a”: ‘b’}.", r#"{"a":"b"}"#),
-        ("{x} {y:z} [Nonesuch] ['q']", r#"{"y":"z"}"#),
+        ("{x} {y:z} [Nonesuch] ['q']", r#"["q"]"#),
+        // Code in prose: a member whose value is a bare word other than a
+        // literal is not taken for JSON.
+        (
+            "p := &Pool{\n    jobs:    make(chan Job, n), // queue\n}\nThen {ok: true}",
+            r#"{"ok":true}"#,
+        ),
     ] {
         let options = Options::default()
             .lenient(Lenient::Any)
