@@ -302,13 +302,9 @@ impl Scanner {
                         (_, Some(_)) if matches!(b, b',' | b']') => Decision::Start,
                         _ => Decision::Reject,
                     };
-                    self.decide(decision, chunk, &mut i, &mut skipped_to, tok);
-                    if self.phase == Phase::Json {
-                        return Some(Found {
-                            carried: self.carried,
-                            carried_len: self.carried_len,
-                            at: i,
-                        });
+                    let found = self.decide(decision, chunk, &mut i, &mut skipped_to, tok);
+                    if found.is_some() {
+                        return found;
                     }
                 }
                 Phase::CandidateKey { spaced } => {
@@ -322,24 +318,16 @@ impl Scanner {
                         }
                         _ => Decision::Reject,
                     };
-                    self.decide(decision, chunk, &mut i, &mut skipped_to, tok);
-                    if self.phase == Phase::Json {
-                        return Some(Found {
-                            carried: self.carried,
-                            carried_len: self.carried_len,
-                            at: i,
-                        });
+                    let found = self.decide(decision, chunk, &mut i, &mut skipped_to, tok);
+                    if found.is_some() {
+                        return found;
                     }
                 }
                 Phase::CandidateValue { word } => {
                     let decision = self.member_value(b, word);
-                    self.decide(decision, chunk, &mut i, &mut skipped_to, tok);
-                    if self.phase == Phase::Json {
-                        return Some(Found {
-                            carried: self.carried,
-                            carried_len: self.carried_len,
-                            at: i,
-                        });
+                    let found = self.decide(decision, chunk, &mut i, &mut skipped_to, tok);
+                    if found.is_some() {
+                        return found;
                     }
                 }
                 Phase::Json | Phase::Done => {
@@ -410,7 +398,8 @@ impl Scanner {
         }
     }
 
-    /// Applies a candidate's `decision` on the byte at `*i`.
+    /// Applies a candidate's `decision` on the byte at `*i`: where the
+    /// value starts, if it does.
     fn decide(
         &mut self,
         decision: Decision,
@@ -418,9 +407,16 @@ impl Scanner {
         i: &mut usize,
         skipped_to: &mut usize,
         tok: &mut Tokenizer,
-    ) {
+    ) -> Option<Found> {
         match decision {
-            Decision::Start => self.phase = Phase::Json,
+            Decision::Start => {
+                self.phase = Phase::Json;
+                return Some(Found {
+                    carried: self.carried,
+                    carried_len: self.carried_len,
+                    at: *i,
+                });
+            }
             Decision::Hold(next) if self.carried_len < MAX_CARRIED => {
                 self.phase = next;
                 self.carried[self.carried_len] = chunk[*i];
@@ -435,6 +431,7 @@ impl Scanner {
                 *skipped_to = *i;
             }
         }
+        None
     }
 
     fn reject_candidate(&mut self, tok: &mut Tokenizer) {
