@@ -20,6 +20,24 @@ fn bytes_below(word: u64, n: u8) -> u64 {
     word.wrapping_sub(LO * u64::from(n)) & !word & HI
 }
 
+/// The character a one-letter escape (`\"`, `\\`, `\/`, `\b`, `\f`,
+/// `\n`, `\r`, `\t`) stands for, given the byte after the backslash;
+/// `None` for `u` and for any byte JSON does not allow there.
+#[inline]
+pub fn simple_escape(b: u8) -> Option<char> {
+    Some(match b {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        _ => return None,
+    })
+}
+
 /// Index of the first byte at or after `from` that ends a plain string run:
 /// `"`, `\` or a control character; `bytes.len()` if there is none.
 /// Bytes of 0x80 and above are part of the run (UTF-8 is checked apart).

@@ -63,21 +63,16 @@ impl<'a> Feed<'_, 'a> {
                 let backslash = (self.pos as u64).wrapping_sub(1);
                 self.count_string_bytes(2, backslash)?;
                 let c = match b {
-                    b'"' => '"',
-                    b'\\' => '\\',
-                    b'/' => '/',
-                    b'b' => '\u{8}',
-                    b'f' => '\u{c}',
-                    b'n' => '\n',
-                    b'r' => '\r',
-                    b't' => '\t',
                     b'u' => {
                         self.pos += 1;
                         s.part = StrPart::Hex { digits: 0, code: 0 };
                         self.tok.state = State::Str(s);
                         return Ok(None);
                     }
-                    _ => return Err(self.error(ErrorKind::InvalidEscape, self.pos)),
+                    _ => match scan::simple_escape(b) {
+                        Some(c) => c,
+                        None => return Err(self.error(ErrorKind::InvalidEscape, self.pos)),
+                    },
                 };
                 self.pos += 1;
                 Ok(Some(self.emit_char(s, c)))

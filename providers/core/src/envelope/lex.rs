@@ -19,7 +19,7 @@
 //! `+` or `-`, or the end of the data; containers nest at most
 //! [`MAX_DEPTH`] deep; `\u` escapes of lone surrogates fail.
 
-use structream_parser::scan::string_run_end;
+use structream_parser::scan::{simple_escape, string_run_end};
 
 use super::{Text, Token};
 
@@ -362,14 +362,6 @@ impl<'s> Lexer<'s> {
             let escape = *bytes.get(i + 1).ok_or(Invalid)?;
             i += 2;
             let c = match escape {
-                b'"' => '"',
-                b'\\' => '\\',
-                b'/' => '/',
-                b'b' => '\u{8}',
-                b'f' => '\u{c}',
-                b'n' => '\n',
-                b'r' => '\r',
-                b't' => '\t',
                 b'u' => {
                     let unit = hex4(bytes, i)?;
                     i += 4;
@@ -391,7 +383,7 @@ impl<'s> Lexer<'s> {
                     };
                     char::from_u32(code).ok_or(Invalid)?
                 }
-                _ => return Err(Invalid),
+                _ => simple_escape(escape).ok_or(Invalid)?,
             };
             scratch.push(c);
             let run = i;
