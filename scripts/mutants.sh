@@ -83,6 +83,7 @@ tokenizer() {
         --cargo-arg=--test=errors --cargo-arg=--test=regressions \
         --cargo-arg=--test=hostile --cargo-arg=--test=jsontestsuite \
         --cargo-arg=--test=partial_vectors --cargo-arg=--test=properties \
+        --cargo-arg=--test=tokenizer_state \
         --cargo-test-arg=-- \
         --cargo-test-arg=--skip=rejected_files_fail_the_same_way_at_every_split \
         --cargo-test-arg=--skip=a_million_keys_in_one_object \

@@ -956,4 +956,33 @@ mod tests {
             }
         }
     }
+
+    /// Bytes skipped outside the tokenizer (prose around embedded JSON)
+    /// count for the offset, the line and the column of what follows.
+    #[test]
+    fn skipped_bytes_count_for_offsets_lines_and_columns() {
+        let mut tok = Tokenizer::new();
+        tok.skip(b"prose");
+        assert_eq!(tok.offset(), 5);
+        // Line ends at 1, 4 and 5 of these 8 bytes: line 4 starts at 5 + 6.
+        tok.skip(b"a\nbc\n\nd ");
+        assert_eq!(tok.offset(), 13);
+        let err = tok.feed_with(b"  x", |_| {}).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ExpectedSomeValue);
+        assert_eq!((err.offset(), err.line(), err.column()), (15, 4, 5));
+    }
+
+    /// Bytes fed but not in the input (a repair's insertions) are taken
+    /// back from the offset, and later errors are placed in the input.
+    #[test]
+    fn rewound_bytes_leave_the_offsets_of_the_input() {
+        let mut tok = Tokenizer::new();
+        tok.feed_with(b"[1, 2", |_| {}).unwrap();
+        assert_eq!(tok.offset(), 5);
+        tok.rewind(2);
+        assert_eq!(tok.offset(), 3);
+        let err = tok.feed_with(b" x", |_| {}).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ExpectedListCommaOrEnd);
+        assert_eq!((err.offset(), err.column()), (4, 5));
+    }
 }

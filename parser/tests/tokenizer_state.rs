@@ -1,0 +1,59 @@
+//! What a tokenizer tells between and within chunks: where it is
+//! (`Tokenizer::offset`, `Feed::offset`, `Feed::consumed`) and whether a
+//! value is complete (`is_between_values`, `is_finished`).
+
+use structream_parser::{Config, Event, Tokenizer};
+
+/// Feeds `chunk` whole; panics on an error.
+fn feed(tok: &mut Tokenizer, chunk: &[u8]) {
+    tok.feed_with(chunk, |_| {}).unwrap();
+}
+
+#[test]
+fn a_feed_knows_its_offset_in_the_whole_input() {
+    let mut tok = Tokenizer::new();
+    feed(&mut tok, b"[1,");
+    let mut chunk = tok.feed(b" 22, 3]");
+    assert_eq!((chunk.offset(), chunk.consumed()), (3, 0));
+    assert!(matches!(chunk.next_event(), Ok(Some(Event::Number(_)))));
+    assert_eq!((chunk.offset(), chunk.consumed()), (6, 3));
+    drop(chunk);
+    assert_eq!(tok.offset(), 6);
+}
+
+#[test]
+fn between_values_only_when_a_value_is_complete() {
+    let mut tok = Tokenizer::new();
+    assert!(!tok.is_between_values());
+    feed(&mut tok, b"[");
+    assert!(!tok.is_between_values());
+    feed(&mut tok, b"1]");
+    assert!(tok.is_between_values());
+    assert!(!tok.is_finished());
+    tok.finish_with(|_| {}).unwrap();
+    assert!(tok.is_between_values());
+    assert!(tok.is_finished());
+
+    // A top-level number cut by the chunk's end may go on.
+    let mut tok = Tokenizer::new();
+    feed(&mut tok, b" 12");
+    assert!(!tok.is_between_values());
+    tok.finish_with(|_| {}).unwrap();
+    assert!(tok.is_between_values());
+
+    // With several values, the start is between values.
+    let mut tok = Tokenizer::with_config(Config::default().multiple_values(true));
+    assert!(tok.is_between_values());
+    feed(&mut tok, b"\"a");
+    assert!(!tok.is_between_values());
+    feed(&mut tok, b"\" ");
+    assert!(tok.is_between_values());
+    assert!(!tok.is_finished());
+}
+
+#[test]
+fn a_tokenizer_keeps_its_config() {
+    let config = Config::default().multiple_values(true).max_depth(Some(3));
+    assert_eq!(Tokenizer::with_config(config.clone()).config(), &config);
+    assert_eq!(Tokenizer::new().config(), &Config::default());
+}
