@@ -225,6 +225,19 @@ fn string_and_input_limits() {
     panic!("limit not hit");
 }
 
+/// A chunk cut by the input limit right after an event: the next call
+/// reports the limit rather than the chunk's end.
+#[test]
+fn the_input_limit_is_reported_after_an_event_that_ends_at_it() {
+    for chunk in [&b"[1]"[..], b"{\"a\":1}", b"[\"x\"]"] {
+        let mut tok = Tokenizer::with_config(Config::default().max_input_len(Some(1)));
+        let mut feed = tok.feed(chunk);
+        assert!(feed.next_event().unwrap().is_some());
+        let err = feed.next_event().unwrap_err();
+        assert_eq!((err.kind(), err.offset()), (ErrorKind::InputTooLong, 1));
+    }
+}
+
 #[test]
 fn errors_are_sticky_and_feeding_after_finish_is_an_error() {
     let mut tok = Tokenizer::new();

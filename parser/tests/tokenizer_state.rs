@@ -57,3 +57,44 @@ fn a_tokenizer_keeps_its_config() {
     assert_eq!(Tokenizer::with_config(config.clone()).config(), &config);
     assert_eq!(Tokenizer::new().config(), &Config::default());
 }
+
+/// The events of `chunks` fed one after the other, strings as
+/// `text(first, last)`; the end of input as `end` or the error's kind.
+fn events(chunks: &[&[u8]]) -> Vec<String> {
+    let mut tok = Tokenizer::new();
+    let mut out = Vec::new();
+    let mut push = |event: Event<'_>| match event {
+        Event::String(s) => {
+            out.push(format!(
+                "{:?}({}, {})",
+                s.as_str(),
+                s.is_first(),
+                s.is_last()
+            ));
+        }
+        other => out.push(format!("{other:?}")),
+    };
+    for chunk in chunks {
+        if let Err(e) = tok.feed_with(chunk, &mut push) {
+            out.push(format!("{:?}", e.kind()));
+            return out;
+        }
+    }
+    match tok.finish_with(&mut push) {
+        Ok(()) => out.push("end".into()),
+        Err(e) => out.push(format!("{:?}", e.kind())),
+    }
+    out
+}
+
+/// A string shows from its opening quote: a chunk that ends inside its
+/// first escape still hands out its first, empty fragment.
+#[test]
+fn a_string_cut_in_its_first_escape_shows_at_once() {
+    let seen = events(&[b"[\"\\", b"n\"]"]);
+    assert_eq!(seen[..2], ["ArrayStart", "\"\"(true, false)"]);
+    assert_eq!(seen[seen.len() - 2..], ["ArrayEnd", "end"]);
+    let seen = events(&[b"\"\\u00", b"e9\""]);
+    assert_eq!(seen[0], "\"\"(true, false)");
+    assert_eq!(seen[1], "\"\u{e9}\"(false, false)");
+}
