@@ -185,6 +185,29 @@ fn number_limit_holds_across_chunks() {
     assert!(parse(format!("[{}]", "9".repeat(4096)).as_bytes()).is_ok());
 }
 
+/// A number of exactly the length limit is accepted, whole or cut, in the
+/// forms the fast path leaves to the full scan (an exponent, a chunk's
+/// end); an invalid number within the limit is invalid, not too long.
+#[test]
+fn a_number_of_exactly_the_limit_is_accepted_and_an_invalid_one_is_invalid() {
+    let config = Config::default().max_number_len(Some(3));
+    for input in [&b"[ 1e5]"[..], b"[ 1.5]", b"[ -12]"] {
+        for cut in 0..input.len() {
+            let mut tok = Tokenizer::with_config(config.clone());
+            for chunk in [&input[..cut], &input[cut..]] {
+                tok.feed_with(chunk, |_| {})
+                    .unwrap_or_else(|e| panic!("{input:?} cut at {cut}: {e}"));
+            }
+            tok.finish_with(|_| {}).unwrap();
+        }
+    }
+    let config = Config::default().max_number_len(Some(2));
+    for input in [&b"[ 1.x]"[..], b"[ 1ex]"] {
+        let err = parse_with(input, config.clone()).unwrap_err();
+        assert_eq!((err.kind(), err.offset()), (ErrorKind::InvalidNumber, 4));
+    }
+}
+
 #[test]
 fn string_and_input_limits() {
     let config = Config::default().max_string_len(Some(5));

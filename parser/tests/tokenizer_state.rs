@@ -2,7 +2,7 @@
 //! (`Tokenizer::offset`, `Feed::offset`, `Feed::consumed`) and whether a
 //! value is complete (`is_between_values`, `is_finished`).
 
-use structream_parser::{Config, Event, Tokenizer};
+use structream_parser::{Config, Event, LoneSurrogates, Tokenizer};
 
 /// Feeds `chunk` whole; panics on an error.
 fn feed(tok: &mut Tokenizer, chunk: &[u8]) {
@@ -97,4 +97,45 @@ fn a_string_cut_in_its_first_escape_shows_at_once() {
     let seen = events(&[b"\"\\u00", b"e9\""]);
     assert_eq!(seen[0], "\"\"(true, false)");
     assert_eq!(seen[1], "\"\u{e9}\"(false, false)");
+}
+
+/// The text of the strings `feed` hands out until its chunk is used up.
+fn drain_text(tok: &mut Tokenizer, chunk: &[u8]) -> String {
+    let mut feed = tok.feed(chunk);
+    let mut text = String::new();
+    while let Some(event) = feed.next_event().unwrap() {
+        if let Event::String(s) = event {
+            text.push_str(s.as_str());
+        }
+    }
+    text
+}
+
+/// A `\u` escape completed by a chunk's last bytes shows in that chunk,
+/// not in the next one; so does the unit after a lone surrogate that is
+/// replaced (two characters from one escape).
+#[test]
+fn an_escape_that_ends_a_chunk_shows_in_it() {
+    let mut tok = Tokenizer::new();
+    assert_eq!(drain_text(&mut tok, b"[\"ab\\u00e9"), "ab\u{e9}");
+    assert_eq!(drain_text(&mut tok, b"\\u00"), "");
+    assert_eq!(drain_text(&mut tok, b"fc"), "\u{fc}");
+    assert_eq!(drain_text(&mut tok, b"\\n\\u2192"), "\n\u{2192}");
+
+    let config = Config::default().lone_surrogates(LoneSurrogates::Replace);
+    let mut tok = Tokenizer::with_config(config);
+    assert_eq!(drain_text(&mut tok, b"[\"\\ud800\\u0041"), "\u{fffd}A");
+    assert_eq!(drain_text(&mut tok, b"\\ud800"), "");
+    assert_eq!(drain_text(&mut tok, b"\\udc00"), "\u{10000}");
+    assert_eq!(drain_text(&mut tok, b"\\udbff\\u"), "");
+    assert_eq!(drain_text(&mut tok, b"00e9"), "\u{fffd}\u{e9}");
+}
+
+/// After an error, every call returns it, an empty chunk's too.
+#[test]
+fn an_error_is_returned_again_for_an_empty_chunk() {
+    let mut tok = Tokenizer::new();
+    let err = tok.feed_with(b"[1 2", |_| {}).unwrap_err();
+    assert_eq!(tok.feed(b"").next_event(), Err(err));
+    assert_eq!(tok.feed_with(b"", |_| {}), Err(err));
 }
