@@ -345,6 +345,30 @@ const CASES: &[(Kind, &str, &str, &[(Kind, u64)])] = &[
     ),
     (Bracket, "[{\"a\": 1]", r#"[{"a":1}]"#, &[(Bracket, 8)]),
     (Bracket, "[1, 2}", "[1,2]", &[(Bracket, 5)]),
+    (
+        PrematureClose,
+        r#"{"a": {"b": 1}}, "c": 2}"#,
+        r#"{"a":{"b":1},"c":2}"#,
+        &[(PrematureClose, 14)],
+    ),
+    (
+        PrematureClose,
+        "{\"a\": 1}  ,\n  \"b\": [2]} ,'c' : 3, d: “e” }",
+        r#"{"a":1,"b":[2],"c":3,"d":"e"}"#,
+        &[
+            (PrematureClose, 7),
+            (PrematureClose, 22),
+            (SingleQuotes, 25),
+            (UnquotedKey, 34),
+            (CurlyQuotes, 37),
+        ],
+    ),
+    (
+        PrematureClose,
+        "{\"a\": 1,}, “b”: 2}",
+        r#"{"a":1,"b":2}"#,
+        &[(TrailingComma, 7), (PrematureClose, 8), (CurlyQuotes, 11)],
+    ),
 ];
 
 #[test]
@@ -579,7 +603,7 @@ fn non_finite_numbers_read_as_asked() {
 const PIECES: &[&str] = &[
     "{", "}", "[", "]", "(", ")", "\"a\"", "\"", "'b'", "'", ":", ",", " ", "\n", "1", ".5", "007",
     "tru", "True", "NaN", "x y", "//c\n", "/*", "*/", "#", "\\", "...", "“", "”", "’", "\"k\": ",
-    "null", "-", "\t", "\u{1}", ",]", "}}", "::", "{\"", "\"x\" ", "e5", "a:",
+    "null", "-", "\t", "\u{1}", ",]", "}}", "::", "{\"", "\"x\" ", "e5", "a:", "}, ",
 ];
 
 proptest! {
@@ -669,4 +693,69 @@ fn a_backslash_cut_off_in_single_quotes_keeps_its_offset() {
     assert_eq!(got.error, Some(("InvalidUtf8".to_owned(), 4)));
     let (json, _) = repaired(&options, r"['a\'b\n', 'c\\']");
     assert_eq!(json, r#"["a'b\n","c\\"]"#);
+}
+
+/// A `}` that closes the root object is left out only when `,`, a key and
+/// its `:` follow within the lookahead; otherwise (no colon, prose, a
+/// nested object, too far, the end of input) everything reads as it does
+/// without the repair, at every chunking.
+#[test]
+fn a_premature_close_folds_only_when_members_follow() {
+    let far = format!("{{\"a\": 1}},{}\"b\": 2}}", " ".repeat(70));
+    let long_key = format!("{{\"a\": 1}}, \"{}\": 2}}", "k".repeat(70));
+    for input in [
+        r#"{"a": 1}, "x"}"#,
+        r#"{"a": 1}, "x" }"#,
+        r#"{"a": 1} and then, "b": 2}"#,
+        r#"{"a": 1}}, "b": 2}"#,
+        r#"[{"a": 1}, "b": 2]"#,
+        r#"{"a": 1}, "b"#,
+        r#"{"a": 1}, "b\"c": 2}"#,
+        "{\"a\": 1}, b c: 2}",
+        "{\"a\": 1},",
+        "{\"a\": 1}   ",
+        &far,
+        &long_key,
+    ] {
+        let with = Options::default().repair(Repairs::ALL);
+        let without = Options::default().repair(Repairs::ALL.without(PrematureClose));
+        let got = every_split(&with, input.as_bytes());
+        assert!(
+            got.repairs.iter().all(|r| r.0 != PrematureClose),
+            "{input}: {got:?}"
+        );
+        assert_eq!(got, every_split(&without, input.as_bytes()), "{input}");
+    }
+    // The root's `}` with nothing after it: complete at every chunking.
+    let options = Options::default().repair(Repairs::ALL);
+    let got = every_split(&options, br#"{"a": {"b": 1}}"#);
+    assert!(got.complete && got.repairs.is_empty(), "{got:?}");
+}
+
+/// Lenient input: what follows the value is prose, so only `,` and a key
+/// in double quotes with its `:` fold a premature `}`; otherwise the `}`
+/// ends the value and the prose after it is ignored, at every chunking.
+#[test]
+fn a_premature_close_in_lenient_input() {
+    let options = Options::default()
+        .lenient(Lenient::Any)
+        .repair(Repairs::ALL);
+    for (input, json, folds) in [
+        (
+            "Result: {\"a\": 1}, \"b\": 2} done, \"c\": 3}",
+            r#"{"a":1,"b":2}"#,
+            true,
+        ),
+        ("Here: {\"a\": 1}, then: more}", r#"{"a":1}"#, false),
+        ("Here: {\"a\": 1}, 'b': 2}", r#"{"a":1}"#, false),
+        ("Here: {\"a\": 1}, “b”: 2}", r#"{"a":1}"#, false),
+        ("Here: {\"a\": 1}, \"b\" is next", r#"{"a":1}"#, false),
+        ("Here: {\"a\": 1}, \"b", r#"{"a":1}"#, false),
+    ] {
+        let got = every_split(&options, input.as_bytes());
+        assert_eq!(got.json.as_deref(), Some(json), "{input}: {got:?}");
+        assert!(got.complete && got.error.is_none(), "{input}: {got:?}");
+        let folded = got.repairs.iter().any(|r| r.0 == PrematureClose);
+        assert_eq!(folded, folds, "{input}: {got:?}");
+    }
 }

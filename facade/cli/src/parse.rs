@@ -30,7 +30,7 @@ With --repair, what models write that is almost JSON is repaired (each repair no
 stderr as `repaired: <kind> at line L column C (byte B)`, kinds such as unescaped-quote,
 control-character, number, single-quotes, curly-quotes, unquoted-key, unquoted-string,
 comment, literal, tuple, trailing-comma, missing-comma, missing-colon, placeholder,
-bracket); input that
+bracket, premature-close); input that
 cannot be repaired is still an error, and so is input that ends inside the value.")]
 pub(crate) struct Args {
     /// Feed the input in chunks whose sizes cycle through this list

@@ -32,6 +32,27 @@ fn parse_repair_prints_the_value_and_each_repair_on_stderr() {
 }
 
 #[test]
+fn parse_repair_folds_members_after_a_premature_close() {
+    let doc = b"{\"a\": {\"b\": 1}},\n \"c\": 2}";
+    for chunks in ["1", "3", "4096"] {
+        let out = structream(&["parse", "--repair", "--chunk-sizes", chunks], doc);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(lines(&out), [r#"{"a":{"b":1},"c":2}"#]);
+        assert_eq!(
+            stderr(&out),
+            "repaired: premature-close at line 1 column 15 (byte 14)\n",
+            "chunks of {chunks}"
+        );
+    }
+    let out = structream(&["parse"], doc);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: trailing characters at line 1 column 16 (byte 15)\n"
+    );
+}
+
+#[test]
 fn without_repair_nothing_changes() {
     let out = structream(&["parse"], SLOPPY);
     assert_eq!(out.status.code(), Some(1));

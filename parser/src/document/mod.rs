@@ -223,8 +223,13 @@ impl Document {
                 .map(|(p, k)| (p, Role::Require(k))),
         );
         patterns.extend(options.items.into_iter().map(|p| (p, Role::Items)));
-        let repair = (!options.repair.is_empty())
-            .then(|| Repairer::new(options.repair, options.tokenizer.max_depth));
+        let repair = (!options.repair.is_empty()).then(|| {
+            Repairer::new(
+                options.repair,
+                options.tokenizer.max_depth,
+                options.lenient != Lenient::Off,
+            )
+        });
         Document {
             repair,
             repairs: Vec::new(),

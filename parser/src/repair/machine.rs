@@ -26,7 +26,12 @@
 //!   (it goes) follows; if the chunk ends first, it is dropped and put back
 //!   if a value follows;
 //! - a `/` at the end of a chunk waits for the byte that says whether a
-//!   comment starts.
+//!   comment starts;
+//! - a `}` that would close the root object, with the bytes after it, is
+//!   held until they say whether more members follow
+//!   ([`Repairer::members_follow`]: `,`, a key and its `:`; a bounded
+//!   lookahead). Once decided, the `}` goes out or is left out, and the
+//!   bytes held after it are read again as after a quote.
 //!
 //! Held bytes go out before anything else of the next chunk, so the
 //! tokenizer sees the same bytes in the same order whatever the chunking.
@@ -51,6 +56,10 @@ const MAX_WORD: usize = 4096;
 /// Most trailing spaces held at the end of an unquoted string; more are
 /// kept in the string.
 const MAX_TRAILING_WS: usize = 64;
+
+/// Most bytes held after a `}` that may close the root object too early
+/// (see [`Repairer::members_follow`]); after more, it closes the root.
+const MAX_AFTER_CLOSE: usize = 64;
 
 /// Where the repaired JSON goes.
 pub(crate) trait Out {
@@ -186,6 +195,9 @@ enum St {
     LineComment,
     /// Inside a `/* */` comment; `star` after a `*`.
     BlockComment { star: bool },
+    /// After a `}` that would close the root object, held with the bytes
+    /// after it that do not yet say whether more members follow.
+    RootClose,
 }
 
 /// The comma kept back after a value.
@@ -222,6 +234,8 @@ pub(crate) struct Repairer {
     after_placeholder: bool,
     /// The offset of a `0xE2` known not to open a curly quote (read again).
     not_curly: u64,
+    /// The input is lenient: what follows the value is prose.
+    lenient: bool,
     failed: bool,
 }
 
@@ -232,7 +246,9 @@ struct Cursor<'c> {
 }
 
 impl Repairer {
-    pub(crate) fn new(repairs: Repairs, max_depth: Option<usize>) -> Repairer {
+    /// A machine for `repairs`; `lenient` when the value is found in prose
+    /// (which then follows it).
+    pub(crate) fn new(repairs: Repairs, max_depth: Option<usize>, lenient: bool) -> Repairer {
         Repairer {
             repairs,
             st: St::Value,
@@ -247,6 +263,7 @@ impl Repairer {
             comma: None,
             after_placeholder: false,
             not_curly: u64::MAX,
+            lenient,
             failed: false,
         }
     }
@@ -319,6 +336,10 @@ impl Repairer {
                 self.held.clear();
             }
             _ => {}
+        }
+        // At the end of input a `}` held undecided closes the root.
+        if self.st == St::RootClose {
+            self.resolve_root_close(out, false, self.lenient)?;
         }
         // At the end of input a quote held undecided closes its string.
         while let St::QuoteEnd { quote, key } = self.st {
@@ -462,17 +483,26 @@ impl Repairer {
                 St::Str { quote, key, escape } => {
                     i = self.string(c, out, i, quote, key, escape)?;
                 }
-                St::QuoteEnd { quote, key } => {
+                St::QuoteEnd { .. } | St::RootClose => {
+                    // Held undecided: does this byte decide?
                     self.held.push(b);
-                    let verdict = self.after_quote(key, &self.held[quote.len()..]);
+                    let verdict = match self.st {
+                        St::QuoteEnd { quote, key } => {
+                            self.after_quote(key, &self.held[quote.len()..])
+                        }
+                        _ => self.members_follow(&self.held[1..]),
+                    };
                     self.held.pop();
-                    match verdict {
-                        None => {
+                    match (verdict, self.st) {
+                        (None, _) => {
                             self.held.push(b);
                             c.pending = i + 1;
                             i += 1;
                         }
-                        Some(closes) => self.resolve_held_quote(out, quote, key, closes)?,
+                        (Some(closes), St::QuoteEnd { quote, key }) => {
+                            self.resolve_held_quote(out, quote, key, closes)?;
+                        }
+                        (Some(fold), _) => self.resolve_root_close(out, fold, stop_at_end)?,
                     }
                 }
                 St::StrLead { quote, key } => {
@@ -603,6 +633,7 @@ impl Repairer {
         // The end of the chunk.
         match self.st {
             St::QuoteEnd { .. }
+            | St::RootClose
             | St::StrLead { .. }
             | St::Curly
             | St::Word
@@ -896,6 +927,9 @@ impl Repairer {
             if top == Ctx::Tuple {
                 self.replace(c, out, i, i + 1, b"]")?;
             }
+            if b == b'}' && self.stack.len() == 1 && self.on(Kind::PrematureClose) {
+                return self.root_close(c, out, i);
+            }
             self.stack.pop();
             self.value_done();
             return Ok(i + 1);
@@ -924,6 +958,144 @@ impl Repairer {
         }
         // The tokenizer reports the mismatch.
         Ok(i + 1)
+    }
+
+    /// A `}` at `i` that would close the root object: it does, or more
+    /// members follow and it is left out, or it waits for the bytes that
+    /// decide.
+    fn root_close(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        i: usize,
+    ) -> Result<usize, Error> {
+        match self.members_follow(&c.chunk[i + 1..]) {
+            None => {
+                // Undecided: held until the bytes that decide it come.
+                self.flush(c, out, i)?;
+                self.word_at = self.at(i);
+                self.st = St::RootClose;
+                Ok(c.chunk.len())
+            }
+            Some(true) => {
+                self.replace(c, out, i, i + 1, b"")?;
+                self.report(out, Kind::PrematureClose, self.at(i));
+                self.st = St::After;
+                Ok(i + 1)
+            }
+            Some(false) => {
+                self.stack.pop();
+                self.value_done();
+                Ok(i + 1)
+            }
+        }
+    }
+
+    /// Decides a `}` that would close the root object from the bytes after
+    /// it: `Some(true)` if more members of the root follow, `Some(false)` if
+    /// it closes the root, `None` if the bytes so far do not say. The
+    /// answer never changes as bytes are added, so it is the same at every
+    /// chunking.
+    ///
+    /// Members follow when, after whitespace, a `,` comes, then whitespace,
+    /// a key and, after whitespace, its `:`. The key is in double quotes
+    /// (no escape in it); outside lenient input, also in single or curly
+    /// quotes or unquoted when those repairs are on. Anything else, or no
+    /// decision within [`MAX_AFTER_CLOSE`] bytes, closes the root.
+    fn members_follow(&self, after: &[u8]) -> Option<bool> {
+        let look = &after[..after.len().min(MAX_AFTER_CLOSE)];
+        let verdict = self.members_follow_in(look);
+        if verdict.is_none() && after.len() >= MAX_AFTER_CLOSE {
+            return Some(false);
+        }
+        verdict
+    }
+
+    /// [`Repairer::members_follow`] within `look`.
+    fn members_follow_in(&self, look: &[u8]) -> Option<bool> {
+        let ws = |from: usize| {
+            look[from..]
+                .iter()
+                .position(|&b| !scan::is_ws(b))
+                .map(|p| from + p)
+        };
+        let comma = ws(0)?;
+        if look[comma] != b',' {
+            return Some(false);
+        }
+        let key = ws(comma + 1)?;
+        let rest = &look[key..];
+        let b = rest[0];
+        let lenient = self.lenient;
+        let end = if b == b'"' || b == b'\'' && !lenient && self.on(Kind::SingleQuotes) {
+            let stop = |&x: &u8| x == b || x == b'\\' || x < 0x20;
+            match rest[1..].iter().position(stop) {
+                Some(p) if rest[1 + p] == b => 1 + p + 1,
+                Some(_) => return Some(false),
+                None => return None,
+            }
+        } else if b == 0xE2 && !lenient && self.on(Kind::CurlyQuotes) {
+            let open = match Quote::curly(&rest[..rest.len().min(3)]) {
+                None => return Some(false),
+                Some(None) => return None,
+                Some(Some(quote)) => quote,
+            };
+            let mut p = 3;
+            loop {
+                let x = *rest.get(p)?;
+                if x == b'\\' || x < 0x20 {
+                    return Some(false);
+                }
+                if x == 0xE2 {
+                    match Quote::curly(&rest[p..rest.len().min(p + 3)]) {
+                        Some(None) => return None,
+                        Some(Some(q)) if q == open => break p + 3,
+                        _ => {}
+                    }
+                }
+                p += 1;
+            }
+        } else if is_key_byte(b) && b < 0x80 && !lenient && self.on(Kind::UnquotedKey) {
+            rest.iter().position(|&x| !is_key_byte(x))?
+        } else {
+            return Some(false);
+        };
+        let colon = ws(key + end)?;
+        Some(look[colon] == b':')
+    }
+
+    /// The `}` held (with the bytes after it) is decided: it is left out,
+    /// more members following (`fold`), or it closes the root. The bytes
+    /// held after it are then read again, as they would have been read had
+    /// they come in its chunk; after the root, with `stop_at_end`, they are
+    /// not read (what follows the value is not the machine's).
+    fn resolve_root_close(
+        &mut self,
+        out: &mut impl Out,
+        fold: bool,
+        stop_at_end: bool,
+    ) -> Result<(), Error> {
+        let held = std::mem::take(&mut self.held);
+        if fold {
+            out.drop(&held[..1]);
+            self.report(out, Kind::PrematureClose, self.word_at);
+            self.st = St::After;
+        } else {
+            out.input(&held[..1])?;
+            self.stack.pop();
+            self.value_done();
+            if stop_at_end {
+                return Ok(());
+            }
+        }
+        let base = std::mem::replace(&mut self.base, self.word_at + 1);
+        let mut again = Cursor {
+            chunk: &held[1..],
+            pending: 0,
+        };
+        let result = self.run(&mut again, out, stop_at_end);
+        self.base = base;
+        result.map(|_| ())
     }
 
     /// A curly quote opened a string where [`Repairer::resume`] stood; its

@@ -93,11 +93,25 @@ pub enum Kind {
     /// still open are closed up to the one it matches, or it is read as
     /// the one that closes the innermost container.
     Bracket,
+    /// A `}` that closes the root object before more of its members
+    /// (`{"a": {"b": 1}}, "c": 2}`, `{"a": 1}, "b": 2}`): when what follows
+    /// it, after whitespace and within 64 bytes, is `,`, a key (quoted, or
+    /// in single or curly quotes or unquoted when those repairs are on) and
+    /// its `:`, the `}` is left out and the members go on in the root,
+    /// which the last `}` closes. Only the root is unambiguous: inside it,
+    /// such a `}` may as well close a nested object, and is read as written.
+    /// The `}` waits for the bytes that decide, so the root is never
+    /// reported complete and then reopened; anything else after it, a
+    /// lookahead of 64 bytes that does not decide, or the end of input
+    /// closes the root as written. In lenient input, where what follows the
+    /// value is prose, only a key in double quotes counts (`}, then: …` is
+    /// prose), and a `}` that closes the root ends the value as before.
+    PrematureClose,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::UnescapedQuote,
         Kind::ControlCharacter,
         Kind::Number,
@@ -113,6 +127,7 @@ impl Kind {
         Kind::Placeholder,
         Kind::Bracket,
         Kind::CurlyQuotes,
+        Kind::PrematureClose,
     ];
 
     /// The kind's name in reports, such as `unescaped-quote`.
@@ -133,6 +148,7 @@ impl Kind {
             Kind::Placeholder => "placeholder",
             Kind::Bracket => "bracket",
             Kind::CurlyQuotes => "curly-quotes",
+            Kind::PrematureClose => "premature-close",
         }
     }
 
