@@ -42,10 +42,15 @@ pub fn push_segment(out: &mut String, segment: &str) {
 /// assert!(matches!(unescape_segment("plain"), std::borrow::Cow::Borrowed(_)));
 /// ```
 pub fn unescape_segment(token: &str) -> Cow<'_, str> {
-    if !token.contains('~') {
+    if !token.as_bytes().contains(&b'~') {
         return Cow::Borrowed(token);
     }
-    Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    Cow::Owned(unescape(token))
+}
+
+/// `token` with `~1` read as `/` and `~0` as `~`.
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// Splits a JSON Pointer into its first reference token (decoded) and the
@@ -64,8 +69,24 @@ pub fn split_first_segment(pointer: &str) -> Option<(Cow<'_, str>, &str)> {
         return None;
     }
     let body = pointer.strip_prefix('/').unwrap_or(pointer);
-    let end = body.find('/').unwrap_or(body.len());
-    Some((unescape_segment(&body[..end]), &body[end..]))
+    // One pass: segments are short (a member name, an index), where a
+    // plain loop beats two searches (for the `/` and for a `~`).
+    let mut end = body.len();
+    let mut escaped = false;
+    for (i, &b) in body.as_bytes().iter().enumerate() {
+        if b == b'/' {
+            end = i;
+            break;
+        }
+        escaped |= b == b'~';
+    }
+    let (token, rest) = body.split_at(end);
+    let token = if escaped {
+        Cow::Owned(unescape(token))
+    } else {
+        Cow::Borrowed(token)
+    };
+    Some((token, rest))
 }
 
 /// Appends an array index to `out` as a pointer segment.
@@ -220,5 +241,26 @@ mod tests {
         let leading_zero: Pattern = "/01".parse().unwrap();
         assert!(!leading_zero.matches(0, Step::Index(1)));
         assert!(leading_zero.matches(0, Step::Key("01")));
+    }
+
+    #[test]
+    fn a_pointer_is_walked_one_decoded_segment_at_a_time() {
+        let mut rest = "/a~1b/~0/plain/b~1c~0d~01/";
+        let mut segments = Vec::new();
+        while let Some((first, after)) = split_first_segment(rest) {
+            // Borrowed exactly when the segment holds no escape.
+            assert_eq!(
+                matches!(first, Cow::Borrowed(_)),
+                !first.contains(['/', '~'])
+            );
+            segments.push(first.into_owned());
+            rest = after;
+        }
+        assert_eq!(segments, ["a/b", "~", "plain", "b/c~d~1", ""]);
+        // An escape after the first segment is left for the next call.
+        let (first, after) = split_first_segment("/x/y~1z").unwrap();
+        assert!(matches!(first, Cow::Borrowed("x")));
+        assert_eq!(after, "/y~1z");
+        assert_eq!(split_first_segment("/"), Some((Cow::Borrowed(""), "")));
     }
 }
