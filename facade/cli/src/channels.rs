@@ -1,6 +1,7 @@
-//! `structream sse --partial` and `--items`: one [`Document`] per JSON
-//! channel of a provider stream (each tool call's arguments, each choice's
-//! text), printed the way `partial` and `items` print a single document.
+//! `structream sse --partial` and `--items`: one [`Channel`] (a document
+//! with its lifecycle) per JSON channel of a provider stream (each tool
+//! call's arguments, each choice's text), printed the way `partial` and
+//! `items` print a single document.
 //!
 //! Lines of the first channel to print are bare; lines of any other channel
 //! are wrapped (`{"index":N,"value":…}` for a tool call, `{"choice":C,
@@ -12,7 +13,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 
-use structream_parser::document::{Changes, Document, Lenient, Options, Outcome};
+use structream_parser::document::{Changes, Options};
+use structream_provider::channel::{AfterEnd, Channel, EmptyArguments, Failure, Kind, Rules};
 
 use crate::fragments::{FragmentSink, JsonChannel};
 use crate::report;
@@ -40,67 +42,85 @@ impl View {
     }
 }
 
-/// Where a channel stands.
-enum State {
-    Open,
-    Ended,
-    /// Invalid or incomplete JSON; the message.
-    Failed(String),
+/// How the command line reads a channel: a tool call with no argument text
+/// takes no arguments (`{}`, as every provider means it); a choice's text
+/// after its end is ignored, as lenient input ignores what follows the
+/// value, and a tool call's arguments after its end are an error.
+fn rules() -> Rules {
+    Rules::default()
+        .empty_arguments(EmptyArguments::Object)
+        .after_end(AfterEnd::Refused)
 }
 
-struct Channel {
-    key: JsonChannel,
-    doc: Document,
-    state: State,
-    /// Whether any non-whitespace text arrived.
-    has_text: bool,
+/// Where the lines go: bare for the first channel to print, wrapped for the
+/// others (or for all, with `--wrap`).
+struct Lines<W: Write> {
+    view: View,
+    wrap_all: bool,
+    out: W,
+    /// The channel whose lines are bare (the first to print one).
+    bare: Option<JsonChannel>,
+    write_error: Option<io::Error>,
 }
 
-impl Channel {
-    /// A choice's text in which no JSON value started: prose, not an error.
-    fn is_prose(&self) -> bool {
-        matches!(self.key, JsonChannel::Content { .. })
-            && matches!(self.state, State::Ended)
-            && self.doc.snapshot().is_none()
+impl<W: Write> Lines<W> {
+    /// Prints what `changes` of channel `key` show; a fragment that holds
+    /// an error prints what its valid part changed, as a finer chunking
+    /// would have.
+    fn print(&mut self, key: JsonChannel, changes: &Changes<'_>) {
+        let Lines {
+            view,
+            wrap_all,
+            out,
+            bare,
+            write_error,
+        } = self;
+        if write_error.is_some() {
+            return;
+        }
+        let mut line = |value: &dyn fmt::Display| {
+            let wrap = *wrap_all || *bare.get_or_insert(key) != key;
+            write_line(out, wrap.then_some(key), value)
+        };
+        if let Err(e) = view.lines(changes, &mut line) {
+            *write_error = Some(e);
+        }
     }
 }
 
 /// The [`FragmentSink`] of `--partial` / `--items`: see the module docs.
 pub(crate) struct Channels<W: Write> {
-    view: View,
     options: Options,
-    wrap_all: bool,
-    out: W,
-    channels: Vec<Channel>,
+    lines: Lines<W>,
+    channels: Vec<(JsonChannel, Channel)>,
     by_key: HashMap<JsonChannel, usize>,
-    /// The channel whose lines are bare (the first to print one).
-    bare: Option<JsonChannel>,
-    write_error: Option<io::Error>,
 }
 
 impl<W: Write> Channels<W> {
     /// A sink printing `view` of documents built with `options` to `out`.
     pub(crate) fn new(view: View, options: Options, wrap_all: bool, out: W) -> Self {
         Channels {
-            view,
             options,
-            wrap_all,
-            out,
+            lines: Lines {
+                view,
+                wrap_all,
+                out,
+                bare: None,
+                write_error: None,
+            },
             channels: Vec::new(),
             by_key: HashMap::new(),
-            bare: None,
-            write_error: None,
         }
     }
 
     /// The output, to flush between input chunks.
     pub(crate) fn out(&mut self) -> &mut W {
-        &mut self.out
+        &mut self.lines.out
     }
 
     /// A write to the output failed (a closed pipe, usually).
     pub(crate) fn write_failed(&self) -> bool {
-        self.write_error.is_some()
+        self.lines.write_error.is_some()
     }
 
     fn channel(&mut self, key: JsonChannel) -> usize {
@@ -109,70 +129,14 @@ impl<W: Write> Channels<W> {
         }
         // Tool arguments are JSON by contract; a choice's text may wrap its
         // JSON in prose, fences or reasoning.
-        let lenient = match key {
-            JsonChannel::Content { .. } => match self.options.lenient {
-                Lenient::Off => Lenient::Any,
-                root => root,
-            },
-            _ => Lenient::Off,
+        let kind = match key {
+            JsonChannel::Content { .. } => Kind::Text,
+            JsonChannel::ToolArguments { .. } => Kind::Arguments,
         };
-        let doc = Document::with_options(self.options.clone().lenient(lenient));
-        self.channels.push(Channel {
-            key,
-            doc,
-            state: State::Open,
-            has_text: false,
-        });
+        let channel = Channel::new(kind, self.options.clone(), rules());
+        self.channels.push((key, channel));
         self.by_key.insert(key, self.channels.len() - 1);
         self.channels.len() - 1
-    }
-
-    /// Feeds (`Some`) or finishes (`None`) channel `i`'s document and prints
-    /// what changed.
-    fn apply(&mut self, i: usize, text: Option<&str>) {
-        let Channels {
-            view,
-            wrap_all,
-            out,
-            channels,
-            bare,
-            write_error,
-            ..
-        } = self;
-        let ch = &mut channels[i];
-        let key = ch.key;
-        let mut line = |value: &dyn fmt::Display| {
-            let wrap = *wrap_all || *bare.get_or_insert(key) != key;
-            write_line(out, wrap.then_some(key), value)
-        };
-        let result = match text {
-            Some(t) => ch.doc.feed(t.as_bytes()),
-            None => ch.doc.finish(),
-        };
-        // A fragment that holds an error prints what its valid part changed
-        // first, as a finer chunking would have.
-        let (changes, error) = match result {
-            Ok(changes) => (changes, None),
-            Err(e) => (ch.doc.changes(), Some(e)),
-        };
-        if write_error.is_none()
-            && let Err(e) = view.lines(&changes, &mut line)
-        {
-            *write_error = Some(e);
-        }
-        if let Some(e) = error {
-            ch.state = State::Failed(report::describe(&e));
-            return;
-        }
-        if text.is_none() {
-            let prose = matches!(key, JsonChannel::Content { .. }) && changes.snapshot().is_none();
-            ch.state = match changes.outcome() {
-                // Text in which no value started is prose, not broken JSON.
-                Some(Outcome::Incomplete(_)) if prose => State::Ended,
-                Some(Outcome::Incomplete(e)) => State::Failed(report::describe(&e)),
-                _ => State::Ended,
-            };
-        }
     }
 
     /// Ends every channel still open (the stream ended) and returns the
@@ -180,19 +144,16 @@ impl<W: Write> Channels<W> {
     /// or incomplete, or one saying the stream had no JSON at all.
     pub(crate) fn finish(&mut self) -> Vec<String> {
         for i in 0..self.channels.len() {
-            if matches!(self.channels[i].state, State::Open) {
+            if self.channels[i].1.is_open() {
                 self.finish_channel(i);
             }
         }
         let mut problems: Vec<String> = self
             .channels
             .iter()
-            .filter_map(|ch| match &ch.state {
-                State::Failed(message) => Some(format!("{}: {message}", name(ch.key))),
-                _ => None,
-            })
+            .filter_map(|(key, ch)| Some(format!("{}: {}", name(*key), message(ch.failure()?))))
             .collect();
-        if problems.is_empty() && self.channels.iter().all(Channel::is_prose) {
+        if problems.is_empty() && self.channels.iter().all(|(_, ch)| ch.is_prose()) {
             problems.push(
                 "no JSON in the stream: no tool call arguments, and no JSON value in the text"
                     .to_string(),
@@ -201,39 +162,24 @@ impl<W: Write> Channels<W> {
         problems
     }
 
+    /// Ends channel `i` and prints what its end changed.
     fn finish_channel(&mut self, i: usize) {
-        let ch = &mut self.channels[i];
-        // A tool call with no argument text takes no arguments: `{}`, as
-        // every provider means it.
-        if matches!(ch.key, JsonChannel::ToolArguments { .. }) && !ch.has_text {
-            ch.has_text = true;
-            self.apply(i, Some("{}"));
-            if !matches!(self.channels[i].state, State::Open) {
-                return;
-            }
-        }
-        self.apply(i, None);
+        let (key, ch) = &mut self.channels[i];
+        let lines = &mut self.lines;
+        // Its failure, if any, is reported by `finish`.
+        let _ = ch.finish(|changes| lines.print(*key, &changes));
     }
 }
 
 impl<W: Write> FragmentSink for Channels<W> {
     fn fragment(&mut self, key: JsonChannel, text: &str) {
         let i = self.channel(key);
-        let ch = &mut self.channels[i];
-        match ch.state {
-            State::Open => {}
-            // Text after a choice's value (or after its finish) is ignored,
-            // as lenient input ignores what follows the value.
-            State::Ended if matches!(key, JsonChannel::Content { .. }) => return,
-            State::Ended => {
-                ch.state =
-                    State::Failed("arguments continued after the tool call ended".to_string());
-                return;
-            }
-            State::Failed(_) => return,
+        let ch = &mut self.channels[i].1;
+        match ch.feed(text) {
+            Some(Ok(changes)) => self.lines.print(key, &changes),
+            Some(Err(_)) => self.lines.print(key, &ch.changes()),
+            None => {}
         }
-        ch.has_text |= text.bytes().any(|b| !b.is_ascii_whitespace());
-        self.apply(i, Some(text));
     }
 
     fn end(&mut self, key: JsonChannel) {
@@ -243,9 +189,18 @@ impl<W: Write> FragmentSink for Channels<W> {
             return;
         }
         let i = self.channel(key);
-        if matches!(self.channels[i].state, State::Open) {
+        if self.channels[i].1.is_open() {
             self.finish_channel(i);
         }
+    }
+}
+
+/// How a channel's failure is worded: a parse error as every subcommand
+/// words it.
+fn message(failure: Failure) -> String {
+    match failure {
+        Failure::Invalid(e) | Failure::Incomplete(e) => report::describe(&e),
+        other => other.to_string(),
     }
 }
 
@@ -323,7 +278,7 @@ mod tests {
             }
         }
         let problems = sink.finish();
-        (String::from_utf8(sink.out).unwrap(), problems)
+        (String::from_utf8(sink.lines.out).unwrap(), problems)
     }
 
     #[test]

@@ -14,10 +14,9 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use structream_parser::document::{
-    DeltaOp, Document, ItemEvent, Lenient, Options, Outcome, push_segment,
-};
+use structream_parser::document::{DeltaOp, ItemEvent, Lenient, Options, push_segment};
 use structream_parser::repair::Repairs;
+use structream_provider::channel::{Channel, Failure, Kind, Rules};
 use structream_provider::{
     FinishReason, Message, StreamDecoder, StreamEvent, StructuredRequest, Usage,
 };
@@ -60,24 +59,24 @@ pub(crate) enum Next {
     Done,
 }
 
-/// One JSON channel: a tool call, or the content.
+/// One JSON channel of the answer (a tool call, or the content) and its
+/// tool's name (empty for the content).
 #[derive(Debug)]
-struct Channel {
+struct Named {
     name: String,
-    doc: Document,
-    raw: String,
-    failed: Option<structream_parser::Error>,
-    ended: bool,
+    channel: Channel,
 }
 
-impl Channel {
-    fn new(name: String, options: Options) -> Self {
-        Channel {
+impl Named {
+    /// The typed client's reading of a channel: empty tool arguments are no
+    /// value (the schema decides whether that may be `{}`), text after a
+    /// call's end is read as before it, and the raw text is kept for the
+    /// errors and the retry's transcript.
+    fn new(name: String, kind: Kind, options: Options) -> Self {
+        let rules = Rules::default().keep_text(true);
+        Named {
             name,
-            doc: Document::with_options(options),
-            raw: String::new(),
-            failed: None,
-            ended: false,
+            channel: Channel::new(kind, options, rules),
         }
     }
 }
@@ -96,8 +95,8 @@ pub(crate) struct Driver<T: Structured> {
     coerce: bool,
     next: Next,
     // This attempt.
-    calls: BTreeMap<u32, Channel>,
-    content: Option<Channel>,
+    calls: BTreeMap<u32, Named>,
+    content: Option<Named>,
     refusal: String,
     finish: Option<FinishReason>,
     stream_error: Option<Error>,
@@ -289,7 +288,7 @@ impl<T: Structured> Driver<T> {
             .calls
             .values()
             .chain(&self.content)
-            .any(|c| !c.raw.is_empty())
+            .any(|c| !c.channel.text().is_empty())
             || !self.accepted.is_empty();
         if !began || self.next != Next::Read {
             return self.fail(error);
@@ -323,13 +322,20 @@ impl<T: Structured> Driver<T> {
                 let (name, json) = self
                     .calls
                     .values()
-                    .filter(|c| !c.ended)
-                    .find_map(|c| Some((c.name.clone(), c.doc.snapshot()?.to_json())))?;
+                    .filter(|c| !c.channel.is_ended())
+                    .find_map(|c| {
+                        Some((c.name.clone(), c.channel.document().snapshot()?.to_json()))
+                    })?;
                 Some(if variants { wrap(&name, &json) } else { json })
             }
             Shape::List => {
                 let open = self.attempt_items;
-                let json = self.value_channel()?.doc.snapshot()?.to_json();
+                let json = self
+                    .value_channel()?
+                    .channel
+                    .document()
+                    .snapshot()?
+                    .to_json();
                 let value: Value = serde_json::from_str(&json).ok()?;
                 let list = match &value {
                     Value::Array(list) => Some(list),
@@ -346,11 +352,17 @@ impl<T: Structured> Driver<T> {
                 list.and_then(|l| l.get(open)).map(Value::to_string)
             }
             Shape::Variant => {
-                let channel = self.value_channel()?;
-                let json = channel.doc.snapshot()?.to_json();
-                Some(wrap(&channel.name, &json))
+                let named = self.value_channel()?;
+                let json = named.channel.document().snapshot()?.to_json();
+                Some(wrap(&named.name, &json))
             }
-            Shape::Single => Some(self.value_channel()?.doc.snapshot()?.to_json()),
+            Shape::Single => Some(
+                self.value_channel()?
+                    .channel
+                    .document()
+                    .snapshot()?
+                    .to_json(),
+            ),
         }
     }
 
@@ -395,7 +407,7 @@ impl<T: Structured> Driver<T> {
                     // object; a bare array in text shows as its first item,
                     // and [`Driver::read_list`] reads the rest).
                     let options = self.options.clone().lenient(root_of(&self.schema));
-                    self.content = Some(Channel::new(String::new(), options));
+                    self.content = Some(Named::new(String::new(), Kind::Text, options));
                 }
                 self.feed_content(&text);
             }
@@ -418,8 +430,8 @@ impl<T: Structured> Driver<T> {
     /// copied once per call, not per event.
     fn open_call(&mut self, index: u32, name: &str) {
         if !self.calls.contains_key(&index) {
-            let channel = Channel::new(name.to_owned(), self.options.clone());
-            self.calls.insert(index, channel);
+            let call = Named::new(name.to_owned(), Kind::Arguments, self.options.clone());
+            self.calls.insert(index, call);
         }
     }
 
@@ -476,36 +488,34 @@ impl<T: Structured> Driver<T> {
             Some(i) => calls.get_mut(&i),
             None => content.as_mut(),
         };
-        let Some(channel) = channel else { return };
-        channel.raw.push_str(text);
-        if channel.failed.is_some() {
+        let Some(Named { name, channel }) = channel else {
             return;
-        }
+        };
         // An enum variant's value sits under its tool's name.
         let variant = match (&*shape, index) {
-            (Shape::Variant, Some(_)) => Some(channel.name.as_str()),
+            (Shape::Variant, Some(_)) => Some(name.as_str()),
             _ => None,
         };
         let mut items = Vec::new();
-        match channel.doc.feed(text.as_bytes()) {
-            Ok(changes) => {
-                if typed {
-                    for delta in changes.deltas() {
-                        let (op, path, value) = (delta.op(), delta.path(), delta.value());
-                        // A delta that does not fit the type changes nothing
-                        // shown; the final validation reports the real problem.
-                        if apply_delta(partial, variant, scratch, op, path, value).is_ok() {
-                            *dirty = true;
-                        }
-                    }
-                }
-                for item in changes.items() {
-                    if let ItemEvent::Done { path, json, .. } = item {
-                        items.push((path.is_empty(), json.clone()));
+        // A failed channel takes no more text (it keeps it for the errors);
+        // nor are the changes of a failing fragment's valid part used: the
+        // attempt fails at its end.
+        if let Some(Ok(changes)) = channel.feed(text) {
+            if typed {
+                for delta in changes.deltas() {
+                    let (op, path, value) = (delta.op(), delta.path(), delta.value());
+                    // A delta that does not fit the type changes nothing
+                    // shown; the final validation reports the real problem.
+                    if apply_delta(partial, variant, scratch, op, path, value).is_ok() {
+                        *dirty = true;
                     }
                 }
             }
-            Err(e) => channel.failed = Some(e),
+            for item in changes.items() {
+                if let ItemEvent::Done { path, json, .. } = item {
+                    items.push((path.is_empty(), json.clone()));
+                }
+            }
         }
         for (bare, json) in items {
             if bare && self.shape == Shape::List && !self.coerced {
@@ -517,19 +527,18 @@ impl<T: Structured> Driver<T> {
     }
 
     fn end_call(&mut self, index: u32) {
-        let Some(channel) = self.calls.get_mut(&index) else {
+        let Some(call) = self.calls.get_mut(&index) else {
             return;
         };
-        if channel.ended {
+        if !call.channel.end() {
             return;
         }
-        channel.ended = true;
         if !matches!(self.shape, Shape::Calls { .. }) || self.kind != CallKind::Iterable {
             return;
         }
         // One call, one item.
-        let result = finish_channel(channel);
-        let name = channel.name.clone();
+        let result = finish_channel(&mut call.channel);
+        let name = call.name.clone();
         match result {
             Ok(json) => {
                 let json = match self.shape {
@@ -594,7 +603,7 @@ impl<T: Structured> Driver<T> {
             let open: Vec<u32> = self
                 .calls
                 .iter()
-                .filter(|(_, c)| !c.ended)
+                .filter(|(_, c)| !c.channel.is_ended())
                 .map(|(i, _)| *i)
                 .collect();
             for index in open {
@@ -610,14 +619,17 @@ impl<T: Structured> Driver<T> {
             }
             return self.finish_attempt();
         }
-        let Some(channel) = self.value_channel() else {
+        let Some(Named { channel, .. }) = self.value_channel() else {
             let e = self.no_output_error().unwrap_or_else(no_answer);
             return self.attempt_failed(e);
         };
         let read = finish_channel(channel).map(|json| {
             // What follows the value in text (nothing after tool arguments).
-            let end = usize::try_from(channel.doc.offset()).unwrap_or(usize::MAX);
-            (json, channel.raw.get(end..).unwrap_or_default().to_owned())
+            let end = usize::try_from(channel.document().offset()).unwrap_or(usize::MAX);
+            (
+                json,
+                channel.text().get(end..).unwrap_or_default().to_owned(),
+            )
         });
         let read = read.and_then(|(json, rest)| self.read_list(&json, &rest));
         match read {
@@ -735,12 +747,12 @@ impl<T: Structured> Driver<T> {
 
     fn end_value(&mut self) {
         let shape = self.shape.clone();
-        let Some(channel) = self.value_channel() else {
+        let Some(named) = self.value_channel() else {
             let e = self.no_output_error().unwrap_or_else(no_answer);
             return self.attempt_failed(e);
         };
-        let name = channel.name.clone();
-        match finish_channel(channel) {
+        let name = named.name.clone();
+        match finish_channel(&mut named.channel) {
             Ok(json) => {
                 let json = if shape == Shape::Variant {
                     wrap(&name, &json)
@@ -759,7 +771,7 @@ impl<T: Structured> Driver<T> {
         }
     }
 
-    fn value_channel(&mut self) -> Option<&mut Channel> {
+    fn value_channel(&mut self) -> Option<&mut Named> {
         let first = self.calls.keys().next().copied();
         match first {
             Some(i) => self.calls.get_mut(&i),
@@ -862,7 +874,7 @@ impl<T: Structured> Driver<T> {
             return self
                 .content
                 .as_ref()
-                .map(|c| c.raw.clone())
+                .map(|c| c.channel.text().to_owned())
                 .unwrap_or_default();
         }
         let parts: Vec<String> = self
@@ -870,9 +882,9 @@ impl<T: Structured> Driver<T> {
             .values()
             .map(|c| {
                 if c.name.is_empty() {
-                    c.raw.clone()
+                    c.channel.text().to_owned()
                 } else {
-                    format!("{}({})", c.name, c.raw)
+                    format!("{}({})", c.name, c.channel.text())
                 }
             })
             .collect();
@@ -946,30 +958,23 @@ fn apply_delta<P: PartialValue>(
     }
 }
 
-/// Ends a channel's document: its complete JSON, or why there is none.
+/// Ends a channel: its complete JSON, or why there is none (invalid JSON
+/// first; then no value, prose included; then where the value stopped).
 fn finish_channel(channel: &mut Channel) -> Result<String, Error> {
-    let error = match channel.failed {
-        Some(e) => JsonError::Syntax(e),
-        None => match channel.doc.finish() {
-            Err(e) => JsonError::Syntax(e),
-            Ok(changes) => {
-                let snapshot = changes.snapshot().map(|s| s.to_json());
-                match (changes.outcome(), snapshot) {
-                    (_, None) => JsonError::NoValue,
-                    (Some(Outcome::Complete), Some(json)) => return Ok(json),
-                    (Some(Outcome::Incomplete(e)), Some(_)) => {
-                        JsonError::EndedInside { offset: e.offset() }
-                    }
-                    (_, Some(_)) => JsonError::EndedInside {
-                        offset: channel.doc.offset(),
-                    },
-                }
-            }
+    let ended = channel.finish(|_| {});
+    let snapshot = channel.document().snapshot().map(|s| s.to_json());
+    let error = match (ended, snapshot) {
+        (Err(Failure::Invalid(e)), _) => JsonError::Syntax(e),
+        (_, None) => JsonError::NoValue,
+        (Ok(()), Some(json)) => return Ok(json),
+        (Err(Failure::Incomplete(e)), Some(_)) => JsonError::EndedInside { offset: e.offset() },
+        (Err(_), Some(_)) => JsonError::EndedInside {
+            offset: channel.document().offset(),
         },
     };
     Err(Error::Json {
         error,
-        output: channel.raw.clone(),
+        output: channel.text().to_owned(),
     })
 }
 

@@ -5,6 +5,9 @@
 //!   bounded memory, no I/O.
 //! * [`StreamEvent`]: what every protocol decodes to: text, tool-call
 //!   start / arguments / end, reasoning, refusal, usage, finish, error.
+//! * [`channel`]: one JSON channel of a response (a tool call's arguments,
+//!   a choice's text) streamed into its own document, with the rules the
+//!   typed client and the command line share.
 //! * [`record`]: events as flat records (the command line's `sse` lines),
 //!   with tool calls numbered the same for every protocol by
 //!   [`CallOrdinals`].
@@ -58,6 +61,7 @@
 #![deny(missing_docs)]
 
 pub mod calls;
+pub mod channel;
 pub mod connection;
 pub mod envelope;
 pub mod error;
