@@ -195,19 +195,37 @@ fn decode(
     let mut out = Vec::with_capacity(chunk.len() / 2);
     let mut tally = Tally::default();
     // Writing to memory does not fail.
-    for r in decoder.feed(chunk) {
+    for r in decoder.feed_text(chunk) {
         let _ = print_result(&mut out, &r, &mut tally);
     }
-    for r in decoder.finish() {
+    for r in decoder.finish_text() {
         let _ = print_result(&mut out, &r, &mut tally);
     }
     (out, tally)
 }
 
+/// A value printed as compact JSON: a [`Value`], or the text a decoder
+/// of texts gives ([`ResultsDecoder::feed_text`]).
+pub(crate) trait Printed {
+    fn print(&self, out: &mut impl Write) -> io::Result<()>;
+}
+
+impl Printed for Value {
+    fn print(&self, out: &mut impl Write) -> io::Result<()> {
+        serde_json::to_writer(out, self).map_err(io::Error::from)
+    }
+}
+
+impl Printed for String {
+    fn print(&self, out: &mut impl Write) -> io::Result<()> {
+        out.write_all(self.as_bytes())
+    }
+}
+
 /// `{"custom_id": ..., "value": ...}` or `{"custom_id": ..., "error": {...}}`.
 pub(crate) fn print_result(
     out: &mut impl Write,
-    r: &BatchResult<Value>,
+    r: &BatchResult<impl Printed>,
     tally: &mut Tally,
 ) -> Result<(), Stop> {
     out.write_all(b"{\"custom_id\":").map_err(Stop::Io)?;
@@ -215,7 +233,7 @@ pub(crate) fn print_result(
     match &r.outcome {
         Ok(value) => {
             out.write_all(b",\"value\":").map_err(Stop::Io)?;
-            serde_json::to_writer(&mut *out, value).map_err(|e| Stop::Io(e.into()))?;
+            value.print(&mut *out).map_err(Stop::Io)?;
         }
         Err(e) => {
             if e.is_provider_side() {

@@ -16,6 +16,7 @@ use std::any::Any;
 use serde_json::Value;
 use structream_provider::{Mode, StreamEvent, Usage};
 
+use super::text::Plan;
 use crate::schema::{fits, variants};
 use crate::{Client, Structured};
 
@@ -129,6 +130,21 @@ impl OneShot {
             _ => Root::Any,
         };
         Some(OneShot { root })
+    }
+
+    /// The answer's value as compact JSON text appended to `out`, read in
+    /// one pass with `plan` (the schema's), if it validates and prints as
+    /// it is; `false` leaves the answer to [`OneShot::read`].
+    pub(crate) fn text(
+        &self,
+        answer: &Answer,
+        plan: &Plan,
+        out: &mut String,
+        scratch: &mut Vec<(u32, u32)>,
+    ) -> bool {
+        answer
+            .json(self.root)
+            .is_some_and(|json| plan.write(json, out, scratch))
     }
 
     /// The answer's value, if it validates as it is; `None` sends the

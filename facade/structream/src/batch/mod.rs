@@ -53,6 +53,7 @@ pub mod blocking;
 pub mod fake;
 mod lines;
 mod results;
+mod text;
 mod wire;
 
 pub use api::{Batches, Progress, Results, Submitted};

@@ -4,6 +4,7 @@
 //! text that validates as it is ([`super::answer`]), run through the live
 //! call's driver otherwise. One line is held at a time.
 
+use std::any::Any;
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use serde_json::Value;
 use structream_provider::{ProviderError, Usage};
 
 use super::answer::{Answer, OneShot};
+use super::text::Plan;
 use super::wire::{self, Outcome};
 use super::{BatchRequest, Format};
 use crate::CallKind;
@@ -149,6 +151,21 @@ pub struct ResultsDecoder<T: Structured> {
     lines: u64,
     position: u64,
     out: VecDeque<BatchResult<T>>,
+    /// Set by [`ResultsDecoder::feed_text`]: results go there.
+    texts: Option<Texts>,
+}
+
+/// The results of a decoder read with [`ResultsDecoder::feed_text`].
+#[derive(Default)]
+struct Texts {
+    /// The schema's plan for the one-pass reading, if it has one.
+    plan: Option<Plan>,
+    /// Member names, for the one-pass reading (kept from line to line).
+    scratch: Vec<(u32, u32)>,
+    out: VecDeque<BatchResult<String>>,
+    /// Answers read in one pass (for the tests).
+    #[cfg(test)]
+    read: u64,
 }
 
 impl<T: Structured> fmt::Debug for ResultsDecoder<T> {
@@ -184,6 +201,7 @@ impl<T: Structured> ResultsDecoder<T> {
             lines: 0,
             position: 0,
             out: VecDeque::new(),
+            texts: None,
         }
     }
 
@@ -210,6 +228,12 @@ impl<T: Structured> ResultsDecoder<T> {
 
     /// Decodes a chunk; the results of the lines it completes.
     pub fn feed(&mut self, chunk: &[u8]) -> impl Iterator<Item = BatchResult<T>> + '_ {
+        self.split(chunk);
+        std::iter::from_fn(|| self.out.pop_front())
+    }
+
+    /// Cuts a chunk into lines and decodes those it completes.
+    fn split(&mut self, chunk: &[u8]) {
         self.position += chunk.len() as u64;
         let mut rest = chunk;
         while let Some(end) = memchr_newline(rest) {
@@ -240,11 +264,15 @@ impl<T: Structured> ResultsDecoder<T> {
                 self.pending.extend_from_slice(rest);
             }
         }
-        std::iter::from_fn(|| self.out.pop_front())
     }
 
     /// Ends the file: the result of a last line without a newline.
     pub fn finish(&mut self) -> impl Iterator<Item = BatchResult<T>> + '_ {
+        self.end();
+        std::iter::from_fn(|| self.out.pop_front())
+    }
+
+    fn end(&mut self) {
         if self.skipping {
             self.skipping = false;
             let start = std::mem::take(&mut self.pending);
@@ -253,7 +281,26 @@ impl<T: Structured> ResultsDecoder<T> {
             let last = std::mem::take(&mut self.pending);
             self.line(&last);
         }
-        std::iter::from_fn(|| self.out.pop_front())
+    }
+
+    /// Hands a result out, as text when the decoder gives texts.
+    fn push(&mut self, result: BatchResult<T>) {
+        let Some(texts) = &mut self.texts else {
+            return self.out.push_back(result);
+        };
+        let outcome = result.outcome.map(|value| {
+            let value: &dyn Any = &value;
+            value
+                .downcast_ref::<Value>()
+                .map(Value::to_string)
+                .expect("a decoder of texts decodes values")
+        });
+        texts.out.push_back(BatchResult {
+            custom_id: result.custom_id,
+            line: result.line,
+            outcome,
+            usage: result.usage,
+        });
     }
 
     /// The result of a line over [`MAX_LINE`], not read: a line error,
@@ -261,7 +308,7 @@ impl<T: Structured> ResultsDecoder<T> {
     fn too_long(&mut self, start: &[u8]) {
         self.lines += 1;
         let custom_id = wire::leading_id(self.format, &start[..start.len().min(KEPT)]);
-        self.out.push_back(BatchResult {
+        self.push(BatchResult {
             custom_id,
             line: self.lines,
             outcome: Err(ResultError::Line {
@@ -287,14 +334,19 @@ impl<T: Structured> ResultsDecoder<T> {
         let mut answer = std::mem::take(&mut self.answer);
         answer.clear();
         let read = wire::read_line(self.format, line, &mut |event| answer.on_event(event));
+        let usage = answer.usage();
         let one_shot = match read {
-            Ok((id, Outcome::Answered)) if self.expects(&id) => self
-                .one_shot
-                .and_then(|plan| plan.read::<T>(&answer, &self.schema))
-                .map(|value| (id.into_owned(), value)),
+            Ok((id, Outcome::Answered)) if self.expects(&id) => {
+                if self.text(&answer, &id, number) {
+                    self.answer = answer;
+                    return;
+                }
+                self.one_shot
+                    .and_then(|plan| plan.read::<T>(&answer, &self.schema))
+                    .map(|value| (id.into_owned(), value))
+            }
             _ => None,
         };
-        let usage = answer.usage();
         self.answer = answer;
         #[cfg(test)]
         {
@@ -309,7 +361,33 @@ impl<T: Structured> ResultsDecoder<T> {
             },
             None => self.driven(line, number),
         };
-        self.out.push_back(result);
+        self.push(result);
+    }
+
+    /// Whether the answer was read in one pass into a text result (a
+    /// decoder of texts whose schema has a plan).
+    fn text(&mut self, answer: &Answer, id: &str, number: u64) -> bool {
+        let (Some(texts), Some(one_shot)) = (&mut self.texts, self.one_shot) else {
+            return false;
+        };
+        let Some(plan) = &texts.plan else {
+            return false;
+        };
+        let mut value = String::new();
+        if !one_shot.text(answer, plan, &mut value, &mut texts.scratch) {
+            return false;
+        }
+        #[cfg(test)]
+        {
+            texts.read += 1;
+        }
+        texts.out.push_back(BatchResult {
+            custom_id: Some(id.to_owned()),
+            line: number,
+            outcome: Ok(value),
+            usage: answer.usage(),
+        });
+        true
     }
 
     /// Whether `id` belongs to the batch.
@@ -377,6 +455,43 @@ impl ResultsDecoder<Value> {
             map.remove("$schema");
         }
         Self::planned(client, format, schema, "output")
+    }
+
+    /// Decodes a chunk as [`feed`](Self::feed) does, each value handed
+    /// out as its compact JSON text (as `serde_json::to_string` prints
+    /// it). An answer that validates as it is gets read, checked and
+    /// printed in one pass, with no value built, where the schema uses no
+    /// more than `type`, `properties`, `required`, `additionalProperties`
+    /// and `items`. Once a decoder has been fed this way,
+    /// all its results come out here and from
+    /// [`finish_text`](Self::finish_text).
+    pub fn feed_text(&mut self, chunk: &[u8]) -> impl Iterator<Item = BatchResult<String>> + '_ {
+        self.texts();
+        self.split(chunk);
+        self.drain_texts()
+    }
+
+    /// Ends the file as [`finish`](Self::finish) does, the value as text
+    /// (see [`feed_text`](Self::feed_text)).
+    pub fn finish_text(&mut self) -> impl Iterator<Item = BatchResult<String>> + '_ {
+        self.texts();
+        self.end();
+        self.drain_texts()
+    }
+
+    fn texts(&mut self) {
+        if self.texts.is_none() {
+            self.texts = Some(Texts {
+                plan: Plan::of(&self.schema),
+                ..Texts::default()
+            });
+        }
+    }
+
+    fn drain_texts(&mut self) -> impl Iterator<Item = BatchResult<String>> + '_ {
+        let texts = self.texts.as_mut().map(|t| &mut t.out);
+        let texts = texts.expect("set by feed_text");
+        std::iter::from_fn(move || texts.pop_front())
     }
 }
 
@@ -485,20 +600,27 @@ mod tests {
         ]
     }
 
+    /// A line per answer: a tool call's input in tool mode, the text
+    /// content otherwise.
+    fn answers_file(mode: Mode) -> String {
+        let mut file = String::new();
+        for (i, answer) in answers().iter().enumerate() {
+            let line = if mode == Mode::Tools && !answer.is_empty() {
+                tool_line(i, answer)
+            } else {
+                text_line(i, answer)
+            };
+            file.push_str(&line);
+            file.push('\n');
+        }
+        file
+    }
+
     #[test]
     fn one_shot_results_are_the_drivers_in_tool_and_json_modes() {
         for mode in [Mode::Tools, Mode::Json, Mode::MarkdownJson] {
             let client = client(mode);
-            let mut file = String::new();
-            for (i, answer) in answers().iter().enumerate() {
-                let line = if mode == Mode::Tools && !answer.is_empty() {
-                    tool_line(i, answer)
-                } else {
-                    text_line(i, answer)
-                };
-                file.push_str(&line);
-                file.push('\n');
-            }
+            let mut file = answers_file(mode);
             // Prose and fences around the JSON, read leniently.
             let n = answers().len();
             for (i, text) in [
@@ -521,6 +643,42 @@ mod tests {
             // The plain answers were read in one shot (in the JSON modes
             // the tool lines are text lines too).
             assert!(one_shots >= 7, "{mode:?}: {one_shots}");
+        }
+    }
+
+    #[test]
+    fn texts_are_the_values_printed_read_in_one_pass_where_they_can_be() {
+        // A schema with a plan (no bounds); the answers' fields as above.
+        let schema = json!({"type": "object",
+               "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+               "required": ["name", "age"]});
+        for mode in [Mode::Tools, Mode::Json] {
+            let client = client(mode);
+            let mut file = answers_file(mode);
+            file.push_str(r#"{"custom_id":"x","result":{"type":"expired"}}"#);
+            file.push_str("\nnot json\n");
+            file.push_str(&tool_line(99, r#"{"name":"last","age":9}"#));
+            let mut values =
+                ResultsDecoder::with_schema(&client, Format::Anthropic, schema.clone());
+            let mut texts = ResultsDecoder::with_schema(&client, Format::Anthropic, schema.clone());
+            let mut expected: Vec<_> = values.feed(file.as_bytes()).collect();
+            expected.extend(values.finish());
+            let mut got = Vec::new();
+            for chunk in file.as_bytes().chunks(7) {
+                got.extend(texts.feed_text(chunk));
+            }
+            got.extend(texts.finish_text());
+            assert_eq!(expected.len(), got.len());
+            for (e, g) in expected.iter().zip(&got) {
+                let e_text = e.outcome.as_ref().map(Value::to_string);
+                assert_eq!(
+                    format!("{:?} {} {:?} {e_text:?}", e.custom_id, e.line, e.usage),
+                    format!("{:?} {} {:?} {:?}", g.custom_id, g.line, g.usage, g.outcome),
+                    "{mode:?}"
+                );
+            }
+            let read = texts.texts.as_ref().unwrap().read;
+            assert!(read >= 5, "{mode:?}: {read}");
         }
     }
 

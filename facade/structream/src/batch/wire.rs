@@ -79,22 +79,34 @@ fn provider_error(value: &Value, fallback: &str) -> ProviderError {
 
 // ---- OpenAI: {"custom_id", "response": {"status_code", "body"}, "error"} ----
 
+/// A line with its response's body as `B`: the raw body, or the body
+/// read as an answer's.
 #[derive(Deserialize)]
-struct OpenAiLine<'a> {
+struct OpenAiLine<'a, B> {
     #[serde(borrow, default)]
     custom_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    response: Option<OpenAiResponse<'a>>,
+    #[serde(default = "Option::default")]
+    response: Option<OpenAiResponse<B>>,
     #[serde(default)]
     error: Option<Value>,
 }
 
 #[derive(Deserialize)]
-struct OpenAiResponse<'a> {
+struct OpenAiResponse<B> {
     #[serde(default)]
     status_code: Option<u16>,
-    #[serde(borrow)]
-    body: &'a RawValue,
+    body: B,
+}
+
+/// The id and body of an answered line, read in one pass; `None` for
+/// anything else (an error, a status outside 2xx, a body not in the
+/// answer's shape), read in two.
+fn openai_answered<'a, B: Deserialize<'a>>(line: &'a [u8]) -> Option<(Cow<'a, str>, B)> {
+    let l: OpenAiLine<'a, B> = serde_json::from_slice(line).ok()?;
+    let response = l.response?;
+    let answered = l.error.is_none_or(|e| e.is_null())
+        && (200..300).contains(&response.status_code.unwrap_or(200));
+    Some((l.custom_id?, response.body)).filter(|_| answered)
 }
 
 fn openai<'a>(
@@ -102,7 +114,17 @@ fn openai<'a>(
     line: &'a [u8],
     sink: &mut Sink<'_>,
 ) -> Result<(Cow<'a, str>, Outcome), Malformed> {
-    let l: OpenAiLine<'a> = parse(line, None)?;
+    let answered = match format {
+        Format::OpenAiResponses => openai_answered(line).map(|(id, body)| {
+            responses_events(body, sink);
+            Ok(id)
+        }),
+        _ => openai_answered(line).map(|(id, body)| chat_events(body, &id, sink).map(|()| id)),
+    };
+    if let Some(id) = answered {
+        return Ok((id?, Outcome::Answered));
+    }
+    let l: OpenAiLine<'a, &'a RawValue> = parse(line, None)?;
     let id = l.custom_id.ok_or_else(|| malformed(None, "no custom_id"))?;
     if let Some(error) = l.error.filter(|e| !e.is_null()) {
         let e = provider_error(&error, "the request failed");
@@ -124,8 +146,8 @@ fn openai<'a>(
     }
     let body = response.body.get().as_bytes();
     match format {
-        Format::OpenAiResponses => responses_body(body, &id, sink)?,
-        _ => chat_body(body, &id, sink)?,
+        Format::OpenAiResponses => responses_events(parse(body, Some(&id))?, sink),
+        _ => chat_events(parse(body, Some(&id))?, &id, sink)?,
     }
     Ok((id, Outcome::Answered))
 }
@@ -202,8 +224,7 @@ fn text(sink: &mut Sink<'_>, text: &str) {
     });
 }
 
-fn chat_body(body: &[u8], id: &str, sink: &mut Sink<'_>) -> Result<(), Malformed> {
-    let b: ChatBody<'_> = parse(body, Some(id))?;
+fn chat_events(b: ChatBody<'_>, id: &str, sink: &mut Sink<'_>) -> Result<(), Malformed> {
     let choice = b
         .choices
         .into_iter()
@@ -283,8 +304,7 @@ struct ResponsesUsage {
     output_tokens: u64,
 }
 
-fn responses_body(body: &[u8], id: &str, sink: &mut Sink<'_>) -> Result<(), Malformed> {
-    let b: ResponsesBody<'_> = parse(body, Some(id))?;
+fn responses_events(b: ResponsesBody<'_>, sink: &mut Sink<'_>) {
     for (i, item) in b.output.iter().enumerate() {
         match item.kind.as_ref() {
             "function_call" => {
@@ -321,25 +341,25 @@ fn responses_body(body: &[u8], id: &str, sink: &mut Sink<'_>) -> Result<(), Malf
         other => other.map(str::to_owned),
     };
     finish(sink, reason.as_deref());
-    Ok(())
 }
 
 // ---- Anthropic: {"custom_id", "result": {"type", "message" | "error"}} ----
 
+/// A line with its message as `M`: the raw message, or the message read.
 #[derive(Deserialize)]
-struct AnthropicLine<'a> {
+struct AnthropicLine<'a, M> {
     #[serde(borrow, default)]
     custom_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    result: Option<AnthropicResult<'a>>,
+    #[serde(borrow, default = "Option::default")]
+    result: Option<AnthropicResult<'a, M>>,
 }
 
 #[derive(Deserialize)]
-struct AnthropicResult<'a> {
+struct AnthropicResult<'a, M> {
     #[serde(rename = "type", borrow)]
     kind: Cow<'a, str>,
-    #[serde(borrow, default)]
-    message: Option<&'a RawValue>,
+    #[serde(default = "Option::default")]
+    message: Option<M>,
     #[serde(default)]
     error: Option<Value>,
 }
@@ -382,7 +402,18 @@ fn anthropic<'a>(
     line: &'a [u8],
     sink: &mut Sink<'_>,
 ) -> Result<(Cow<'a, str>, Outcome), Malformed> {
-    let l: AnthropicLine<'a> = parse(line, None)?;
+    // A succeeded line in the usual shape is read in one pass; any other
+    // line in two (the message read again once the result's type is
+    // known).
+    if let Ok(l) = serde_json::from_slice::<AnthropicLine<'a, AnthropicMessage<'a>>>(line)
+        && let (Some(id), Some(result)) = (l.custom_id, l.result)
+        && result.kind == "succeeded"
+        && let Some(message) = result.message
+    {
+        anthropic_events(message, sink);
+        return Ok((id, Outcome::Answered));
+    }
+    let l: AnthropicLine<'a, &'a RawValue> = parse(line, None)?;
     let id = l.custom_id.ok_or_else(|| malformed(None, "no custom_id"))?;
     let result = l.result.ok_or_else(|| malformed(Some(&id), "no result"))?;
     let failed = |e| Ok((Cow::clone(&id), Outcome::Failed(e)));
@@ -415,7 +446,11 @@ fn anthropic<'a>(
     let message = result
         .message
         .ok_or_else(|| malformed(Some(&id), "a succeeded result without its message"))?;
-    let m: AnthropicMessage<'_> = parse(message.get().as_bytes(), Some(&id))?;
+    anthropic_events(parse(message.get().as_bytes(), Some(&id))?, sink);
+    Ok((id, Outcome::Answered))
+}
+
+fn anthropic_events(m: AnthropicMessage<'_>, sink: &mut Sink<'_>) {
     for (i, block) in m.content.iter().enumerate() {
         match block.kind.as_ref() {
             "text" => text(sink, block.text.as_deref().unwrap_or_default()),
@@ -438,19 +473,20 @@ fn anthropic<'a>(
         )));
     }
     finish(sink, m.stop_reason.as_deref());
-    Ok((id, Outcome::Answered))
 }
 
 // ---- Gemini: {"key", "response" | "error"} (a results file) ----
 
+/// A line with its response as `R`: the raw response, or the response
+/// read.
 #[derive(Deserialize)]
-struct GeminiLine<'a> {
+struct GeminiLine<'a, R> {
     #[serde(borrow, default)]
     key: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     metadata: Option<GeminiMetadata<'a>>,
-    #[serde(borrow, default)]
-    response: Option<&'a RawValue>,
+    #[serde(default = "Option::default")]
+    response: Option<R>,
     #[serde(default)]
     error: Option<Value>,
 }
@@ -523,7 +559,17 @@ struct GeminiFeedback<'a> {
 }
 
 fn gemini<'a>(line: &'a [u8], sink: &mut Sink<'_>) -> Result<(Cow<'a, str>, Outcome), Malformed> {
-    let l: GeminiLine<'a> = parse(line, None)?;
+    // An answered line in the usual shape is read in one pass; any other
+    // line in two (the response read again once no error is known).
+    if let Ok(l) = serde_json::from_slice::<GeminiLine<'a, GeminiResponse<'a>>>(line)
+        && l.error.is_none_or(|e| e.is_null())
+        && let Some(id) = l.key.or_else(|| l.metadata.and_then(|m| m.key))
+        && let Some(response) = l.response
+    {
+        gemini_events(response, sink);
+        return Ok((id, Outcome::Answered));
+    }
+    let l: GeminiLine<'a, &'a RawValue> = parse(line, None)?;
     let id = l
         .key
         .or_else(|| l.metadata.and_then(|m| m.key))
@@ -535,10 +581,13 @@ fn gemini<'a>(line: &'a [u8], sink: &mut Sink<'_>) -> Result<(Cow<'a, str>, Outc
     let response = l
         .response
         .ok_or_else(|| malformed(Some(&id), "neither response nor error"))?;
-    let r: GeminiResponse<'_> = parse(response.get().as_bytes(), Some(&id))?;
+    gemini_events(parse(response.get().as_bytes(), Some(&id))?, sink);
+    Ok((id, Outcome::Answered))
+}
+
+fn gemini_events(r: GeminiResponse<'_>, sink: &mut Sink<'_>) {
     if let Some(block) = r.prompt_feedback.and_then(|f| f.block_reason) {
-        finish(sink, Some(&block));
-        return Ok((id, Outcome::Answered));
+        return finish(sink, Some(&block));
     }
     let candidate = r.candidates.into_iter().next();
     if let Some(c) = &candidate {
@@ -569,7 +618,6 @@ fn gemini<'a>(line: &'a [u8], sink: &mut Sink<'_>) -> Result<(Cow<'a, str>, Outc
         sink,
         candidate.as_ref().and_then(|c| c.finish_reason.as_deref()),
     );
-    Ok((id, Outcome::Answered))
 }
 
 // ---- A line too long to read: its custom id, from its first bytes ----
