@@ -67,8 +67,8 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
-use crate::driver::validate_value;
 use crate::schema::{fits, resolve, type_matches};
+use crate::validation::validate_value;
 use crate::{Coercion, CoercionKind, Error, Validate};
 
 /// How deep into a value alignment goes: as deep as validation does.

@@ -12,7 +12,6 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use structream_parser::document::{DeltaOp, ItemEvent, Lenient, Options, push_segment};
 use structream_parser::repair::Repairs;
@@ -25,8 +24,9 @@ use crate::coerce;
 use crate::error::JsonError;
 use crate::list::{is_wrapper, list_continues, list_rest};
 use crate::partial::{Json, PartialError, PartialValue, Policies};
-use crate::schema::{ITEMS_FIELD, validate};
-use crate::{CallKind, Coercion, Error, Event, Structured, Validate};
+use crate::schema::ITEMS_FIELD;
+use crate::validation::{unreadable, violations};
+use crate::{CallKind, Coercion, Error, Event, Structured};
 
 /// Where the value sits in the model's output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -991,29 +991,6 @@ fn wrap(name: &str, json: &str) -> String {
     format!("{{{}:{json}}}", Value::String(name.to_owned()))
 }
 
-/// The first violation's path and every violation, one per line; `None`
-/// if `value` is valid.
-fn violations(value: &Value, schema: &Value) -> Option<(String, String)> {
-    let found = validate(value, schema);
-    let first = found.first()?.path.clone();
-    let message = found
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n");
-    Some((first, message))
-}
-
-/// Well-formed JSON that serde cannot read (a number out of range, nesting
-/// deeper than its limit): a value that does not validate.
-fn unreadable(json: &str, e: &serde_json::Error) -> Error {
-    Error::Validation {
-        path: String::new(),
-        message: format!("the value cannot be read: {e}"),
-        output: json.to_owned(),
-    }
-}
-
 /// Reads a complete value or item against `schema`, aligned with it if
 /// `coerce` and need be (each coercion reported first, in `out`).
 fn read<T: Structured>(
@@ -1025,26 +1002,6 @@ fn read<T: Structured>(
     let (value, coercions) = coerce::read::<T>(json, schema, coerce)?;
     out.extend(coercions.into_iter().map(|c| Ok(Event::Coerced(c))));
     Ok(value)
-}
-
-/// Deserializes and validates a final value or item.
-pub(crate) fn validate_value<T: DeserializeOwned + Validate>(
-    json: &str,
-    schema: Option<&Value>,
-) -> Result<T, Error> {
-    let invalid = |path: String, message: String| Error::Validation {
-        path,
-        message,
-        output: json.to_owned(),
-    };
-    let value: Value = serde_json::from_str(json).map_err(|e| unreadable(json, &e))?;
-    if let Some((path, message)) = schema.and_then(|s| violations(&value, s)) {
-        return Err(invalid(path, message));
-    }
-    let typed: T =
-        serde_json::from_value(value).map_err(|e| invalid(String::new(), e.to_string()))?;
-    typed.validate().map_err(|m| invalid(String::new(), m))?;
-    Ok(typed)
 }
 
 /// `schema` with the root's `$defs`, so its `$ref`s resolve on their own.

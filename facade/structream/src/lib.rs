@@ -50,6 +50,7 @@ pub mod partial;
 pub mod replay;
 mod request;
 pub mod schema;
+mod validation;
 
 pub use body::BodyDecoder;
 pub use call::CallStream;
