@@ -37,5 +37,6 @@ fn _structream(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "StreamDecodeError",
         py.get_type::<stream_error::StreamDecodeError>(),
     )?;
+    m.add("REPAIR_KINDS", partial::repair_kinds())?;
     Ok(())
 }

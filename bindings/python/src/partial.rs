@@ -1,11 +1,14 @@
 //! `PartialJSON`: one object per stream, fed chunks, read at any time.
 
+use pyo3::PyTraverseError;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
-use pyo3::PyTraverseError;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyList, PyString};
-use structream_parser::document::{Document, ItemEvent, Lenient, NodeState, Options, Outcome, Pattern, StringMode};
+use structream_parser::document::{
+    Document, ItemEvent, Lenient, NodeState, Options, Outcome, Pattern, StringMode,
+};
+use structream_parser::repair::{Kind, NonFinite, Repair, Repairs};
 
 use crate::convert;
 use crate::error::json_error;
@@ -86,17 +89,75 @@ pub(crate) struct PartialJson {
     closed: Vec<(String, usize, Py<PyAny>)>,
     /// The last feed's deltas, when asked for.
     deltas: Option<Vec<PyDelta>>,
+    /// Every repair made so far: (kind name, byte offset).
+    repairs: Vec<(&'static str, u64)>,
+}
+
+/// The repair set `repair=` names: `True` (every kind), `False`/`None`
+/// (none), or an iterable of kind names; with `non_finite` for `NaN` and
+/// the infinities.
+fn repairs_from_py(repair: Option<&Bound<'_, PyAny>>, non_finite: &str) -> PyResult<Repairs> {
+    let non_finite = match non_finite {
+        "null" => NonFinite::Null,
+        "string" => NonFinite::String,
+        "error" => NonFinite::Error,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "non_finite must be one of \"null\", \"string\", \"error\", not {other:?}"
+            )));
+        }
+    };
+    let Some(repair) = repair.filter(|r| !r.is_none()) else {
+        return Ok(Repairs::NONE);
+    };
+    if let Ok(b) = repair.cast::<PyBool>() {
+        let set = if b.is_true() {
+            Repairs::ALL
+        } else {
+            Repairs::NONE
+        };
+        return Ok(set.non_finite(non_finite));
+    }
+    if repair.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(
+            "repair takes True, False or a list of kind names, not a str",
+        ));
+    }
+    let mut set = Repairs::NONE;
+    for name in repair.try_iter()? {
+        let name = name?;
+        let name: &str = &name.cast::<PyString>()?.to_cow()?;
+        let kind = Kind::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+            PyValueError::new_err(format!(
+                "unknown repair kind {name:?}; the kinds are {}",
+                known.join(", ")
+            ))
+        })?;
+        set = set.with(kind);
+    }
+    Ok(set.non_finite(non_finite))
+}
+
+/// The names of every repair kind, in `Kind::ALL`'s order.
+pub(crate) fn repair_kinds() -> Vec<&'static str> {
+    Kind::ALL.iter().map(|k| k.name()).collect()
 }
 
 #[pymethods]
 impl PartialJson {
     #[new]
-    #[pyo3(signature = (partial_mode = None, items = None, lenient = false, deltas = false))]
+    #[pyo3(signature = (
+        partial_mode = None, items = None, lenient = false, deltas = false,
+        repair = None, non_finite = "null",
+    ))]
     fn new(
         partial_mode: Option<&Bound<'_, PyAny>>,
         items: Option<Vec<String>>,
         lenient: bool,
         deltas: bool,
+        repair: Option<&Bound<'_, PyAny>>,
+        non_finite: &str,
     ) -> PyResult<Self> {
         let mode = match partial_mode {
             Some(m) => Mode::from_py(m)?,
@@ -104,7 +165,8 @@ impl PartialJson {
         };
         let items = patterns(items)?;
         let lenient = if lenient { Lenient::Any } else { Lenient::Off };
-        let mut parser = PartialJson::build(mode, &items, lenient);
+        let repairs = repairs_from_py(repair, non_finite)?;
+        let mut parser = PartialJson::build(mode, &items, lenient, repairs);
         parser.deltas = deltas.then(Vec::new);
         Ok(parser)
     }
@@ -183,6 +245,13 @@ impl PartialJson {
             .collect())
     }
 
+    /// Every repair made so far (see `repair=`), in input order, as
+    /// `(kind, byte offset)` tuples.
+    #[getter]
+    fn repairs(&self) -> Vec<(&'static str, u64)> {
+        self.repairs.clone()
+    }
+
     /// The completion state of the node at JSON Pointer `pointer`.
     fn state(&mut self, py: Python<'_>, pointer: &str) -> PyResult<Option<&'static str>> {
         if !pointer.is_empty() && !pointer.starts_with('/') {
@@ -252,15 +321,20 @@ impl PartialJson {
             "PartialJSON(partial_mode={:?}, offset={}, complete={})",
             self.mode.as_str(),
             self.doc.offset(),
-            if self.doc.is_complete() { "True" } else { "False" }
+            if self.doc.is_complete() {
+                "True"
+            } else {
+                "False"
+            }
         )
     }
 }
 
 impl PartialJson {
     /// A parser in `mode` reporting the items of `items`; `lenient` finds
-    /// the value (of the kind it names) in prose, fences and reasoning blocks.
-    pub(crate) fn build(mode: Mode, items: &[Pattern], lenient: Lenient) -> Self {
+    /// the value (of the kind it names) in prose, fences and reasoning
+    /// blocks; `repairs` repairs almost-JSON as it streams.
+    pub(crate) fn build(mode: Mode, items: &[Pattern], lenient: Lenient, repairs: Repairs) -> Self {
         let strings = match mode {
             Mode::TrailingStrings => StringMode::Trailing,
             Mode::On | Mode::Off => StringMode::Complete,
@@ -269,7 +343,8 @@ impl PartialJson {
         let mut options = Options::default()
             .strings(strings)
             .deltas(true)
-            .lenient(lenient);
+            .lenient(lenient)
+            .repair(repairs);
         if mode == Mode::Off {
             // The empty pointer, the root, always parses.
             if let Ok(root) = "".parse::<Pattern>() {
@@ -287,6 +362,7 @@ impl PartialJson {
             finished: false,
             closed: Vec::new(),
             deltas: None,
+            repairs: Vec::new(),
         }
     }
 
@@ -310,6 +386,7 @@ impl PartialJson {
             self.begin_feed();
             match self.doc.finish() {
                 Ok(changes) => {
+                    record(&mut self.repairs, changes.repairs());
                     for delta in changes.deltas() {
                         self.tree.apply(py, &delta, self.deltas.as_mut())?;
                     }
@@ -355,6 +432,7 @@ impl PartialJson {
         self.begin_feed();
         match self.doc.feed(bytes) {
             Ok(changes) => {
+                record(&mut self.repairs, changes.repairs());
                 for delta in changes.deltas() {
                     self.tree.apply(py, &delta, self.deltas.as_mut())?;
                 }
@@ -369,6 +447,11 @@ impl PartialJson {
             }
         }
     }
+}
+
+/// Appends a feed's repairs to `out` as (kind name, byte offset).
+fn record(out: &mut Vec<(&'static str, u64)>, repairs: &[Repair]) {
+    out.extend(repairs.iter().map(|r| (r.kind().name(), r.offset())));
 }
 
 /// The values of the items that closed: the tree's own objects when the

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 use structream_parser::document::{Lenient, Pattern};
+use structream_parser::repair::Repairs;
 use structream_provider::StreamEvent;
 
 use crate::error::json_error_in;
@@ -197,7 +198,7 @@ impl Partials {
                 call,
                 id: None,
                 name: None,
-                parser: PartialJson::build(self.mode, &self.items, lenient),
+                parser: PartialJson::build(self.mode, &self.items, lenient, Repairs::NONE),
                 ended: false,
                 has_text: false,
             });

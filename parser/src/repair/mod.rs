@@ -152,6 +152,19 @@ impl Kind {
         }
     }
 
+    /// The kind whose [`Kind::name`] is `name`.
+    ///
+    /// ```
+    /// use structream_parser::repair::Kind;
+    ///
+    /// assert_eq!(Kind::from_name("trailing-comma"), Some(Kind::TrailingComma));
+    /// assert_eq!(Kind::from_name("TrailingComma"), None);
+    /// assert!(Kind::ALL.iter().all(|&k| Kind::from_name(k.name()) == Some(k)));
+    /// ```
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     fn bit(self) -> u32 {
         1 << Kind::ALL.iter().position(|&k| k == self).unwrap_or(0)
     }

@@ -17,8 +17,19 @@ True
 [{'name': 'Jane', 'age': 30}]
 >>> p.state("/users/0"), p.state("/users/1")
 ('complete', 'incomplete')
+
+What models write that is almost JSON is repaired as it streams with
+``repair=True`` (or a list of ``REPAIR_KINDS``), each repair reported:
+
+>>> p = PartialJSON(repair=True)
+>>> p.feed("{'name': 'Ada', tags: ['x',], ok: True}")
+True
+>>> p.value
+{'name': 'Ada', 'tags': ['x'], 'ok': True}
+>>> p.repairs[:3]
+[('single-quotes', 1), ('single-quotes', 9), ('unquoted-key', 16)]
 """
 
-from ._structream import JSONError, PartialJSON
+from ._structream import REPAIR_KINDS, JSONError, PartialJSON
 
-__all__ = ["JSONError", "PartialJSON"]
+__all__ = ["JSONError", "PartialJSON", "REPAIR_KINDS"]

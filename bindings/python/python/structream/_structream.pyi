@@ -1,6 +1,6 @@
 """Type stubs of the extension module ``structream._structream``."""
 
-from typing import Any, List, Literal, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, List, Literal, Optional, Sequence, Tuple, Union
 
 PartialMode = Union[Literal["off", "on", "trailing-strings"], bool]
 NodeState = Literal["pending", "incomplete", "complete"]
@@ -25,7 +25,14 @@ class PartialJSON:
         items: Optional[Sequence[str]] = None,
         lenient: bool = False,
         deltas: bool = False,
-    ) -> None: ...
+        repair: Union[bool, Iterable[str], None] = None,
+        non_finite: Literal["null", "string", "error"] = "null",
+    ) -> None:
+        """``repair=True`` repairs almost-JSON as it streams (unescaped quotes,
+        single quotes, keys and words without quotes, comments, Python
+        literals, trailing or missing commas, wrong brackets ...), every kind
+        of ``REPAIR_KINDS``; an iterable of kind names repairs only those.
+        ``non_finite`` says what ``NaN`` and the infinities become."""
     def feed(self, chunk: Union[bytes, bytearray, str]) -> bool:
         """Feeds a chunk, split anywhere; True when the visible value changed.
 
@@ -63,6 +70,12 @@ class PartialJSON:
     @property
     def partial_mode(self) -> Literal["off", "on", "trailing-strings"]:
         """The partial mode, as a string."""
+    @property
+    def repairs(self) -> List[Tuple[str, int]]:
+        """Every repair made so far, in input order: ``(kind, byte offset)``."""
+
+REPAIR_KINDS: List[str]
+"""The names of the repair kinds ``PartialJSON(repair=[...])`` takes."""
 
 class StreamError(Exception):
     """A provider stream that did not end well (see the two subclasses)."""
