@@ -14,8 +14,9 @@ use structream::batch::{Batch, BatchRequest, Format, ResultsDecoder};
 use structream::{Error, Message, Request, blocking};
 
 use crate::batch_file::{Tally, decode_file, print_result};
-use crate::extract::{EXIT_INVALID, EXIT_PROVIDER, EXIT_USAGE, Example, Stop, read_schema};
-use crate::report::EXIT_FAILURE;
+use crate::extract::{
+    EXIT_INVALID, EXIT_PROVIDER, EXIT_USAGE, Example, OutputSchema, Stop, client_builder, schema_of,
+};
 
 /// Arguments of `structream batch`.
 #[derive(Debug, clap::Args)]
@@ -65,12 +66,8 @@ struct CreateArgs {
     /// PROVIDER/MODEL: openai, openai-responses, anthropic or gemini.
     #[arg(long, value_name = "PROVIDER/MODEL")]
     model: String,
-    /// A JSON Schema file for the output.
-    #[arg(long, value_name = "FILE.json")]
-    schema: Option<PathBuf>,
-    /// A built-in output schema.
-    #[arg(long, value_name = "NAME", value_enum)]
-    example: Option<Example>,
+    #[command(flatten)]
+    output_schema: OutputSchema,
     /// The requests, one JSON line each.
     #[arg(long, value_name = "FILE.jsonl")]
     input: PathBuf,
@@ -156,22 +153,13 @@ pub(crate) fn run(args: Args) -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(Stop::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(Stop::Io(e)) => {
+        Err(stop) => stop.exit(|e| {
             eprintln!("error: {e}");
-            ExitCode::from(EXIT_FAILURE)
-        }
-        Err(Stop::Usage(m)) => {
-            eprintln!("error: {m}");
-            ExitCode::from(EXIT_USAGE)
-        }
-        Err(Stop::Call(e)) => {
-            eprintln!("error: {e}");
-            ExitCode::from(match e {
+            match e {
                 Error::Config(_) => EXIT_USAGE,
                 _ => EXIT_PROVIDER,
-            })
-        }
+            }
+        }),
     }
 }
 
@@ -180,20 +168,8 @@ fn usage(e: impl std::fmt::Display) -> Stop {
 }
 
 fn client(spec: &str, base_url: Option<&str>) -> Result<blocking::Client, Stop> {
-    let mut builder = structream::ClientBuilder::from_provider(spec).map_err(usage)?;
-    if let Some(url) = base_url {
-        builder = builder.base_url(url);
-    }
-    let client = builder.build().map_err(usage)?;
+    let client = client_builder(spec, base_url)?.build().map_err(usage)?;
     blocking::Client::new(client).map_err(usage)
-}
-
-fn schema_of(schema: Option<&PathBuf>, example: Option<Example>) -> Result<Option<Value>, Stop> {
-    Ok(match (schema, example) {
-        (Some(path), _) => Some(read_schema(path)?),
-        (None, Some(e)) => Some(e.schema()),
-        (None, None) => None,
-    })
 }
 
 /// One input line as a request.
@@ -226,7 +202,7 @@ fn request(line: &str, number: usize) -> Result<BatchRequest, Stop> {
 }
 
 fn create(args: CreateArgs) -> Result<ExitCode, Stop> {
-    let schema = schema_of(args.schema.as_ref(), args.example)?.expect("clap requires one");
+    let schema = args.output_schema.read()?;
     let file = std::fs::File::open(&args.input)
         .map_err(|e| usage(format!("{}: {e}", args.input.display())))?;
     let mut requests = Vec::new();

@@ -84,12 +84,8 @@ pub(crate) struct Args {
     /// together, deepseek, mistral, vllm, llamacpp, openai-compatible (with --base-url).
     #[arg(long, value_name = "PROVIDER/MODEL")]
     model: String,
-    /// A JSON Schema file for the output.
-    #[arg(long, value_name = "FILE.json")]
-    schema: Option<PathBuf>,
-    /// A built-in output schema.
-    #[arg(long, value_name = "NAME", value_enum)]
-    example: Option<Example>,
+    #[command(flatten)]
+    output_schema: OutputSchema,
     /// What to extract from (the user message).
     #[arg(long, value_name = "TEXT")]
     prompt: String,
@@ -115,6 +111,53 @@ pub(crate) struct Args {
     /// for OpenAI-compatible servers).
     #[arg(long)]
     no_repair: bool,
+}
+
+/// `--schema FILE.json` or `--example NAME`: the output schema of
+/// `extract` and `batch create` (the command names them in a required
+/// group `output_schema`, one of the two).
+#[derive(Debug, clap::Args)]
+#[group(skip)]
+pub(crate) struct OutputSchema {
+    /// A JSON Schema file for the output.
+    #[arg(long, value_name = "FILE.json")]
+    schema: Option<PathBuf>,
+    /// A built-in output schema.
+    #[arg(long, value_name = "NAME", value_enum)]
+    example: Option<Example>,
+}
+
+impl OutputSchema {
+    /// The schema the flags name.
+    pub(crate) fn read(&self) -> Result<Value, Stop> {
+        schema_of(self.schema.as_ref(), self.example)?
+            .ok_or_else(|| Stop::Usage("--schema or --example is needed".into()))
+    }
+}
+
+/// The schema of `--schema FILE.json` (read) or `--example NAME`, if
+/// either is given; the file first.
+pub(crate) fn schema_of(
+    schema: Option<&PathBuf>,
+    example: Option<Example>,
+) -> Result<Option<Value>, Stop> {
+    Ok(match (schema, example) {
+        (Some(path), _) => Some(read_schema(path)?),
+        (None, Some(e)) => Some(e.schema()),
+        (None, None) => None,
+    })
+}
+
+/// A client for `--model PROVIDER/MODEL`, at `--base-url` if given, to be
+/// configured further and built; an unknown provider or a missing key is a
+/// usage error.
+pub(crate) fn client_builder(model: &str, base_url: Option<&str>) -> Result<ClientBuilder, Stop> {
+    let mut builder =
+        ClientBuilder::from_provider(model).map_err(|e| Stop::Usage(e.to_string()))?;
+    if let Some(url) = base_url {
+        builder = builder.base_url(url);
+    }
+    Ok(builder)
 }
 
 /// The built-in schemas of `--example`.
@@ -222,19 +265,30 @@ pub(crate) enum Stop {
     Io(io::Error),
 }
 
+impl Stop {
+    /// How a command that stopped exits, its reason on standard error: a
+    /// closed pipe is no failure, another I/O error exits 1, a usage error
+    /// 2; a call's error is reported by `call`, which gives the code.
+    pub(crate) fn exit(self, call: impl FnOnce(Error) -> u8) -> ExitCode {
+        match self {
+            Stop::Io(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Stop::Io(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(EXIT_FAILURE)
+            }
+            Stop::Usage(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(EXIT_USAGE)
+            }
+            Stop::Call(e) => ExitCode::from(call(e)),
+        }
+    }
+}
+
 pub(crate) fn run(args: Args) -> ExitCode {
     match extract(args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Stop::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(Stop::Io(e)) => {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_FAILURE)
-        }
-        Err(Stop::Usage(message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(EXIT_USAGE)
-        }
-        Err(Stop::Call(e)) => {
+        Err(stop) => stop.exit(|e| {
             eprintln!("error: {e}");
             if let Error::Incomplete {
                 partial: Some(p), ..
@@ -247,8 +301,8 @@ pub(crate) fn run(args: Args) -> ExitCode {
                 Some(output) => eprintln!("output: {}", excerpt(output)),
                 None => {}
             }
-            ExitCode::from(exit_code(&e))
-        }
+            exit_code(&e)
+        }),
     }
 }
 
@@ -267,17 +321,9 @@ fn exit_code(e: &Error) -> u8 {
 }
 
 fn extract(args: Args) -> Result<(), Stop> {
-    let schema = match (&args.schema, args.example) {
-        (Some(path), _) => read_schema(path)?,
-        (None, Some(example)) => example.schema(),
-        (None, None) => return Err(Stop::Usage("--schema or --example is needed".into())),
-    };
-    let mut builder = ClientBuilder::from_provider(&args.model)
-        .map_err(|e| Stop::Usage(e.to_string()))?
-        .max_retries(args.max_retries);
-    if let Some(url) = &args.base_url {
-        builder = builder.base_url(url);
-    }
+    let schema = args.output_schema.read()?;
+    let mut builder =
+        client_builder(&args.model, args.base_url.as_deref())?.max_retries(args.max_retries);
     if args.no_coerce {
         builder = builder.coerce(false);
     }
