@@ -46,6 +46,9 @@ pub(crate) fn decode_file(
         size: chunk_bytes.max(1),
     };
     let mut next_line = 1u64;
+    // Buffers of the chunks and of their output, kept from round to round.
+    let mut spare_chunks: Vec<Vec<u8>> = Vec::new();
+    let mut spare_outputs: Vec<Vec<u8>> = Vec::new();
     while !reader.eof {
         // A chunk of whole lines per worker (the last may end without a
         // newline), up to a line too long to hold.
@@ -53,34 +56,42 @@ pub(crate) fn decode_file(
         let mut long = false;
         while chunks.len() < workers && !reader.eof && !long {
             let chunk;
-            (chunk, long) = reader.next()?;
-            if !chunk.is_empty() {
+            (chunk, long) = reader.next(spare_chunks.pop().unwrap_or_default())?;
+            if chunk.is_empty() {
+                spare_chunks.push(chunk);
+            } else {
                 let first = next_line;
                 next_line += memchr::memchr_iter(b'\n', &chunk).count() as u64;
-                chunks.push((first, chunk));
+                let output = spare_outputs.pop().unwrap_or_default();
+                chunks.push((first, chunk, output));
             }
         }
         let decoded: Vec<(Vec<u8>, Tally)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks
-                .iter()
-                .skip(1)
-                .map(|(first, chunk)| {
-                    scope.spawn(move || decode(client, format, schema, *first, chunk))
+            let mut work = chunks.iter_mut();
+            let mine = work.next();
+            let handles: Vec<_> = work
+                .map(|(first, chunk, output)| {
+                    let output = std::mem::take(output);
+                    scope.spawn(move || decode(client, format, schema, *first, chunk, output))
                 })
                 .collect();
-            let mut results = Vec::with_capacity(chunks.len());
-            if let Some((first, chunk)) = chunks.first() {
-                results.push(decode(client, format, schema, *first, chunk));
+            let mut results = Vec::with_capacity(workers);
+            if let Some((first, chunk, output)) = mine {
+                let output = std::mem::take(output);
+                results.push(decode(client, format, schema, *first, chunk, output));
             }
             for h in handles {
                 results.push(h.join().expect("a decoding worker does not panic"));
             }
             results
         });
-        for (bytes, counts) in decoded {
+        for (mut bytes, counts) in decoded {
             out.write_all(&bytes).map_err(Stop::Io)?;
             tally.add(&counts);
+            bytes.clear();
+            spare_outputs.push(bytes);
         }
+        spare_chunks.extend(chunks.into_iter().map(|(_, chunk, _)| chunk));
         if long {
             let mut decoder =
                 ResultsDecoder::with_schema(client, format, schema.clone()).first_line(next_line);
@@ -105,9 +116,13 @@ impl Chunks<'_> {
     /// Reads about `size` bytes and cuts after the last newline, keeping
     /// the rest for the next chunk. The chunk ends early, and `true` comes
     /// with it, where a line runs over [`MAX_LINE`]: the rest holds that
-    /// line's start, for [`Chunks::skip_line`].
-    fn next(&mut self) -> Result<(Vec<u8>, bool), Stop> {
-        let mut buf = std::mem::take(&mut self.carry);
+    /// line's start, for [`Chunks::skip_line`]. The chunk is read into
+    /// `buf` (a buffer to reuse: what it holds is dropped).
+    fn next(&mut self, mut buf: Vec<u8>) -> Result<(Vec<u8>, bool), Stop> {
+        buf.clear();
+        buf.reserve(self.size + (1 << 20));
+        buf.extend_from_slice(&self.carry);
+        self.carry.clear();
         let mut line_start = memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1);
         let mut has_newline = line_start > 0;
         while buf.len() < self.size || !has_newline {
@@ -132,22 +147,12 @@ impl Chunks<'_> {
 
     /// Reads up to 1 MiB more onto `buf`; how much (0 at the end).
     fn fill(&mut self, buf: &mut Vec<u8>) -> Result<usize, Stop> {
-        let start = buf.len();
-        buf.resize(start + (1 << 20), 0);
-        loop {
-            match self.input.read(&mut buf[start..]) {
-                Ok(n) => {
-                    buf.truncate(start + n);
-                    self.eof = n == 0;
-                    return Ok(n);
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    buf.truncate(start);
-                    return Err(Stop::Io(e));
-                }
-            }
-        }
+        let n = (&mut *self.input)
+            .take(1 << 20)
+            .read_to_end(buf)
+            .map_err(Stop::Io)?;
+        self.eof = n == 0;
+        Ok(n)
     }
 
     /// Passes the line over [`MAX_LINE`] whose start is in hand through
@@ -183,16 +188,17 @@ impl Chunks<'_> {
     }
 }
 
-/// One worker's chunk: its NDJSON output and counts.
+/// One worker's chunk: its NDJSON output (onto `out`) and counts.
 fn decode(
     client: &Client,
     format: Format,
     schema: &Value,
     first: u64,
     chunk: &[u8],
+    mut out: Vec<u8>,
 ) -> (Vec<u8>, Tally) {
     let mut decoder = ResultsDecoder::with_schema(client, format, schema.clone()).first_line(first);
-    let mut out = Vec::with_capacity(chunk.len() / 2);
+    out.reserve(chunk.len() + chunk.len() / 4);
     let mut tally = Tally::default();
     // Writing to memory does not fail.
     for r in decoder.feed_text(chunk) {

@@ -132,19 +132,19 @@ impl OneShot {
         Some(OneShot { root })
     }
 
-    /// The answer's value as compact JSON text appended to `out`, read in
-    /// one pass with `plan` (the schema's), if it validates and prints as
-    /// it is; `false` leaves the answer to [`OneShot::read`].
+    /// The answer's value as compact JSON text, read in one pass with
+    /// `plan` (the schema's), if it validates and prints as it is; `None`
+    /// leaves the answer to [`OneShot::read`].
     pub(crate) fn text(
         &self,
         answer: &Answer,
         plan: &Plan,
-        out: &mut String,
         scratch: &mut Vec<(u32, u32)>,
-    ) -> bool {
-        answer
-            .json(self.root)
-            .is_some_and(|json| plan.write(json, out, scratch))
+    ) -> Option<String> {
+        let json = answer.json(self.root)?;
+        // The text is never longer than the answer's.
+        let mut out = String::with_capacity(json.len());
+        plan.write(json, &mut out, scratch).then_some(out)
     }
 
     /// The answer's value, if it validates as it is; `None` sends the

@@ -373,10 +373,9 @@ impl<T: Structured> ResultsDecoder<T> {
         let Some(plan) = &texts.plan else {
             return false;
         };
-        let mut value = String::new();
-        if !one_shot.text(answer, plan, &mut value, &mut texts.scratch) {
+        let Some(value) = one_shot.text(answer, plan, &mut texts.scratch) else {
             return false;
-        }
+        };
         #[cfg(test)]
         {
             texts.read += 1;
