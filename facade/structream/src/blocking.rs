@@ -8,29 +8,7 @@ use std::sync::Arc;
 use futures_core::Stream;
 use structream_provider::{FinishReason, Usage};
 
-/// The client's runtime. Dropped with `shutdown_background`, which does not
-/// block, so a blocking client may be dropped anywhere, an async context
-/// included.
-#[derive(Debug)]
-pub(crate) struct Runtime(Option<tokio::runtime::Runtime>);
-
-impl Runtime {
-    pub(crate) fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
-        self.0
-            .as_ref()
-            .expect("present until dropped")
-            .block_on(future)
-    }
-}
-
-impl Drop for Runtime {
-    fn drop(&mut self) {
-        if let Some(runtime) = self.0.take() {
-            runtime.shutdown_background();
-        }
-    }
-}
-
+use crate::runtime::Runtime;
 use crate::{CallStream, Completion, Error, Event, Request, Structured};
 
 /// A blocking [`crate::Client`].
@@ -57,13 +35,9 @@ pub struct Client {
 impl Client {
     /// Wraps an async client.
     pub fn new(inner: crate::Client) -> Result<Self, Error> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Config(format!("cannot start the runtime: {e}")))?;
         Ok(Client {
             inner,
-            runtime: Arc::new(Runtime(Some(runtime))),
+            runtime: Arc::new(Runtime::new()?),
         })
     }
 

@@ -49,6 +49,7 @@ pub mod partial;
 #[cfg(feature = "replay")]
 pub mod replay;
 mod request;
+mod runtime;
 pub mod schema;
 mod validation;
 

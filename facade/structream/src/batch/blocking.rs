@@ -28,7 +28,7 @@ use serde_json::Value;
 
 use super::api::{self, Submitted};
 use super::{Batch, BatchRequest, BatchResult, Prepared, Progress};
-use crate::blocking::Runtime;
+use crate::runtime::Runtime;
 use crate::{Error, Structured};
 
 /// A blocking [`super::Batches`]; made by
