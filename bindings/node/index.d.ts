@@ -53,7 +53,43 @@ export interface PartialJSONOptions {
    * the default) or U+FFFD (`'replace'`).
    */
   loneSurrogates?: 'reject' | 'replace';
+  /**
+   * Repair what models write that is almost JSON, in the same single pass
+   * and the same at every chunking: unescaped quotes inside strings, single
+   * or curly quotes, keys and words without quotes, comments, `True`/`None`/
+   * `NaN`, Python tuples, trailing or missing commas and colons, `...`
+   * placeholders, brackets of the wrong kind, a `}` that closes the object
+   * too early. `true` turns on every kind, an array only the kinds it names
+   * ({@link REPAIR_KINDS}). Valid JSON reads the same; input that cannot be
+   * repaired still throws a {@link JSONError}. Each repair is listed in
+   * {@link PartialJSON.repairs}. Default `false`.
+   */
+  repair?: boolean | RepairKind[];
+  /** With `repair`, what `NaN` and the infinities become (default `'null'`). */
+  nonFinite?: 'null' | 'string' | 'error';
 }
+
+/** A kind of repair (see {@link PartialJSONOptions.repair}). */
+export type RepairKind =
+  | 'unescaped-quote'
+  | 'control-character'
+  | 'number'
+  | 'single-quotes'
+  | 'unquoted-key'
+  | 'unquoted-string'
+  | 'comment'
+  | 'literal'
+  | 'tuple'
+  | 'trailing-comma'
+  | 'missing-comma'
+  | 'missing-colon'
+  | 'placeholder'
+  | 'bracket'
+  | 'curly-quotes'
+  | 'premature-close';
+
+/** The names of every repair kind, in the parser's order. */
+export declare const REPAIR_KINDS: readonly RepairKind[];
 
 /**
  * Invalid input. `message` reads as the command line's errors:
@@ -137,6 +173,12 @@ export declare class PartialJSON {
 
   /** {@link PartialJSON.items} with the array's pointer and the item's index. */
   readonly itemEvents: { path: string; index: number; value: JSONValue }[];
+
+  /**
+   * Every repair made so far (with the `repair` option), in input order:
+   * its kind and the byte offset (UTF-8) where it was made.
+   */
+  readonly repairs: { kind: RepairKind; byte: number }[];
 
   /**
    * The state of the node at JSON Pointer `pointer`: `'complete'` or

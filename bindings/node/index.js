@@ -5,5 +5,8 @@
 const { PartialJSON } = require('./lib/partial');
 const { JSONError } = require('./lib/errors');
 const { PartialJSONStream } = require('./lib/stream');
+const native = require('./lib/native');
 
-module.exports = { PartialJSON, JSONError, PartialJSONStream };
+const REPAIR_KINDS = Object.freeze(native.repairKinds());
+
+module.exports = { PartialJSON, JSONError, PartialJSONStream, REPAIR_KINDS };

@@ -9,6 +9,8 @@ const KNOWN = new Set([
   'lenientRoot',
   'maxDepth',
   'loneSurrogates',
+  'repair',
+  'nonFinite',
 ]);
 
 const MODES = new Map([
@@ -52,6 +54,13 @@ function normalize(options = {}) {
     }
     maxDepth = options.maxDepth;
   }
+  const repair = options.repair === undefined || options.repair === null ? false : options.repair;
+  if (
+    typeof repair !== 'boolean' &&
+    !(Array.isArray(repair) && repair.every((k) => typeof k === 'string'))
+  ) {
+    throw new TypeError('PartialJSON: repair must be true, false or an array of repair kind names');
+  }
   return {
     partialMode: MODES.get(mode),
     items: patterns('items', options.items),
@@ -61,6 +70,9 @@ function normalize(options = {}) {
     maxDepth,
     loneSurrogates:
       options.loneSurrogates === undefined ? 'reject' : String(options.loneSurrogates),
+    repairAll: repair === true,
+    repair: Array.isArray(repair) ? repair.slice() : [],
+    nonFinite: options.nonFinite === undefined ? 'null' : String(options.nonFinite),
   };
 }
 

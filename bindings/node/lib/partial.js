@@ -23,6 +23,7 @@ class PartialJSON {
   #snapshotVersion = 0;
   #items = null;
   #itemValues = null;
+  #repairs = [];
   #error = null;
   #end = null;
   #incomplete = undefined;
@@ -69,6 +70,7 @@ class PartialJSON {
       return false;
     }
     tree.apply(records);
+    if (tree.repairs !== null) this.#repairs.push(...tree.repairs);
     this.#items = tree.items;
     this.#itemValues = null;
     if (tree.changed) this.#version++;
@@ -114,6 +116,11 @@ class PartialJSON {
       return node;
     }
     return JSON.parse(item.json);
+  }
+
+  /** Every repair made so far (see the `repair` option), in input order. */
+  get repairs() {
+    return this.#repairs.map((r) => ({ kind: r.kind, byte: r.byte }));
   }
 
   get itemEvents() {

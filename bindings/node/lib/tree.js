@@ -20,6 +20,7 @@ const TAG_ITEM = 105; // i
 const TAG_ERROR = 101; // e
 const TAG_COMPLETE = 99; // c
 const TAG_INCOMPLETE = 120; // x
+const TAG_REPAIR = 102; // f
 const COMMA = 44;
 
 // The records being read and the reading position: module state, so that
@@ -134,6 +135,7 @@ class Tree {
     at = 0;
     this.changed = false;
     this.items = null;
+    this.repairs = null;
     this.error = null;
     this.end = null;
     const n = records.length;
@@ -165,6 +167,11 @@ class Tree {
           const path = field();
           const index = Number(field());
           (this.items ??= []).push({ path, index, json: field() });
+          break;
+        }
+        case TAG_REPAIR: {
+          const kind = field();
+          (this.repairs ??= []).push({ kind, byte: Number(field()) });
           break;
         }
         case TAG_ERROR:

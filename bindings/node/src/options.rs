@@ -4,6 +4,7 @@
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 use structream_parser::document::{Lenient, Options, Pattern, StringMode};
+use structream_parser::repair::{Kind, NonFinite, Repairs};
 use structream_parser::{Config, LoneSurrogates};
 
 /// A new document's options, as `lib/options.js` normalises them.
@@ -25,6 +26,12 @@ pub struct NativeOptions {
     pub max_depth: i64,
     /// `"reject"` or `"replace"`: a lone half of a UTF-16 surrogate pair in an escape.
     pub lone_surrogates: String,
+    /// Repair every kind of almost-JSON.
+    pub repair_all: bool,
+    /// The names of the repair kinds to make (besides `repair_all`).
+    pub repair: Vec<String>,
+    /// `"null"`, `"string"` or `"error"`: what `NaN` and the infinities become.
+    pub non_finite: String,
 }
 
 fn invalid(message: String) -> Error {
@@ -75,10 +82,78 @@ impl NativeOptions {
                 )));
             }
         };
+        options = options.repair(self.repairs()?);
         let depth = usize::try_from(self.max_depth).ok();
         let config = Config::default()
             .max_depth(depth)
             .lone_surrogates(surrogates);
         Ok(options.tokenizer(config))
+    }
+
+    /// The repair set the options name.
+    fn repairs(&self) -> Result<Repairs> {
+        let mut set = if self.repair_all {
+            Repairs::ALL
+        } else {
+            Repairs::NONE
+        };
+        for name in &self.repair {
+            let kind = Kind::from_name(name).ok_or_else(|| {
+                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                invalid(format!(
+                    "unknown repair kind {name:?}; the kinds are {}",
+                    known.join(", ")
+                ))
+            })?;
+            set = set.with(kind);
+        }
+        let non_finite = match self.non_finite.as_str() {
+            "null" => NonFinite::Null,
+            "string" => NonFinite::String,
+            "error" => NonFinite::Error,
+            other => {
+                return Err(invalid(format!(
+                    "nonFinite must be 'null', 'string' or 'error', not {other:?}"
+                )));
+            }
+        };
+        Ok(set.non_finite(non_finite))
+    }
+}
+
+/// The names of the repair kinds the `repair` option takes.
+#[napi]
+pub fn repair_kinds() -> Vec<&'static str> {
+    Kind::ALL.iter().map(|k| k.name()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repair_kinds_are_named_and_checked() {
+        let kinds = repair_kinds();
+        assert_eq!(kinds.len(), Kind::ALL.len());
+        let options = NativeOptions {
+            partial_mode: "on".into(),
+            lenient_root: "any".into(),
+            lone_surrogates: "reject".into(),
+            non_finite: "null".into(),
+            repair: kinds.iter().map(|k| k.to_string()).collect(),
+            ..NativeOptions::default()
+        };
+        assert_eq!(options.repairs().unwrap(), Repairs::ALL);
+        let unknown = NativeOptions {
+            repair: vec!["commas".into()],
+            ..options
+        };
+        assert!(
+            unknown
+                .repairs()
+                .unwrap_err()
+                .reason
+                .contains("trailing-comma")
+        );
     }
 }

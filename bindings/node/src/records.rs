@@ -12,6 +12,7 @@
 //! | `a` / `r` / `s` | path, value | add / replace (value is compact JSON) / append (value is raw text) |
 //! | `A` / `R` / `S` | value | the same, at the path of the record before |
 //! | `i` | path, index, json | item `index` of the array at `path` closed |
+//! | `f` | kind, byte | a repair of almost-JSON was made at `byte` |
 //! | `e` | kind, byte, line, column, message | the input is invalid |
 //! | `c` | | the input held one whole value (from `finish`) |
 //! | `x` | kind, byte, line, column, message | the input ended early (from `finish`) |
@@ -90,6 +91,11 @@ impl Records {
                 field(out, json);
             }
         }
+        for repair in changes.repairs() {
+            out.push('f');
+            field(out, repair.kind().name());
+            number_field(out, repair.offset());
+        }
     }
 
     /// An error record (`e`), or the end of an incomplete input (`x`).
@@ -141,6 +147,17 @@ mod tests {
             records.changes(&changes, &mut out);
         }
         assert_eq!(out, "a0,2,{}a3,/k,2,\"\"S2,abS2,cé");
+    }
+
+    #[test]
+    fn repairs_have_their_kind_and_byte() {
+        use structream_parser::repair::Repairs;
+        let mut doc = Document::with_options(Options::default().repair(Repairs::ALL));
+        let mut records = Records::default();
+        let mut out = String::new();
+        let changes = doc.feed(b"[1,]").unwrap();
+        records.changes(&changes, &mut out);
+        assert_eq!(out, "f14,trailing-comma1,2");
     }
 
     #[test]
