@@ -120,6 +120,23 @@ int structream_document_set_strings(structream_document *doc, int mode);
 // call.
 int structream_document_set_max_depth(structream_document *doc, size_t depth);
 
+// Repairs what models write that is almost JSON, in the same single pass
+// and the same at every chunking: `kinds` is `"all"`, or repair kind names
+// separated by commas (`"trailing-comma,single-quotes"`: unescaped-quote,
+// control-character, number, single-quotes, unquoted-key,
+// unquoted-string, comment, literal, tuple, trailing-comma, missing-comma,
+// missing-colon, placeholder, bracket, curly-quotes, premature-close), or
+// `""` for none (the default). Valid JSON reads the same; each repair is
+// listed by `structream_document_repair`. Before the first feed.
+//
+// Returns 0, or -1 for a NULL or non-UTF-8 `kinds`, an unknown kind (the
+// error lists the known ones) or a call after the first feed.
+//
+// # Safety
+// `doc` is NULL or a live document not used by another thread during the
+// call; `kinds` is NULL or a NUL-terminated string.
+int structream_document_set_repair(structream_document *doc, const char *kinds);
+
 // Feeds the next `len` bytes of input (any split: inside a string, an
 // escape, a UTF-8 character, a number). Empty chunks are fine (`data` may
 // then be NULL).
@@ -191,6 +208,24 @@ const char *structream_document_item_path(const structream_document *doc, size_t
 // `doc` is NULL or a live document not changed by another thread during
 // the call; `index` is NULL or writable.
 int structream_document_item_index(const structream_document *doc, size_t i, size_t *index);
+
+// How many repairs were made so far (see `structream_document_set_repair`),
+// over every feed and finish, a failed one included.
+//
+// # Safety
+// `doc` is NULL or a live document not changed by another thread during
+// the call.
+size_t structream_document_repair_count(const structream_document *doc);
+
+// Repair `i` of those made so far, in input order: the name of its kind
+// (`"trailing-comma"`, a NUL-terminated string that lives as long as the
+// program), with the byte offset where it was made written to `*offset`
+// when `offset` is not NULL. NULL when `i` is out of range.
+//
+// # Safety
+// `doc` is NULL or a live document not changed by another thread during
+// the call; `offset` is NULL or writable.
+const char *structream_document_repair(const structream_document *doc, size_t i, uint64_t *offset);
 
 // The message of the last failed call, `"<message> at line L column C
 // (byte B)"` for invalid input as the `structream` command-line tool prints

@@ -8,7 +8,7 @@ use std::ptr;
 use structream_parser::document::NodeState;
 
 use crate::guard;
-use crate::handle::{FAILED, Handle, Item};
+use crate::handle::{FAILED, Handle, Item, kind_name};
 use crate::text::CText;
 
 /// Strings show from their opening quote, growing as they stream (the
@@ -213,6 +213,36 @@ pub unsafe extern "C" fn structream_document_set_max_depth(
     })
 }
 
+/// Repairs what models write that is almost JSON, in the same single pass
+/// and the same at every chunking: `kinds` is `"all"`, or repair kind names
+/// separated by commas (`"trailing-comma,single-quotes"`: unescaped-quote,
+/// control-character, number, single-quotes, unquoted-key,
+/// unquoted-string, comment, literal, tuple, trailing-comma, missing-comma,
+/// missing-colon, placeholder, bracket, curly-quotes, premature-close), or
+/// `""` for none (the default). Valid JSON reads the same; each repair is
+/// listed by `structream_document_repair`. Before the first feed.
+///
+/// Returns 0, or -1 for a NULL or non-UTF-8 `kinds`, an unknown kind (the
+/// error lists the known ones) or a call after the first feed.
+///
+/// # Safety
+/// `doc` is NULL or a live document not used by another thread during the
+/// call; `kinds` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn structream_document_set_repair(
+    doc: *mut structream_document,
+    kinds: *const c_char,
+) -> c_int {
+    // SAFETY: `doc` is NULL or live and unshared, as the caller promises.
+    let doc = unsafe { doc.as_mut() };
+    // SAFETY: `kinds` is NULL or a NUL-terminated string, as promised.
+    let kinds = unsafe { c_str(kinds) };
+    on_mut(doc, FAILED, |h| match kinds {
+        Ok(k) => h.set_repair(k),
+        Err(why) => h.fail(&format!("set_repair: kinds {why}")),
+    })
+}
+
 /// Feeds the next `len` bytes of input (any split: inside a string, an
 /// escape, a UTF-8 character, a number). Empty chunks are fine (`data` may
 /// then be NULL).
@@ -356,6 +386,47 @@ pub unsafe extern "C" fn structream_document_item_index(
         }
         _ => FAILED,
     }
+}
+
+/// How many repairs were made so far (see `structream_document_set_repair`),
+/// over every feed and finish, a failed one included.
+///
+/// # Safety
+/// `doc` is NULL or a live document not changed by another thread during
+/// the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn structream_document_repair_count(
+    doc: *const structream_document,
+) -> usize {
+    // SAFETY: `doc` is NULL or live and unchanged, as the caller promises.
+    let doc = unsafe { doc.as_ref() };
+    on_ref(doc, 0, |h| h.repairs().len())
+}
+
+/// Repair `i` of those made so far, in input order: the name of its kind
+/// (`"trailing-comma"`, a NUL-terminated string that lives as long as the
+/// program), with the byte offset where it was made written to `*offset`
+/// when `offset` is not NULL. NULL when `i` is out of range.
+///
+/// # Safety
+/// `doc` is NULL or a live document not changed by another thread during
+/// the call; `offset` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn structream_document_repair(
+    doc: *const structream_document,
+    i: usize,
+    offset: *mut u64,
+) -> *const c_char {
+    // SAFETY: `doc` is NULL or live and unchanged, as the caller promises.
+    let doc = unsafe { doc.as_ref() };
+    let Some(repair) = on_ref(doc, None, |h| h.repairs().get(i).copied()) else {
+        return ptr::null();
+    };
+    if !offset.is_null() {
+        // SAFETY: the caller promises `offset` is writable; it is not NULL.
+        unsafe { offset.write(repair.offset()) };
+    }
+    kind_name(repair.kind()).as_ptr()
 }
 
 /// The message of the last failed call, `"<message> at line L column C

@@ -2,11 +2,14 @@
 //! first feed, the document, and the texts handed out to C (each followed by
 //! a NUL). Safe Rust only: the C side of each call lives in `ffi`.
 
+use std::ffi::{CStr, CString};
 use std::io::Write;
+use std::sync::OnceLock;
 
 use structream_parser::document::{
     Document, ItemEvent, Lenient, NodeState, Options, Outcome, StringMode,
 };
+use structream_parser::repair::{Kind, Repair, Repairs};
 use structream_parser::{Config, Error};
 
 use crate::text::CText;
@@ -59,6 +62,8 @@ pub(crate) struct Handle {
     failure: Option<Failure>,
     snapshot: CText,
     items: Vec<Item>,
+    /// Every repair made so far.
+    repairs: Vec<Repair>,
 }
 
 impl Handle {
@@ -71,6 +76,7 @@ impl Handle {
             failure: None,
             snapshot: CText::default(),
             items: Vec::new(),
+            repairs: Vec::new(),
         }
     }
 
@@ -143,6 +149,27 @@ impl Handle {
         self.configure("set_lenient", |o| o.lenient = mode)
     }
 
+    /// Repairs almost-JSON: `kinds` is empty (no repair), `all`, or kind
+    /// names separated by commas (`trailing-comma,single-quotes`).
+    pub(crate) fn set_repair(&mut self, kinds: &str) -> i32 {
+        let mut set = Repairs::NONE;
+        for name in kinds.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            if name == "all" {
+                set = Repairs::ALL;
+                continue;
+            }
+            let Some(kind) = Kind::from_name(name) else {
+                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                return self.fail(&format!(
+                    "set_repair: unknown repair kind \"{name}\"; the kinds are all, {}",
+                    known.join(", ")
+                ));
+            };
+            set = set.with(kind);
+        }
+        self.configure("set_repair", |o| o.repair = set)
+    }
+
     /// Shows strings as they grow (`complete == false`) or once closed.
     pub(crate) fn set_strings(&mut self, complete: bool) -> i32 {
         let mode = if complete {
@@ -173,13 +200,16 @@ impl Handle {
         match doc.feed(chunk) {
             Ok(changes) => {
                 push_items(&mut self.items, changes.items());
+                self.repairs.extend_from_slice(changes.repairs());
                 // Only a wrong argument can have failed before: it is over.
                 self.failure = None;
                 i32::from(changes.changed())
             }
             Err(e) => {
-                // The items the chunk closed before the error stand.
+                // The items the chunk closed before the error stand, and
+                // the repairs made before it.
                 push_items(&mut self.items, doc.changes().items());
+                self.repairs.extend_from_slice(doc.changes().repairs());
                 self.fail_stream(e)
             }
         }
@@ -199,6 +229,7 @@ impl Handle {
         let code = match doc.finish() {
             Ok(changes) => {
                 push_items(&mut self.items, changes.items());
+                self.repairs.extend_from_slice(changes.repairs());
                 self.failure = None;
                 match changes.outcome() {
                     Some(Outcome::Complete) => 1,
@@ -212,6 +243,7 @@ impl Handle {
             }
             Err(e) => {
                 push_items(&mut self.items, doc.changes().items());
+                self.repairs.extend_from_slice(doc.changes().repairs());
                 return self.fail_stream(e);
             }
         };
@@ -232,6 +264,11 @@ impl Handle {
         let buf = self.snapshot.start();
         write!(buf, "{snapshot}").expect("writing to a Vec cannot fail");
         Some(self.snapshot.end())
+    }
+
+    /// Every repair made so far, in input order.
+    pub(crate) fn repairs(&self) -> &[Repair] {
+        &self.repairs
     }
 
     /// The items closed by the last feed or finish.
@@ -275,6 +312,20 @@ fn document<'d>(
         *stage = Stage::Feeding;
     }
     doc.get_or_insert_with(|| Document::with_options(options.clone()))
+}
+
+/// The name of `kind` as a NUL-terminated string that lives as long as the
+/// program.
+pub(crate) fn kind_name(kind: Kind) -> &'static CStr {
+    static NAMES: OnceLock<Vec<CString>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        Kind::ALL
+            .iter()
+            .map(|k| CString::new(k.name()).expect("kind names hold no NUL"))
+            .collect()
+    });
+    let at = Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
+    &names[at]
 }
 
 /// Appends the closed items among a call's item events to `items`.

@@ -252,6 +252,50 @@ static void options(void) {
     structream_document_free(doc);
 }
 
+/* Whether repair `i` is `kind` at byte `offset`. */
+static int repair_is(const structream_document *doc, size_t i, const char *kind, uint64_t offset) {
+    uint64_t at = 99;
+    const char *name = structream_document_repair(doc, i, &at);
+    return name != NULL && strcmp(name, kind) == 0 && at == offset;
+}
+
+static void repairs(void) {
+    structream_document *doc = structream_document_new();
+    CHECK(structream_document_set_repair(doc, "all") == 0, "every repair");
+    CHECK(feed(doc, "{'a': [1, 2,], b: True") == 1, "almost JSON");
+    CHECK(feed(doc, "}") == 1, "closed");
+    CHECK(structream_document_finish(doc) == 1, "complete");
+    CHECK(snapshot_is(doc, "{\"a\":[1,2],\"b\":true}"), "repaired");
+    CHECK(structream_document_repair_count(doc) == 4, "four repairs: %zu",
+          structream_document_repair_count(doc));
+    CHECK(repair_is(doc, 0, "single-quotes", 1), "the quoted key");
+    CHECK(repair_is(doc, 1, "trailing-comma", 11), "the comma");
+    CHECK(repair_is(doc, 2, "unquoted-key", 15), "the bare key");
+    CHECK(repair_is(doc, 3, "literal", 18), "True");
+    CHECK(structream_document_repair(doc, 4, NULL) == NULL, "out of range");
+    CHECK(structream_document_repair(doc, 0, NULL) != NULL, "no offset wanted");
+    CHECK(structream_document_set_repair(doc, "") == -1, "too late to change");
+    structream_document_free(doc);
+
+    doc = structream_document_new();
+    CHECK(structream_document_set_repair(doc, "commas") == -1, "an unknown kind");
+    CHECK(strstr(structream_document_error(doc, NULL), "unknown repair kind \"commas\"") != NULL,
+          "is named");
+    CHECK(structream_document_set_repair(doc, NULL) == -1, "NULL kinds");
+    CHECK(structream_document_set_repair(doc, "trailing-comma, comment") == 0, "two kinds");
+    CHECK(feed(doc, "[1, // one\n 'x']") == -1, "single quotes are not repaired");
+    CHECK(structream_document_repair_count(doc) == 1, "the comment before the error is listed");
+    CHECK(repair_is(doc, 0, "comment", 4), "at its byte");
+    structream_document_free(doc);
+
+    doc = structream_document_new();
+    CHECK(feed(doc, "[1,]") == -1, "no repair by default");
+    CHECK(structream_document_repair_count(doc) == 0, "none listed");
+    CHECK(structream_document_repair_count(NULL) == 0, "NULL document");
+    CHECK(structream_document_repair(NULL, 0, NULL) == NULL, "NULL document");
+    structream_document_free(doc);
+}
+
 int main(void) {
     const char *version = structream_version();
     CHECK(version != NULL && version[0] >= '0' && version[0] <= '9', "version %s", version);
@@ -261,5 +305,6 @@ int main(void) {
     input_errors();
     incomplete_input();
     options();
+    repairs();
     return support_report("api");
 }
