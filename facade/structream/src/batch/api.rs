@@ -18,7 +18,8 @@ use structream_provider::http::ByteStream;
 use structream_provider::request::{HeaderValue, StreamedBody};
 
 use super::lines::{Endpoint, Prepared, Splitter, build_line};
-use super::results::{BatchResult, ResultError, ResultsDecoder};
+use super::result_error::ResultError;
+use super::results::{BatchResult, ResultsDecoder};
 use super::{Batch, BatchRequest, Counts, Format, Limits, State};
 use crate::client::short_type_name;
 use crate::schema::schema_of;

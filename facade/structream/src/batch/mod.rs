@@ -52,13 +52,15 @@ pub mod blocking;
 #[cfg(feature = "replay")]
 pub mod fake;
 mod lines;
+mod result_error;
 mod results;
 mod text;
 mod wire;
 
 pub use api::{Batches, Progress, Results, Submitted};
 pub use lines::{Limits, Prepared};
-pub use results::{BatchResult, MAX_LINE, ResultError, ResultsDecoder, retry_requests};
+pub use result_error::ResultError;
+pub use results::{BatchResult, MAX_LINE, ResultsDecoder, retry_requests};
 
 use crate::Request;
 

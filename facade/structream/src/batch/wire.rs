@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 use structream_provider::{FinishReason, ProviderError, StreamEvent, Usage};
 
 use super::Format;
-use super::results::ResultError;
+use super::result_error::ResultError;
 
 /// What a line says about its request.
 pub(crate) enum Outcome {
