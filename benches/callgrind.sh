@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Instruction counts of the tokenizer's hot paths, of each protocol's
 # provider decoding over its recordings (section 3) and of the typed layer
-# end to end (section 4), and a regression check.
+# end to end (section 4) with the document streams on the same answer,
+# strict and in repair mode, and a regression check.
 #
 #   bash benches/callgrind.sh            # measure, compare with the baseline;
 #                                        # exit 1 if a count grew by > 10%
@@ -32,6 +33,9 @@ workloads=(tokenizer tokenizer-4 value value-4)
 # through the provider decoder alone and the typed client's driver.
 typed_fixtures=(llm:100000)
 typed_workloads=(provider-decode typed-partials typed-held typed-items)
+# The document streams on the same answer in LLM-sized chunks: strict, and
+# with every repair on (repair mode's cost on valid input).
+stream_workloads=(stream-snapshots stream-repair)
 # Section 3's provider decoding: each protocol's recordings, decoded.
 corpus_fixtures=(corpus:openai-chat corpus:openai-responses corpus:anthropic corpus:gemini)
 peers=()
@@ -112,7 +116,7 @@ for f in "${fixtures[@]}"; do
     done
 done
 for f in "${typed_fixtures[@]}"; do
-    for w in "${typed_workloads[@]}"; do
+    for w in "${typed_workloads[@]}" "${stream_workloads[@]}"; do
         measure "$f" "$w"
     done
 done

@@ -23,8 +23,9 @@
 //!   an unquoted string) is held until it has ended, or until it can only
 //!   be a string (at most [`MAX_WORD`] bytes);
 //! - a comma is kept back until a value (it stays) or a closing bracket
-//!   (it goes) follows; if the chunk ends first, it is dropped and put back
-//!   if a value follows;
+//!   (it goes) follows; if the chunk ends first, it is held with the
+//!   whitespace after it ([`Comma::Held`], at most [`MAX_QUOTE_WS`] bytes),
+//!   or past that dropped and put back if a value follows;
 //! - a `/` at the end of a chunk waits for the byte that says whether a
 //!   comment starts;
 //! - a `}` that would close the root object, with the bytes after it, is
@@ -35,6 +36,16 @@
 //!
 //! Held bytes go out before anything else of the next chunk, so the
 //! tokenizer sees the same bytes in the same order whatever the chunking.
+//!
+//! # Fast path
+//!
+//! Most of an answer is string content, cut by the model's tokens into
+//! chunks of a few bytes, where the per-chunk cost counts more than the
+//! per-byte one. A chunk inside a string with nothing in it that could need
+//! a repair goes to the tokenizer whole ([`Repairer::within_string`]);
+//! whitespace is passed over as a run; held bytes go out with the chunk's
+//! bytes after them in one call ([`Repairer::hand_out`]); so on valid input
+//! the tokenizer is called about once a chunk.
 
 use super::word::{Word, classify, non_finite};
 use super::{Kind, Repair, Repairs};
@@ -56,6 +67,10 @@ const MAX_WORD: usize = 4096;
 /// Most trailing spaces held at the end of an unquoted string; more are
 /// kept in the string.
 const MAX_TRAILING_WS: usize = 64;
+
+/// Longest part of a chunk copied after held bytes to hand both to the
+/// tokenizer in one call.
+const MAX_COPIED: usize = 256;
 
 /// Most bytes held after a `}` that may close the root object too early
 /// (see [`Repairer::members_follow`]); after more, it closes the root.
@@ -207,6 +222,10 @@ enum Comma {
     Here(usize, u64),
     /// Dropped at the end of an earlier chunk, at this offset.
     Dropped(u64),
+    /// Held at the start of `held` with the whitespace after it (the end of
+    /// an earlier chunk), at this offset: it goes out with what follows if
+    /// a value follows, and as [`Comma::Dropped`] one would otherwise.
+    Held(u64),
 }
 
 /// The repair machine; see the module docs.
@@ -220,6 +239,9 @@ pub(crate) struct Repairer {
     max_depth: usize,
     /// Input bytes not handed out yet, before the current chunk.
     held: Vec<u8>,
+    /// An empty buffer, taking turns with `held` when held bytes are read
+    /// again (so that neither allocates again).
+    spare: Vec<u8>,
     /// The absolute offset of the current chunk's first byte.
     base: u64,
     /// Where the bare word, unquoted string or held quote began (absolute
@@ -243,6 +265,9 @@ pub(crate) struct Repairer {
 struct Cursor<'c> {
     chunk: &'c [u8],
     pending: usize,
+    /// Held bytes read again: what is left at their end stays held, to go
+    /// out with the chunk that follows them.
+    again: bool,
 }
 
 impl Repairer {
@@ -256,6 +281,7 @@ impl Repairer {
             stack: Vec::new(),
             max_depth: max_depth.unwrap_or(usize::MAX),
             held: Vec::new(),
+            spare: Vec::new(),
             base: 0,
             word_at: 0,
             word_in_items: false,
@@ -307,7 +333,14 @@ impl Repairer {
             out.input(chunk)?;
             return Ok(chunk.len());
         }
-        let mut c = Cursor { chunk, pending: 0 };
+        if let Some(used) = self.within_string(chunk, out)? {
+            return Ok(used);
+        }
+        let mut c = Cursor {
+            chunk,
+            pending: 0,
+            again: false,
+        };
         let result = self.run(&mut c, out, stop_at_end);
         let used = match result {
             Ok(used) => used,
@@ -320,14 +353,43 @@ impl Repairer {
         Ok(used)
     }
 
+    /// The fast path: a chunk inside a double-quoted string, with nothing
+    /// held, that holds nothing that could need a repair (no quote,
+    /// backslash or control character) goes out whole, as [`Repairer::run`]
+    /// would hand it out, without the byte loop. `None` if the chunk is not
+    /// such a chunk.
+    fn within_string(&mut self, chunk: &[u8], out: &mut impl Out) -> Result<Option<usize>, Error> {
+        let St::Str {
+            quote: Quote::Double,
+            escape: false,
+            ..
+        } = self.st
+        else {
+            return Ok(None);
+        };
+        if !self.held.is_empty() || scan::string_run_end(chunk, 0) != chunk.len() {
+            return Ok(None);
+        }
+        if let Err(e) = out.input(chunk) {
+            self.failed = true;
+            return Err(e);
+        }
+        self.base += chunk.len() as u64;
+        Ok(Some(chunk.len()))
+    }
+
     /// Ends the input: what is held goes out as the end decides.
     pub(crate) fn finish(&mut self, out: &mut impl Out) -> Result<(), Error> {
         if self.failed {
             return out.input(&self.held);
         }
+        if let Some(Comma::Held(offset)) = self.comma {
+            self.release_comma(out, offset)?;
+        }
         let mut c = Cursor {
             chunk: &[],
             pending: 0,
+            again: false,
         };
         match self.st {
             St::Curly => self.not_curly_after_all(out)?,
@@ -364,19 +426,39 @@ impl Repairer {
 
     /// Hands out held bytes and the chunk up to `upto`.
     fn flush(&mut self, c: &mut Cursor<'_>, out: &mut impl Out, upto: usize) -> Result<(), Error> {
-        if !self.held.is_empty() {
-            out.input(&self.held)?;
-            self.held.clear();
+        if let Some(Comma::Held(offset)) = self.comma {
+            self.release_comma(out, offset)?;
         }
         if let Some(Comma::Here(at, offset)) = self.comma {
             if upto > at {
                 // What follows the comma goes out before the comma is
                 // decided: it goes now, and comes back if a value follows.
-                out.input(&c.chunk[c.pending..at])?;
+                self.hand_out(c, out, at)?;
                 self.comma_out(out, &c.chunk[at..=at])?;
                 c.pending = at + 1;
                 self.comma = Some(Comma::Dropped(offset));
             }
+        }
+        self.hand_out(c, out, upto)
+    }
+
+    /// Hands out held bytes and the chunk from `pending` up to `upto`, in
+    /// one call where the chunk's part is short (copied after the held
+    /// bytes): each call to the tokenizer costs more than the copy.
+    fn hand_out(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        upto: usize,
+    ) -> Result<(), Error> {
+        let run = &c.chunk[c.pending.min(upto)..upto];
+        if !self.held.is_empty() {
+            if run.len() <= MAX_COPIED {
+                self.held.extend_from_slice(run);
+                c.pending = c.pending.max(upto);
+            }
+            out.input(&self.held)?;
+            self.held.clear();
         }
         if upto > c.pending {
             out.input(&c.chunk[c.pending..upto])?;
@@ -392,6 +474,18 @@ impl Repairer {
     fn comma_out(&mut self, out: &mut impl Out, comma: &[u8]) -> Result<(), Error> {
         out.insert(b" ")?;
         out.drop(comma);
+        Ok(())
+    }
+
+    /// The comma held (see [`Comma::Held`]) goes out as one left out at the
+    /// end of its chunk would have: a space in its place, then the
+    /// whitespace after it.
+    fn release_comma(&mut self, out: &mut impl Out, offset: u64) -> Result<(), Error> {
+        out.insert(b" ")?;
+        out.drop(&self.held[..1]);
+        out.input(&self.held[1..])?;
+        self.held.clear();
+        self.comma = Some(Comma::Dropped(offset));
         Ok(())
     }
 
@@ -464,6 +558,11 @@ impl Repairer {
                 self.report(out, Kind::TrailingComma, offset);
             }
             Some(Comma::Dropped(offset)) => self.report(out, Kind::TrailingComma, offset),
+            Some(Comma::Held(offset)) => {
+                self.release_comma(out, offset)?;
+                self.comma = None;
+                self.report(out, Kind::TrailingComma, offset);
+            }
             None => {}
         }
         Ok(())
@@ -654,12 +753,29 @@ impl Repairer {
             }
             _ => {
                 if let Some(Comma::Here(at, offset)) = self.comma {
+                    if self.held.is_empty() && !c.again && i - at <= MAX_QUOTE_WS {
+                        // Held with the whitespace after it, to go out
+                        // with what follows in one call if a value does.
+                        self.flush(c, out, at)?;
+                        self.held.extend_from_slice(&c.chunk[at..i]);
+                        c.pending = i;
+                        self.comma = Some(Comma::Held(offset));
+                        return Ok(i);
+                    }
                     self.flush(c, out, at)?;
                     self.comma_out(out, &c.chunk[at..=at])?;
                     c.pending = at + 1;
                     self.comma = Some(Comma::Dropped(offset));
                 }
-                self.flush(c, out, i)?;
+                let keep = c.again
+                    || matches!(self.comma, Some(Comma::Held(_)))
+                        && self.held.len() + (i - c.pending) <= MAX_QUOTE_WS;
+                if keep {
+                    self.held.extend_from_slice(&c.chunk[c.pending..i]);
+                    c.pending = i;
+                } else {
+                    self.flush(c, out, i)?;
+                }
             }
         }
         Ok(i)
@@ -674,7 +790,12 @@ impl Repairer {
     ) -> Result<usize, Error> {
         let b = c.chunk[i];
         if scan::is_ws(b) {
-            return Ok(i + 1);
+            // Whitespace changes nothing: the run of it is passed over.
+            let end = c.chunk[i + 1..]
+                .iter()
+                .position(|&b| !scan::is_ws(b))
+                .map_or(c.chunk.len(), |p| i + 1 + p);
+            return Ok(end);
         }
         if self.on(Kind::Comment) && (b == b'/' || b == b'#') {
             self.resume = self.st;
@@ -1092,6 +1213,7 @@ impl Repairer {
         let mut again = Cursor {
             chunk: &held[1..],
             pending: 0,
+            again: false,
         };
         let result = self.run(&mut again, out, stop_at_end);
         self.base = base;
@@ -1119,6 +1241,7 @@ impl Repairer {
         let mut again = Cursor {
             chunk: &held,
             pending: 0,
+            again: false,
         };
         let result = self.run(&mut again, out, false);
         self.base = base;
@@ -1394,11 +1517,14 @@ impl Repairer {
         key: bool,
         closes: bool,
     ) -> Result<(), Error> {
-        let held = std::mem::take(&mut self.held);
+        let mut held = std::mem::take(&mut self.held);
+        // The other buffer (empty) holds what goes on being held.
+        std::mem::swap(&mut self.held, &mut self.spare);
         let len = quote.len();
         if closes {
             if quote == Quote::Double {
-                out.input(&held[..1])?;
+                // Out with what follows it, in one call.
+                self.held.push(b'"');
             } else {
                 out.insert(b"\"")?;
                 out.drop(&held[..len]);
@@ -1424,9 +1550,12 @@ impl Repairer {
         let mut again = Cursor {
             chunk: &held[len..],
             pending: 0,
+            again: true,
         };
         let result = self.run(&mut again, out, false);
         self.base = base;
+        held.clear();
+        self.spare = held;
         result.map(|_| ())
     }
 
