@@ -383,8 +383,9 @@ impl ResultsDecoder<Value> {
     /// out as its compact JSON text (as `serde_json::to_string` prints
     /// it). An answer that validates as it is gets read, checked and
     /// printed in one pass, with no value built, where the schema uses no
-    /// more than `type`, `properties`, `required`, `additionalProperties`
-    /// and `items`. Once a decoder has been fed this way,
+    /// more than `type`, `properties`, `required`, `additionalProperties`,
+    /// `items` and `$ref`s into the schema. Once a decoder has been fed
+    /// this way,
     /// all its results come out here and from
     /// [`finish_text`](Self::finish_text).
     pub fn feed_text(&mut self, chunk: &[u8]) -> impl Iterator<Item = BatchResult<String>> + '_ {

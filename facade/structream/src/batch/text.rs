@@ -6,8 +6,9 @@
 //!
 //! The pass only says yes where [`fits`](crate::schema::fits) on the
 //! parsed value would: the plan exists for schemas that use no more than
-//! `type`, `properties`, `required`, `additionalProperties` and `items`
-//! (keywords the check ignores are ignored here too), and the reader gives
+//! `type`, `properties`, `required`, `additionalProperties`, `items` and
+//! `$ref`s into the schema (keywords the check ignores are ignored here
+//! too; a schema that refers to itself has no plan), and the reader gives
 //! up, sending the answer down the usual road, at anything it does not
 //! print the same way (a number with a fraction or an exponent, an
 //! integer of 19 digits or more, `-0`, a repeated or escaped member name,
@@ -15,6 +16,8 @@
 //! a value and decides.
 
 use serde_json::{Map, Value};
+
+use crate::schema::resolve;
 
 /// Keywords the schema check acts on that the plan does not: a schema
 /// with any of them has no plan.
@@ -84,14 +87,15 @@ impl Plan {
     /// does not check.
     pub(crate) fn of(schema: &Value) -> Option<Plan> {
         let mut plan = Plan::default();
-        plan.node(schema, 0)?;
+        plan.node(schema, schema, 0)?;
         Some(plan)
     }
 
-    /// Compiles `schema` into a node; its index, or `None` inside for a
-    /// schema that allows anything.
-    fn node(&mut self, schema: &Value, depth: usize) -> Option<Option<usize>> {
-        let s = match schema {
+    /// Compiles `schema` (a part of `root`, where its `$ref`s point) into
+    /// a node; its index, or `None` inside for a schema that allows
+    /// anything.
+    fn node(&mut self, schema: &Value, root: &Value, depth: usize) -> Option<Option<usize>> {
+        let s = match resolve(schema, root) {
             Value::Object(s) => s,
             Value::Bool(false) => return None,
             _ => return Some(None),
@@ -115,7 +119,7 @@ impl Plan {
                 return None;
             }
             for (name, sub) in props {
-                properties.push((name.clone(), self.node(sub, depth + 1)?));
+                properties.push((name.clone(), self.node(sub, root, depth + 1)?));
             }
         }
         let mut required = 0u64;
@@ -127,14 +131,14 @@ impl Plan {
         }
         let additional = match s.get("additionalProperties") {
             Some(Value::Bool(false)) => Additional::Forbidden,
-            Some(sub @ Value::Object(_)) => match self.node(sub, depth + 1)? {
+            Some(sub @ Value::Object(_)) => match self.node(sub, root, depth + 1)? {
                 Some(i) => Additional::Checked(i),
                 None => Additional::Any,
             },
             _ => Additional::Any,
         };
         let items = match s.get("items") {
-            Some(sub) => self.node(sub, depth + 1)?,
+            Some(sub) => self.node(sub, root, depth + 1)?,
             None => None,
         };
         let node = &mut self.nodes[index];
@@ -554,6 +558,21 @@ mod tests {
     }
 
     #[test]
+    fn references_are_followed() {
+        let s = json!({"type": "object",
+                       "properties": {"user": {"$ref": "#/$defs/User"},
+                                      "tags": {"type": "array", "items": {"$ref": "#/$defs/Tag"}}},
+                       "required": ["user"],
+                       "$defs": {"User": {"type": "object", "properties": {"name": {"type": "string"}},
+                                          "required": ["name"], "additionalProperties": false},
+                                 "Tag": {"type": "string"}}});
+        assert!(agrees(&s, r#"{"user":{"name":"a"},"tags":["x"]}"#));
+        assert!(!agrees(&s, r#"{"user":{"name":"a","age":1}}"#));
+        assert!(!agrees(&s, r#"{"user":{}}"#));
+        assert!(!agrees(&s, r#"{"user":{"name":"a"},"tags":[1]}"#));
+    }
+
+    #[test]
     fn anything_else_goes_the_usual_road() {
         let s = summary();
         for json in [
@@ -611,6 +630,11 @@ mod tests {
         ] {
             assert!(Plan::of(&schema).is_none(), "{schema}");
         }
+        let recursive = json!({"$defs": {"t": {"type": "object",
+                                              "properties": {"kids": {"type": "array",
+                                                                      "items": {"$ref": "#/$defs/t"}}}}},
+                               "$ref": "#/$defs/t"});
+        assert!(Plan::of(&recursive).is_none());
         assert!(Plan::of(&json!(true)).is_some());
         assert!(agrees(
             &json!({"title": "x", "description": "y"}),
