@@ -30,7 +30,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use structream_provider::envelope::{Envelope, ReadError, Reader, Strings, Text, Token};
-use structream_provider::provider::{FrameHandler, Sink, parse_json};
+use structream_provider::provider::{FrameHandler, Sink, after_end, parse_json};
 use structream_provider::sse::SseEvent;
 use structream_provider::{DecodeError, DecodeErrorKind, FinishReason, StreamEvent, Usage};
 
@@ -225,15 +225,12 @@ impl ServerCall {
         } else {
             Some(self.input)
         };
-        sink(StreamEvent::ServerTool {
-            choice: 0,
-            index: self.index,
-            id: self.id.map(Cow::Owned),
-            name: Cow::Owned(self.name),
-            input: input
-                .filter(|i| serde_json::from_str::<serde_json::Value>(i).is_ok())
-                .map(Cow::Owned),
-        });
+        sink(StreamEvent::server_tool(
+            self.index,
+            self.id.map(Cow::Owned),
+            Cow::Owned(self.name),
+            input.map(Cow::Owned),
+        ));
     }
 }
 
@@ -333,14 +330,8 @@ impl State {
         let text = |t: Option<Text>| t.map(|t| strings.cow(t));
         let ev_kind = strings.get(ev.kind);
         if self.terminal {
-            if ev_kind == "message_start" {
-                return Err(DecodeError::shape(
-                    "a second message in one stream",
-                    frame.offset(),
-                ));
-            }
             // Nothing else is expected after message_stop or an error.
-            return Ok(());
+            return after_end(ev_kind == "message_start", "message", frame.offset());
         }
         let at = frame.offset();
         let index = || {

@@ -190,6 +190,26 @@ pub enum StreamEvent<'a> {
     Error(ProviderError),
 }
 
+impl<'a> StreamEvent<'a> {
+    /// The [`StreamEvent::ServerTool`] of a server-side tool's finished
+    /// block or item (choice 0), with its `input` kept only when it is JSON
+    /// text.
+    pub fn server_tool(
+        index: u32,
+        id: Option<Cow<'a, str>>,
+        name: Cow<'a, str>,
+        input: Option<Cow<'a, str>>,
+    ) -> Self {
+        StreamEvent::ServerTool {
+            choice: 0,
+            index,
+            id,
+            name,
+            input: input.filter(|i| serde_json::from_str::<serde_json::Value>(i).is_ok()),
+        }
+    }
+}
+
 impl StreamEvent<'_> {
     /// An owned copy.
     pub fn into_owned(self) -> StreamEvent<'static> {

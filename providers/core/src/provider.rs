@@ -277,6 +277,19 @@ impl<H: LineHandler> StreamDecoder for NdjsonStreamDecoder<H> {
     }
 }
 
+/// A frame after the event that ended the stream (a protocol's last
+/// event or an error): ignored, unless it starts a second `what`
+/// (`restarts`), which is an error of the frame at `at`.
+pub fn after_end(restarts: bool, what: &str, at: u64) -> Result<(), DecodeError> {
+    if restarts {
+        return Err(DecodeError::shape(
+            format!("a second {what} in one stream"),
+            at,
+        ));
+    }
+    Ok(())
+}
+
 /// Parses a frame's data as JSON into `T`, borrowing strings where they have
 /// no escapes; an error carries the frame's offset.
 pub fn parse_json<'a, T: serde::Deserialize<'a>>(

@@ -57,6 +57,7 @@ enum Expect {
 /// A pull lexer over one frame's data.
 #[derive(Debug)]
 pub(super) struct Lexer<'s> {
+    text: &'s str,
     bytes: &'s [u8],
     pos: usize,
     expect: Expect,
@@ -71,6 +72,7 @@ pub(super) struct Lexer<'s> {
 impl<'s> Lexer<'s> {
     pub(super) fn new(text: &'s str) -> Self {
         Lexer {
+            text,
             bytes: text.as_bytes(),
             pos: 0,
             expect: Expect::Value,
@@ -85,6 +87,62 @@ impl<'s> Lexer<'s> {
     #[inline]
     pub(super) fn pos(&self) -> usize {
         self.pos
+    }
+
+    /// Inside an object, after its `{` or one of its values: what
+    /// [`Lexer::next`] would return, taking the usual way (a comma, a key
+    /// and the colon glued to it) without dispatching on every state.
+    /// Inlined into each object reader: it runs once a key.
+    #[inline(always)]
+    pub(super) fn key(&mut self, scratch: &mut String) -> Result<Option<Token>, Invalid> {
+        let mut b = self.skip_ws();
+        if self.expect == Expect::AfterValue && self.in_object && b == Some(b',') {
+            self.pos += 1;
+            self.expect = Expect::NextKey;
+            b = self.skip_ws();
+        }
+        if b == Some(b'"') && matches!(self.expect, Expect::FirstKey | Expect::NextKey) {
+            return self.key_string(scratch).map(|text| Some(Token::Key(text)));
+        }
+        self.next(scratch)
+    }
+
+    /// A key whose opening quote is at `pos`, and the colon after it when
+    /// it follows at once.
+    #[inline(always)]
+    fn key_string(&mut self, scratch: &mut String) -> Result<Text, Invalid> {
+        self.pos += 1;
+        let text = self.string(scratch)?;
+        if self.bytes.get(self.pos) == Some(&b':') {
+            self.pos += 1;
+            self.expect = Expect::Value;
+        } else {
+            self.expect = Expect::Colon;
+        }
+        Ok(text)
+    }
+
+    /// [`Lexer::key_string`] out of line, for [`Lexer::next`]: keys come
+    /// through [`Lexer::key`], so `next` keeps one inlined string scan, its
+    /// values'.
+    #[inline(never)]
+    fn key_token(&mut self, scratch: &mut String) -> Result<Option<Token>, Invalid> {
+        self.key_string(scratch).map(|text| Some(Token::Key(text)))
+    }
+
+    /// Skips the rest of the container whose opening bracket was the last
+    /// token read, with the same verdict as reading its tokens one by one
+    /// with [`Lexer::next`]. Strings decoded meanwhile are dropped from
+    /// `scratch`.
+    pub(super) fn skip_container(&mut self, scratch: &mut String) -> Result<(), Invalid> {
+        let mark = scratch.len();
+        let outer = self.depth - 1;
+        while self.depth > outer {
+            // `None` comes only after the top-level value.
+            self.next(scratch)?.ok_or(Invalid)?;
+            scratch.truncate(mark);
+        }
+        Ok(())
     }
 
     /// The next token; `None` at the end of the data after the top-level
@@ -106,17 +164,7 @@ impl<'s> Lexer<'s> {
                     return self.value(b, scratch).map(Some);
                 }
                 Expect::FirstKey | Expect::NextKey => match b.ok_or(Invalid)? {
-                    b'"' => {
-                        self.pos += 1;
-                        let text = self.string(scratch)?;
-                        if self.bytes.get(self.pos) == Some(&b':') {
-                            self.pos += 1;
-                            self.expect = Expect::Value;
-                        } else {
-                            self.expect = Expect::Colon;
-                        }
-                        return Ok(Some(Token::Key(text)));
-                    }
+                    b'"' => return self.key_token(scratch),
                     b'}' if self.expect == Expect::FirstKey => return Ok(Some(self.close())),
                     _ => return Err(Invalid),
                 },
@@ -355,7 +403,8 @@ impl<'s> Lexer<'s> {
         let bytes = self.bytes;
         let from = scratch.len();
         // The data is UTF-8 and runs end at ASCII bytes: every run is text.
-        let text = |a: usize, b: usize| std::str::from_utf8(&bytes[a..b]).map_err(|_| Invalid);
+        let all = self.text;
+        let text = |a: usize, b: usize| all.get(a..b).ok_or(Invalid);
         scratch.push_str(text(start, i)?);
         loop {
             // `bytes[i]` is a backslash.

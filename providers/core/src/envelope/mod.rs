@@ -121,8 +121,18 @@ pub enum Token {
 
 /// Why an envelope could not be read: bad JSON, or a field of the wrong
 /// type. Turned into a [`DecodeError`] by [`Envelope::read`].
+///
+/// Boxed: every read of a field returns a `Result<_, ReadError>`, which
+/// stays one word wide this way; an error is rare.
 #[derive(Debug, Clone)]
-pub struct ReadError(Why);
+pub struct ReadError(Box<Why>);
+
+impl From<Why> for ReadError {
+    #[cold]
+    fn from(why: Why) -> Self {
+        ReadError(Box::new(why))
+    }
+}
 
 #[derive(Debug, Clone)]
 enum Why {
@@ -148,7 +158,7 @@ impl ReadError {
     /// A frame whose JSON is valid but whose shape the protocol does not
     /// allow: [`DecodeErrorKind::UnexpectedShape`] with `detail`.
     pub fn shape(detail: impl Into<String>) -> Self {
-        ReadError(Why::Shape(detail.into()))
+        Why::Shape(detail.into()).into()
     }
 }
 
@@ -220,7 +230,7 @@ impl Envelope {
                     scratch: &self.scratch,
                 },
             )),
-            Err(ReadError(why)) => Err(match why {
+            Err(ReadError(why)) => Err(match *why {
                 Why::Syntax => serde_error(data, offset, || describe(text)),
                 Why::Type {
                     found,
@@ -264,6 +274,12 @@ impl Envelope {
             }),
         }
     }
+}
+
+/// The error of data that is not JSON.
+#[cold]
+fn syntax() -> ReadError {
+    Why::Syntax.into()
 }
 
 /// Line and column (1-based, in bytes, as serde_json counts them) of byte
@@ -337,7 +353,7 @@ impl<'s> Reader<'_, 's> {
         match self.lex.next(self.scratch) {
             Ok(Some(token)) => Ok(token),
             Ok(None) => Err(self.eof()),
-            Err(Invalid) => Err(ReadError(Why::Syntax)),
+            Err(Invalid) => Err(syntax()),
         }
     }
 
@@ -374,20 +390,20 @@ impl<'s> Reader<'_, 's> {
     }
 
     /// Skips the value that begins with `first`.
+    #[inline]
     pub fn skip(&mut self, first: Token) -> Result<(), ReadError> {
-        let mut depth = match first {
-            Token::ObjectStart | Token::ArrayStart => 1usize,
-            _ => return Ok(()),
-        };
-        while depth > 0 {
-            // The lexer checks the syntax; only the depth matters here.
-            match self.token()? {
-                Token::ObjectStart | Token::ArrayStart => depth += 1,
-                Token::ObjectEnd | Token::ArrayEnd => depth -= 1,
-                _ => {}
-            }
+        match first {
+            Token::ObjectStart | Token::ArrayStart => self.skip_container(),
+            _ => Ok(()),
         }
-        Ok(())
+    }
+
+    /// Skips the rest of the container just opened: the lexer checks the
+    /// syntax; no token needs to come out.
+    fn skip_container(&mut self) -> Result<(), ReadError> {
+        self.lex
+            .skip_container(self.scratch)
+            .map_err(|Invalid| syntax())
     }
 
     /// Reads the object that begins with `first`, calling `field` with each
@@ -407,35 +423,52 @@ impl<'s> Reader<'_, 's> {
         }
         let mut seen = 0u64;
         loop {
-            let key = match self.token()? {
-                Token::ObjectEnd => return Ok(()),
-                Token::Key(k) => k,
-                _ => return Err(self.expected("a key")),
+            let key = match self.lex.key(self.scratch) {
+                Ok(Some(Token::ObjectEnd)) => return Ok(()),
+                Ok(Some(Token::Key(k))) => k,
+                Ok(Some(_)) => return Err(self.expected("a key")),
+                Ok(None) => return Err(self.eof()),
+                Err(Invalid) => return Err(syntax()),
             };
-            let name = self.get(key);
-            if let Some(i) = fields.iter().position(|f| *f == name) {
-                let bit = 1u64 << (i % 64);
-                if seen & bit != 0 {
-                    // Where serde_json says it: after the key's closing
-                    // quote (the tokenizer has read the colon too).
-                    let read = self.text.get(..self.lex.pos()).unwrap_or_default();
-                    return Err(ReadError(Why::Duplicate {
-                        field: fields[i],
-                        at: read.rfind('"').map_or(0, |q| q + 1) as u64,
-                    }));
-                }
-                seen |= bit;
-            }
-            let value = self.token()?;
             if key.scratch {
                 // A key with escapes: rare enough to copy.
-                let key = self.get(key).to_owned();
-                field(self, &key, value)?;
+                let name = self.get(key).to_owned();
+                self.check_field(fields, &name, &mut seen)?;
+                let value = self.token()?;
+                field(self, &name, value)?;
             } else {
                 let text = self.text;
-                field(self, text.get(key.range()).unwrap_or_default(), value)?;
+                let name = text.get(key.range()).unwrap_or_default();
+                self.check_field(fields, name, &mut seen)?;
+                let value = self.token()?;
+                field(self, name, value)?;
             }
         }
+    }
+
+    /// Marks key `name` seen if it is one of `fields`; an error if it was
+    /// seen before.
+    #[inline]
+    fn check_field(
+        &self,
+        fields: &'static [&'static str],
+        name: &str,
+        seen: &mut u64,
+    ) -> Result<(), ReadError> {
+        // Keys differ in length or first byte far more often than not.
+        let first = name.as_bytes().first();
+        let Some(i) = fields
+            .iter()
+            .position(|f| f.len() == name.len() && f.as_bytes().first() == first && *f == name)
+        else {
+            return Ok(());
+        };
+        let bit = 1u64 << (i % 64);
+        if *seen & bit != 0 {
+            return Err(self.duplicate(fields[i]));
+        }
+        *seen |= bit;
+        Ok(())
     }
 
     /// Reads the array that begins with `first`, calling `item` with each
@@ -505,39 +538,56 @@ impl<'s> Reader<'_, 's> {
             Token::Null => "null",
             Token::ObjectEnd | Token::ArrayEnd | Token::Key(_) => "end of value",
         };
-        ReadError(Why::Type {
+        Why::Type {
             found: Some(found),
             expected,
             at: self.position(),
-        })
+        }
+        .into()
     }
 
     /// A type error at the current position.
     pub fn expected(&self, expected: &'static str) -> ReadError {
-        ReadError(Why::Type {
+        Why::Type {
             found: None,
             expected,
             at: self.position(),
-        })
+        }
+        .into()
     }
 
     /// The error of an object without a field it must have (call it at the
     /// object's end).
     pub fn missing(&self, field: &'static str) -> ReadError {
-        ReadError(Why::Missing {
+        Why::Missing {
             field,
             at: self.position(),
-        })
+        }
+        .into()
     }
 
+    /// The error of a key of `field` that came twice: where serde_json
+    /// says it, after the key's closing quote (the lexer has read the
+    /// colon too).
+    #[cold]
+    fn duplicate(&self, field: &'static str) -> ReadError {
+        let read = self.text.get(..self.lex.pos()).unwrap_or_default();
+        Why::Duplicate {
+            field,
+            at: read.rfind('"').map_or(0, |q| q + 1) as u64,
+        }
+        .into()
+    }
+
+    #[cold]
     fn eof(&self) -> ReadError {
-        ReadError(Why::Syntax)
+        syntax()
     }
 
     /// Checks what follows the value: whitespace only.
     fn rest(&mut self) -> Result<(), ReadError> {
         match self.lex.next(self.scratch) {
-            Err(Invalid) => Err(ReadError(Why::Syntax)),
+            Err(Invalid) => Err(syntax()),
             Ok(None) => Ok(()),
             Ok(Some(_)) => Err(self.expected("the end of the data")),
         }

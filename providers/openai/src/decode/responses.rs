@@ -33,7 +33,7 @@
 use std::borrow::Cow;
 
 use structream_provider::envelope::{Envelope, ReadError, Reader, Strings, Text, Token};
-use structream_provider::provider::{FrameHandler, Sink, parse_json};
+use structream_provider::provider::{FrameHandler, Sink, after_end, parse_json};
 use structream_provider::sse::SseEvent;
 use structream_provider::{DecodeError, DecodeErrorKind, FinishReason, StreamEvent, Usage};
 
@@ -285,14 +285,7 @@ impl State {
         let text = |t: Option<Text>| t.map(|t| strings.cow(t));
         let ev_kind = strings.get(ev.kind);
         if self.terminal {
-            if ev_kind == "response.created" {
-                return Err(DecodeError::shape(
-                    "a second response in one stream",
-                    frame.offset(),
-                ));
-            }
-            // Nothing else is expected after the end; it is ignored.
-            return Ok(());
+            return after_end(ev_kind == "response.created", "response", frame.offset());
         }
         let index = ev.output_index.unwrap_or(0);
         match ev_kind {
@@ -437,11 +430,10 @@ fn server_tool(index: u32, kind: &str, item: &Item, strings: Strings<'_>, sink: 
         ("mcp_call", Some(n)) if !strings.get(n).is_empty() => strings.cow(n),
         _ => Cow::Borrowed(kind.strip_suffix("_call").unwrap_or(kind)),
     };
-    sink(StreamEvent::ServerTool {
-        choice: 0,
+    sink(StreamEvent::server_tool(
         index,
-        id: item.id.map(|i| strings.cow(i)),
+        item.id.map(|i| strings.cow(i)),
         name,
-        input: input.filter(|i| serde_json::from_str::<serde_json::Value>(i).is_ok()),
-    });
+        input,
+    ));
 }
