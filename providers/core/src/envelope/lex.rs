@@ -136,7 +136,8 @@ impl<'s> Lexer<'s> {
     /// `scratch`.
     pub(super) fn skip_container(&mut self, scratch: &mut String) -> Result<(), Invalid> {
         let mark = scratch.len();
-        let outer = self.depth - 1;
+        // Depth 0: no container is open, the bracket was not the last token.
+        let outer = self.depth.checked_sub(1).ok_or(Invalid)?;
         while self.depth > outer {
             // `None` comes only after the top-level value.
             self.next(scratch)?.ok_or(Invalid)?;

@@ -675,6 +675,65 @@ mod tests {
         assert_eq!(detail(e), "invalid UTF-8 at line 1 column 6");
     }
 
+    /// Reads a value through the reader: objects key by key and arrays
+    /// item by item down to `depth` 2, deeper containers skipped whole.
+    fn walk(r: &mut Reader<'_, '_>, first: Token, depth: u32) -> Result<(), ReadError> {
+        match first {
+            Token::ObjectStart if depth < 2 => {
+                r.object(first, &[], |r, _, v| walk(r, v, depth + 1))
+            }
+            Token::ArrayStart if depth < 2 => r.array(first, |r, _, v| walk(r, v, depth + 1)),
+            other => r.skip(other),
+        }
+    }
+
+    /// The reader's keys and skips accept what the lexer accepts token by
+    /// token.
+    fn reads_as_the_lexer(text: &str) {
+        let mut lex = Lexer::new(text);
+        let mut scratch = String::new();
+        let lexer = loop {
+            match lex.next(&mut scratch) {
+                Ok(Some(_)) => {}
+                Ok(None) => break true,
+                Err(Invalid) => break false,
+            }
+        };
+        let reader = Envelope::new()
+            .read(text.as_bytes(), 0, |r| {
+                let first = r.token()?;
+                walk(r, first, 0)
+            })
+            .is_ok();
+        assert_eq!(reader, lexer, "{text:?}");
+    }
+
+    #[test]
+    fn keys_and_skips_read_as_the_lexer_does() {
+        let texts = [
+            r#"{"a":{"b":[1,{"c":"\"x\u00e9"}],"d":{}},"e":[[],[{"f":null}]],"g":"h"}"#,
+            r#" { "a" : { "b" : [ -1.5e3 , true ] } , "c" : [ "\ud83d\ude00" ] } "#,
+        ];
+        for text in texts {
+            reads_as_the_lexer(text);
+            for (i, c) in text.char_indices() {
+                let (before, after) = (&text[..i], &text[i + c.len_utf8()..]);
+                reads_as_the_lexer(before);
+                reads_as_the_lexer(&format!("{before}{after}"));
+                for s in [
+                    "\"", "\\", "{", "}", "[", "]", ",", ":", "1", " ", "\\ud800",
+                ] {
+                    reads_as_the_lexer(&format!("{before}{s}{after}"));
+                    reads_as_the_lexer(&format!("{before}{s}{c}{after}"));
+                }
+            }
+        }
+        let deep = |n: usize| format!("{{\"a\":{}{}}}", "[".repeat(n), "]".repeat(n));
+        for n in [126, 127, 128] {
+            reads_as_the_lexer(&deep(n));
+        }
+    }
+
     #[test]
     fn missing_fields_and_raw_values() {
         let mut envelope = Envelope::new();
