@@ -759,3 +759,18 @@ fn a_premature_close_in_lenient_input() {
         assert_eq!(folded, folds, "{input}: {got:?}");
     }
 }
+
+/// Found by the fuzz target: in lenient input, a quote held until the
+/// bytes after it say it is content, where the value then ends within
+/// those bytes, ends the value there at every chunking: the prose after it
+/// is not read as JSON.
+#[test]
+fn a_held_quote_read_again_stops_at_the_end_of_the_value() {
+    let options = Options::default()
+        .lenient(Lenient::Any)
+        .repair(Repairs::ALL);
+    let input = "Here: [\"\\\"d\"\"]i./<>?\"\n: \"A key\" more";
+    let got = every_split(&options, input.as_bytes());
+    assert_eq!(got.json.as_deref(), Some(r#"["\"d\""]"#), "{got:?}");
+    assert!(got.complete && got.error.is_none(), "{got:?}");
+}

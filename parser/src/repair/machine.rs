@@ -405,7 +405,7 @@ impl Repairer {
         }
         // At the end of input a quote held undecided closes its string.
         while let St::QuoteEnd { quote, key } = self.st {
-            self.resolve_held_quote(out, quote, key, true)?;
+            self.resolve_held_quote(out, quote, key, true, self.lenient)?;
         }
         match self.st {
             St::Word => {
@@ -599,7 +599,7 @@ impl Repairer {
                             i += 1;
                         }
                         (Some(closes), St::QuoteEnd { quote, key }) => {
-                            self.resolve_held_quote(out, quote, key, closes)?;
+                            self.resolve_held_quote(out, quote, key, closes, stop_at_end)?;
                         }
                         (Some(fold), _) => self.resolve_root_close(out, fold, stop_at_end)?,
                     }
@@ -625,7 +625,7 @@ impl Repairer {
                         if self.on(Kind::UnescapedQuote) && !self.stack.is_empty() {
                             self.st = St::QuoteEnd { quote, key };
                         } else {
-                            self.resolve_held_quote(out, quote, key, true)?;
+                            self.resolve_held_quote(out, quote, key, true, stop_at_end)?;
                         }
                     }
                 }
@@ -1509,13 +1509,16 @@ impl Repairer {
 
     /// The quote held (with the bytes after it) is decided: it closes its
     /// string or is content. The bytes held after it are then read again,
-    /// as they would have been read had they come in the quote's chunk.
+    /// as they would have been read had they come in the quote's chunk
+    /// (with `stop_at_end`, up to the end of the top-level value: what
+    /// follows it is not the machine's).
     fn resolve_held_quote(
         &mut self,
         out: &mut impl Out,
         quote: Quote,
         key: bool,
         closes: bool,
+        stop_at_end: bool,
     ) -> Result<(), Error> {
         let mut held = std::mem::take(&mut self.held);
         // The other buffer (empty) holds what goes on being held.
@@ -1552,7 +1555,7 @@ impl Repairer {
             pending: 0,
             again: true,
         };
-        let result = self.run(&mut again, out, false);
+        let result = self.run(&mut again, out, stop_at_end);
         self.base = base;
         held.clear();
         self.spare = held;
