@@ -169,6 +169,66 @@ pub(crate) fn type_matches(value: &Value, ty: &str) -> bool {
     }
 }
 
+/// The keywords of one schema object that [`check`] reads, found in one
+/// pass over its members: a schema object holds a few, so a node costs a
+/// short scan instead of a hash lookup for each keyword it lacks.
+#[derive(Default)]
+struct Keywords<'s> {
+    ty: Option<&'s Value>,
+    enumeration: Option<&'s Value>,
+    constant: Option<&'s Value>,
+    properties: Option<&'s Value>,
+    required: Option<&'s Value>,
+    additional: Option<&'s Value>,
+    items: Option<&'s Value>,
+    prefix_items: Option<&'s Value>,
+    any_of: Option<&'s Value>,
+    one_of: Option<&'s Value>,
+    all_of: Option<&'s Value>,
+    minimum: Option<&'s Value>,
+    maximum: Option<&'s Value>,
+    exclusive_minimum: Option<&'s Value>,
+    exclusive_maximum: Option<&'s Value>,
+    multiple_of: Option<&'s Value>,
+    min_length: Option<&'s Value>,
+    max_length: Option<&'s Value>,
+    min_items: Option<&'s Value>,
+    max_items: Option<&'s Value>,
+}
+
+impl<'s> Keywords<'s> {
+    fn of(schema: &'s Map<String, Value>) -> Self {
+        let mut k = Keywords::default();
+        for (key, value) in schema {
+            let slot = match key.as_str() {
+                "type" => &mut k.ty,
+                "enum" => &mut k.enumeration,
+                "const" => &mut k.constant,
+                "properties" => &mut k.properties,
+                "required" => &mut k.required,
+                "additionalProperties" => &mut k.additional,
+                "items" => &mut k.items,
+                "prefixItems" => &mut k.prefix_items,
+                "anyOf" => &mut k.any_of,
+                "oneOf" => &mut k.one_of,
+                "allOf" => &mut k.all_of,
+                "minimum" => &mut k.minimum,
+                "maximum" => &mut k.maximum,
+                "exclusiveMinimum" => &mut k.exclusive_minimum,
+                "exclusiveMaximum" => &mut k.exclusive_maximum,
+                "multipleOf" => &mut k.multiple_of,
+                "minLength" => &mut k.min_length,
+                "maxLength" => &mut k.max_length,
+                "minItems" => &mut k.min_items,
+                "maxItems" => &mut k.max_items,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        k
+    }
+}
+
 fn check(
     value: &Value,
     schema: &Value,
@@ -190,28 +250,39 @@ fn check(
     if depth > MAX_DEPTH {
         return;
     }
+    let k = Keywords::of(s);
     let mut fail = |message: String| {
         out.push(Violation {
             path: path.clone(),
             message,
         })
     };
-    if let Some(ty) = s.get("type") {
-        let types: Vec<&str> = match ty {
-            Value::String(t) => vec![t.as_str()],
-            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
-            _ => vec![],
+    if let Some(ty) = k.ty {
+        let names = || -> Vec<&str> {
+            match ty {
+                Value::String(t) => vec![t.as_str()],
+                Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+                _ => vec![],
+            }
         };
-        if !types.is_empty() && !types.iter().any(|t| type_matches(value, t)) {
+        let fits = match ty {
+            Value::String(t) => type_matches(value, t),
+            Value::Array(ts) => {
+                let mut named = ts.iter().filter_map(Value::as_str).peekable();
+                named.peek().is_none() || named.any(|t| type_matches(value, t))
+            }
+            _ => true,
+        };
+        if !fits {
             fail(format!(
                 "expected {}, found {}",
-                types.join(" or "),
+                names().join(" or "),
                 kind(value)
             ));
             return;
         }
     }
-    if let Some(Value::Array(allowed)) = s.get("enum") {
+    if let Some(Value::Array(allowed)) = k.enumeration {
         if !allowed.contains(value) {
             fail(format!(
                 "{value} is not one of {}",
@@ -219,21 +290,21 @@ fn check(
             ));
         }
     }
-    if let Some(c) = s.get("const") {
+    if let Some(c) = k.constant {
         if c != value {
             fail(format!("expected {c}, found {value}"));
         }
     }
-    bounds(value, s, &mut fail);
+    bounds(value, &k, &mut fail);
     match value {
-        Value::Object(members) => check_object(members, s, root, path, out, depth),
+        Value::Object(members) => check_object(members, &k, root, path, out, depth),
         Value::Array(items) => {
-            let prefix = s.get("prefixItems").and_then(Value::as_array);
+            let prefix = k.prefix_items.and_then(Value::as_array);
             for (i, item) in items.iter().enumerate() {
-                let sub = prefix.and_then(|p| p.get(i)).or_else(|| s.get("items"));
+                let sub = prefix.and_then(|p| p.get(i)).or(k.items);
                 if let Some(sub) = sub {
                     let len = path.len();
-                    path.push_str(&format!("/{i}"));
+                    push_index(path, i);
                     check(item, sub, root, path, out, depth + 1);
                     path.truncate(len);
                 }
@@ -241,8 +312,11 @@ fn check(
         }
         _ => {}
     }
-    for (keyword, need) in [("anyOf", 1..=usize::MAX), ("oneOf", 1..=1)] {
-        if let Some(Value::Array(alternatives)) = s.get(keyword) {
+    for (keyword, alternatives, need) in [
+        ("anyOf", k.any_of, 1..=usize::MAX),
+        ("oneOf", k.one_of, 1..=1),
+    ] {
+        if let Some(Value::Array(alternatives)) = alternatives {
             let ok = alternatives
                 .iter()
                 .filter(|alt| {
@@ -259,23 +333,29 @@ fn check(
             }
         }
     }
-    if let Some(Value::Array(all)) = s.get("allOf") {
+    if let Some(Value::Array(all)) = k.all_of {
         for sub in all {
             check(value, sub, root, path, out, depth + 1);
         }
     }
 }
 
+/// Appends `/i` to `path`.
+fn push_index(path: &mut String, i: usize) {
+    use std::fmt::Write;
+    let _ = write!(path, "/{i}");
+}
+
 fn check_object(
     members: &Map<String, Value>,
-    s: &Map<String, Value>,
+    k: &Keywords<'_>,
     root: &Value,
     path: &mut String,
     out: &mut Vec<Violation>,
     depth: usize,
 ) {
-    let props = s.get("properties").and_then(Value::as_object);
-    if let Some(Value::Array(required)) = s.get("required") {
+    let props = k.properties.and_then(Value::as_object);
+    if let Some(Value::Array(required)) = k.required {
         for name in required.iter().filter_map(Value::as_str) {
             if !members.contains_key(name) {
                 out.push(Violation {
@@ -290,7 +370,7 @@ fn check_object(
         push_segment(path, name);
         match props.and_then(|p| p.get(name)) {
             Some(sub) => check(member, sub, root, path, out, depth + 1),
-            None => match s.get("additionalProperties") {
+            None => match k.additional {
                 Some(Value::Bool(false)) => out.push(Violation {
                     path: path.clone(),
                     message: "unknown field".into(),
@@ -303,43 +383,47 @@ fn check_object(
     }
 }
 
-fn bounds(value: &Value, s: &Map<String, Value>, fail: &mut impl FnMut(String)) {
-    let num = |k: &str| s.get(k).and_then(Value::as_f64);
+fn bounds(value: &Value, k: &Keywords<'_>, fail: &mut impl FnMut(String)) {
+    let num = |limit: Option<&Value>| limit.and_then(Value::as_f64);
     match value {
         Value::Number(n) => {
             let x = n.as_f64().unwrap_or(f64::NAN);
-            if let Some(m) = num("minimum").filter(|m| x < *m) {
+            if let Some(m) = num(k.minimum).filter(|m| x < *m) {
                 fail(format!("{n} is less than the minimum {m}"));
             }
-            if let Some(m) = num("maximum").filter(|m| x > *m) {
+            if let Some(m) = num(k.maximum).filter(|m| x > *m) {
                 fail(format!("{n} is greater than the maximum {m}"));
             }
-            if let Some(m) = num("exclusiveMinimum").filter(|m| x <= *m) {
+            if let Some(m) = num(k.exclusive_minimum).filter(|m| x <= *m) {
                 fail(format!("{n} is not greater than {m}"));
             }
-            if let Some(m) = num("exclusiveMaximum").filter(|m| x >= *m) {
+            if let Some(m) = num(k.exclusive_maximum).filter(|m| x >= *m) {
                 fail(format!("{n} is not less than {m}"));
             }
-            if let Some(m) = num("multipleOf").filter(|m| *m > 0.0 && (x / m).fract().abs() > 1e-9)
+            if let Some(m) = num(k.multiple_of).filter(|m| *m > 0.0 && (x / m).fract().abs() > 1e-9)
             {
                 fail(format!("{n} is not a multiple of {m}"));
             }
         }
         Value::String(text) => {
+            let (min, max) = (num(k.min_length), num(k.max_length));
+            if min.is_none() && max.is_none() {
+                return;
+            }
             let len = text.chars().count() as f64;
-            if let Some(m) = num("minLength").filter(|m| len < *m) {
+            if let Some(m) = min.filter(|m| len < *m) {
                 fail(format!("shorter than {m} characters"));
             }
-            if let Some(m) = num("maxLength").filter(|m| len > *m) {
+            if let Some(m) = max.filter(|m| len > *m) {
                 fail(format!("longer than {m} characters"));
             }
         }
         Value::Array(items) => {
             let len = items.len() as f64;
-            if let Some(m) = num("minItems").filter(|m| len < *m) {
+            if let Some(m) = num(k.min_items).filter(|m| len < *m) {
                 fail(format!("fewer than {m} items"));
             }
-            if let Some(m) = num("maxItems").filter(|m| len > *m) {
+            if let Some(m) = num(k.max_items).filter(|m| len > *m) {
                 fail(format!("more than {m} items"));
             }
         }

@@ -91,3 +91,170 @@ fn enum_variants_become_tools() {
     assert_eq!(tools[1].1["description"], "Search the web.");
     assert!(variants(&schema_of::<Diagnosis>()).is_none());
 }
+
+#[test]
+fn every_keyword_is_checked() {
+    // (schema, a value that fits, a value that does not, its message)
+    let cases = [
+        (
+            json!({"type": "integer"}),
+            json!(3),
+            json!(3.5),
+            "expected integer, found a number",
+        ),
+        (
+            json!({"type": ["string", "null"]}),
+            json!(null),
+            json!(1),
+            "expected string or null, found a number",
+        ),
+        (json!({"type": []}), json!(1), json!(null), ""),
+        (
+            json!({"enum": ["a", 1]}),
+            json!(1),
+            json!("b"),
+            "\"b\" is not one of [\"a\",1]",
+        ),
+        (
+            json!({"const": "x"}),
+            json!("x"),
+            json!("y"),
+            "expected \"x\", found \"y\"",
+        ),
+        (
+            json!({"minimum": 2}),
+            json!(2),
+            json!(1),
+            "1 is less than the minimum 2",
+        ),
+        (
+            json!({"maximum": 2}),
+            json!(2),
+            json!(3),
+            "3 is greater than the maximum 2",
+        ),
+        (
+            json!({"exclusiveMinimum": 2}),
+            json!(3),
+            json!(2),
+            "2 is not greater than 2",
+        ),
+        (
+            json!({"exclusiveMaximum": 2}),
+            json!(1),
+            json!(2),
+            "2 is not less than 2",
+        ),
+        (
+            json!({"multipleOf": 0.5}),
+            json!(1.5),
+            json!(1.2),
+            "1.2 is not a multiple of 0.5",
+        ),
+        (
+            json!({"minLength": 2}),
+            json!("éé"),
+            json!("é"),
+            "shorter than 2 characters",
+        ),
+        (
+            json!({"maxLength": 1}),
+            json!("é"),
+            json!("ab"),
+            "longer than 1 characters",
+        ),
+        (
+            json!({"minItems": 1}),
+            json!([0]),
+            json!([]),
+            "fewer than 1 items",
+        ),
+        (
+            json!({"maxItems": 1}),
+            json!([0]),
+            json!([0, 1]),
+            "more than 1 items",
+        ),
+        (
+            json!({"items": {"type": "string"}}),
+            json!(["a"]),
+            json!(["a", 2]),
+            "/1: expected string, found a number",
+        ),
+        (
+            json!({"prefixItems": [{"type": "integer"}], "items": {"type": "string"}}),
+            json!([1, "a"]),
+            json!(["a", "b"]),
+            "/0: expected integer, found a string",
+        ),
+        (
+            json!({"properties": {"a": {"type": "string"}}, "required": ["a"]}),
+            json!({"a": "x", "b": 1}),
+            json!({"b": 1}),
+            "missing field `a`",
+        ),
+        (
+            json!({"properties": {"a~/b": {"type": "string"}}}),
+            json!({"a~/b": "x"}),
+            json!({"a~/b": 1}),
+            "/a~0~1b: expected string, found a number",
+        ),
+        (
+            json!({"additionalProperties": false}),
+            json!({}),
+            json!({"x": 1}),
+            "/x: unknown field",
+        ),
+        (
+            json!({"additionalProperties": {"type": "integer"}}),
+            json!({"x": 1}),
+            json!({"x": "1"}),
+            "/x: expected integer, found a string",
+        ),
+        (
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+            json!(1),
+            json!(null),
+            "matches 0 of the anyOf alternatives",
+        ),
+        (
+            json!({"oneOf": [{"type": "number"}, {"type": "integer"}]}),
+            json!(1.5),
+            json!(1),
+            "matches 2 of the oneOf alternatives",
+        ),
+        (
+            json!({"allOf": [{"minimum": 1}, {"maximum": 2}]}),
+            json!(2),
+            json!(3),
+            "3 is greater than the maximum 2",
+        ),
+        (
+            json!({"$ref": "#/$defs/N", "$defs": {"N": {"type": "integer"}}}),
+            json!(1),
+            json!("1"),
+            "expected integer, found a string",
+        ),
+        (
+            false.into(),
+            json!(null),
+            json!(null),
+            "no value is allowed here",
+        ),
+    ];
+    for (schema, good, bad, message) in cases {
+        if schema != json!(false) {
+            assert_eq!(validate(&good, &schema), [], "{good} against {schema}");
+        }
+        let found: Vec<String> = validate(&bad, &schema)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let expected: Vec<&str> = if message.is_empty() {
+            vec![]
+        } else {
+            vec![message]
+        };
+        assert_eq!(found, expected, "{bad} against {schema}");
+    }
+}
