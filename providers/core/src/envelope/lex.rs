@@ -104,6 +104,13 @@ impl<'s> Lexer<'s> {
         if b == Some(b'"') && matches!(self.expect, Expect::FirstKey | Expect::NextKey) {
             return self.key_string(scratch).map(|text| Some(Token::Key(text)));
         }
+        // The object's end, where it may come: not after a comma.
+        if b == Some(b'}')
+            && (self.expect == Expect::FirstKey
+                || (self.expect == Expect::AfterValue && self.in_object))
+        {
+            return Ok(Some(self.close()));
+        }
         self.next(scratch)
     }
 
