@@ -152,22 +152,11 @@ impl Handle {
     /// Repairs almost-JSON: `kinds` is empty (no repair), `all`, or kind
     /// names separated by commas (`trailing-comma,single-quotes`).
     pub(crate) fn set_repair(&mut self, kinds: &str) -> i32 {
-        let mut set = Repairs::NONE;
-        for name in kinds.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            if name == "all" {
-                set = Repairs::ALL;
-                continue;
-            }
-            let Some(kind) = Kind::from_name(name) else {
-                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-                return self.fail(&format!(
-                    "set_repair: unknown repair kind \"{name}\"; the kinds are all, {}",
-                    known.join(", ")
-                ));
-            };
-            set = set.with(kind);
+        let names = kinds.split(',').map(str::trim).filter(|n| !n.is_empty());
+        match Repairs::from_names(names) {
+            Ok(set) => self.configure("set_repair", |o| o.repair = set),
+            Err(e) => self.fail(&format!("set_repair: {e}")),
         }
-        self.configure("set_repair", |o| o.repair = set)
     }
 
     /// Shows strings as they grow (`complete == false`) or once closed.

@@ -92,31 +92,15 @@ impl NativeOptions {
 
     /// The repair set the options name.
     fn repairs(&self) -> Result<Repairs> {
-        let mut set = if self.repair_all {
-            Repairs::ALL
-        } else {
-            Repairs::NONE
-        };
-        for name in &self.repair {
-            let kind = Kind::from_name(name).ok_or_else(|| {
-                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-                invalid(format!(
-                    "unknown repair kind {name:?}; the kinds are {}",
-                    known.join(", ")
-                ))
-            })?;
-            set = set.with(kind);
-        }
-        let non_finite = match self.non_finite.as_str() {
-            "null" => NonFinite::Null,
-            "string" => NonFinite::String,
-            "error" => NonFinite::Error,
-            other => {
-                return Err(invalid(format!(
-                    "nonFinite must be 'null', 'string' or 'error', not {other:?}"
-                )));
-            }
-        };
+        let set = Repairs::from_names(self.repair.iter().map(String::as_str))
+            .map_err(|e| invalid(e.to_string()))?;
+        let set = if self.repair_all { Repairs::ALL } else { set };
+        let non_finite = NonFinite::from_name(&self.non_finite).ok_or_else(|| {
+            invalid(format!(
+                "nonFinite must be 'null', 'string' or 'error', not {:?}",
+                self.non_finite
+            ))
+        })?;
         Ok(set.non_finite(non_finite))
     }
 }

@@ -97,16 +97,11 @@ pub(crate) struct PartialJson {
 /// (none), or an iterable of kind names; with `non_finite` for `NaN` and
 /// the infinities.
 fn repairs_from_py(repair: Option<&Bound<'_, PyAny>>, non_finite: &str) -> PyResult<Repairs> {
-    let non_finite = match non_finite {
-        "null" => NonFinite::Null,
-        "string" => NonFinite::String,
-        "error" => NonFinite::Error,
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "non_finite must be one of \"null\", \"string\", \"error\", not {other:?}"
-            )));
-        }
-    };
+    let non_finite = NonFinite::from_name(non_finite).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "non_finite must be one of \"null\", \"string\", \"error\", not {non_finite:?}"
+        ))
+    })?;
     let Some(repair) = repair.filter(|r| !r.is_none()) else {
         return Ok(Repairs::NONE);
     };
@@ -123,19 +118,12 @@ fn repairs_from_py(repair: Option<&Bound<'_, PyAny>>, non_finite: &str) -> PyRes
             "repair takes True, False or a list of kind names, not a str",
         ));
     }
-    let mut set = Repairs::NONE;
+    let mut names = Vec::new();
     for name in repair.try_iter()? {
-        let name = name?;
-        let name: &str = &name.cast::<PyString>()?.to_cow()?;
-        let kind = Kind::from_name(name).ok_or_else(|| {
-            let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-            PyValueError::new_err(format!(
-                "unknown repair kind {name:?}; the kinds are {}",
-                known.join(", ")
-            ))
-        })?;
-        set = set.with(kind);
+        names.push(name?.cast::<PyString>()?.to_cow()?.into_owned());
     }
+    let set = Repairs::from_names(names.iter().map(String::as_str))
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
     Ok(set.non_finite(non_finite))
 }
 

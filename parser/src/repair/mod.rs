@@ -194,7 +194,42 @@ pub enum NonFinite {
 impl NonFinite {
     /// Every choice, in the order of their bits.
     const ALL: [NonFinite; 3] = [NonFinite::Null, NonFinite::String, NonFinite::Error];
+
+    /// The choice named `null`, `string` or `error`.
+    ///
+    /// ```
+    /// use structream_parser::repair::NonFinite;
+    ///
+    /// assert_eq!(NonFinite::from_name("string"), Some(NonFinite::String));
+    /// assert_eq!(NonFinite::from_name("zero"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<NonFinite> {
+        match name {
+            "null" => Some(NonFinite::Null),
+            "string" => Some(NonFinite::String),
+            "error" => Some(NonFinite::Error),
+            _ => None,
+        }
+    }
 }
+
+/// A repair kind name that [`Repairs::from_names`] does not know; its
+/// message lists the known ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownKind(pub String);
+
+impl fmt::Display for UnknownKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown repair kind {:?}; the kinds are ", self.0)?;
+        for (i, kind) in Kind::ALL.iter().enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            write!(f, "{sep}{kind}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownKind {}
 
 /// The bits of a [`Repairs`] set holding its [`NonFinite`] choice.
 const NON_FINITE_SHIFT: u32 = 30;
@@ -268,6 +303,35 @@ impl Repairs {
     pub fn non_finite_as(self) -> NonFinite {
         let bits = (self.0 >> NON_FINITE_SHIFT) as usize;
         NonFinite::ALL.get(bits).copied().unwrap_or_default()
+    }
+}
+
+impl Repairs {
+    /// The set of the kinds named (as [`Kind::name`] gives them); `all`
+    /// names every kind. Bindings and command lines take repair sets this
+    /// way.
+    ///
+    /// ```
+    /// use structream_parser::repair::{Kind, Repairs};
+    ///
+    /// let set = Repairs::from_names(["trailing-comma", "comment"])?;
+    /// assert!(set.contains(Kind::Comment) && !set.contains(Kind::Number));
+    /// assert_eq!(Repairs::from_names(["all"])?, Repairs::ALL);
+    /// let error = Repairs::from_names(["commas"]).unwrap_err();
+    /// assert!(error.to_string().starts_with(r#"unknown repair kind "commas"; the kinds are"#));
+    /// # Ok::<(), structream_parser::repair::UnknownKind>(())
+    /// ```
+    pub fn from_names<'a>(
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Repairs, UnknownKind> {
+        names.into_iter().try_fold(Repairs::NONE, |set, name| {
+            if name == "all" {
+                return Ok(Repairs::ALL);
+            }
+            Kind::from_name(name)
+                .map(|kind| set.with(kind))
+                .ok_or_else(|| UnknownKind(name.to_owned()))
+        })
     }
 }
 
