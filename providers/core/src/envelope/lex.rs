@@ -67,6 +67,8 @@ pub(super) struct Lexer<'s> {
     /// Whether the innermost container is an object (bit `depth - 1` of
     /// `objects`, kept apart: read after every value).
     in_object: bool,
+    /// Where the content of the last string read began (after its quote).
+    string_start: usize,
 }
 
 impl<'s> Lexer<'s> {
@@ -79,7 +81,14 @@ impl<'s> Lexer<'s> {
             depth: 0,
             objects: 0,
             in_object: false,
+            string_start: 0,
         }
+    }
+
+    /// The raw content of the last string read (between its quotes, escapes
+    /// as written).
+    pub(super) fn last_string(&self) -> std::ops::Range<usize> {
+        self.string_start..self.pos.saturating_sub(1).max(self.string_start)
     }
 
     /// Bytes read so far: the end of the last token (and of the colon
@@ -384,9 +393,10 @@ impl<'s> Lexer<'s> {
     /// A string or key whose opening quote is before `pos`; leaves `pos`
     /// after its closing quote.
     #[inline(always)]
-    fn string(&mut self, scratch: &mut String) -> Result<Text, Invalid> {
+    pub(super) fn string(&mut self, scratch: &mut String) -> Result<Text, Invalid> {
         let bytes = self.bytes;
         let start = self.pos;
+        self.string_start = start;
         // Eight bytes at a time, as the tokenizer scans.
         let i = string_run_end(bytes, start);
         match bytes.get(i) {

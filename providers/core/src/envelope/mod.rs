@@ -47,6 +47,7 @@ use structream_parser::Tokenizer;
 use crate::error::{DecodeError, DecodeErrorKind};
 
 mod lex;
+mod template;
 
 use lex::{Invalid, Lexer};
 
@@ -55,6 +56,10 @@ use lex::{Invalid, Lexer};
 #[derive(Debug, Default)]
 pub struct Envelope {
     scratch: String,
+    /// The frame remembered by [`Envelope::remember`], and where the
+    /// content of its varying string lies (empty bytes: none).
+    template: Vec<u8>,
+    hole: Range<usize>,
 }
 
 /// A decoded string of the envelope: where its text lives. Resolve it with
@@ -382,6 +387,14 @@ impl<'s> Reader<'_, 's> {
     /// A range of the data, from [`Reader::skip_raw`].
     pub fn slice(&self, range: Range<usize>) -> &'s str {
         self.text.get(range).unwrap_or_default()
+    }
+
+    /// Where the raw content (between the quotes, escapes as written) of
+    /// the string just read lies in the data: the hole to give
+    /// [`Envelope::remember`]. Meaningful right after a
+    /// [`Token::String`] was read.
+    pub fn last_string(&self) -> Range<usize> {
+        self.lex.last_string()
     }
 
     /// Where the next token starts, as a byte of the data.

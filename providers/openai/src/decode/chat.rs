@@ -69,6 +69,8 @@ struct Choice {
     refusal: Option<Text>,
     tool_calls: Range<usize>,
     finish_reason: Option<Text>,
+    /// Where `content`, when a string, lies in the frame (raw).
+    content_span: Range<usize>,
 }
 
 /// `delta.content`: a string, or (Mistral) a list of typed parts.
@@ -86,6 +88,8 @@ struct ToolCall {
     id: Option<Text>,
     name: Option<Text>,
     arguments: Option<Arguments>,
+    /// Where `arguments`, when a string, lies in the frame (raw).
+    span: Range<usize>,
 }
 
 /// `function.arguments`: a JSON text, or (some servers) the JSON object
@@ -157,7 +161,11 @@ fn read_choice(
                     "tool_calls",
                 ],
                 |r, key, value| match key {
-                    "content" => read_content(r, value, out).map(|v| choice.content = v),
+                    "content" => {
+                        choice.content = read_content(r, value, out)?;
+                        choice.content_span = r.last_string();
+                        Ok(())
+                    }
                     "refusal" => r.string(value, STRING).map(|v| choice.refusal = v),
                     "reasoning_content" => r
                         .string(value, STRING)
@@ -195,7 +203,11 @@ fn read_tool_call(r: &mut Reader<'_, '_>, first: Token) -> Result<ToolCall, Read
             "function" if value != Token::Null => {
                 r.object(value, &["name", "arguments"], |r, key, value| match key {
                     "name" => r.string(value, STRING).map(|v| call.name = v),
-                    "arguments" => read_arguments(r, value).map(|v| call.arguments = v),
+                    "arguments" => {
+                        call.arguments = read_arguments(r, value)?;
+                        call.span = r.last_string();
+                        Ok(())
+                    }
                     _ => r.skip(value),
                 })
             }
@@ -297,6 +309,82 @@ pub struct ChatHandler {
     envelope: Envelope,
     parsed: Parsed,
     state: State,
+    /// What the remembered frame said, when the envelope remembers one.
+    plain: Option<Plain>,
+}
+
+/// A frame that says one thing, a fragment of text or of a call's
+/// arguments: the next frame that differs from it only in that fragment
+/// ([`Envelope::refill`]) says the same of its own fragment.
+#[derive(Debug, Clone, Copy)]
+enum Plain {
+    Text { choice: u32 },
+    Arguments { choice: u32, index: Option<u32> },
+}
+
+impl Plain {
+    /// The one thing `parsed` says, and where its string lies, if that is
+    /// all: one choice, no usage, error or finish, and either a content
+    /// string or one tool call with only an index and string arguments.
+    fn of(parsed: &Parsed) -> Option<(Plain, Range<usize>)> {
+        let [ch] = parsed.choices.as_slice() else {
+            return None;
+        };
+        let quiet = |t: Option<Text>| t.is_none_or(Text::is_empty);
+        if !parsed.has_choices
+            || parsed.error
+            || parsed.usage.is_some()
+            || parsed.groq_usage.is_some()
+            || !quiet(ch.reasoning_content)
+            || !quiet(ch.reasoning)
+            || !quiet(ch.refusal)
+            || !quiet(ch.finish_reason)
+        {
+            return None;
+        }
+        let calls = &parsed.tool_calls[ch.tool_calls.clone()];
+        match (&ch.content, calls) {
+            (Content::Text(_), []) => {
+                Some((Plain::Text { choice: ch.index }, ch.content_span.clone()))
+            }
+            (
+                Content::None,
+                [
+                    ToolCall {
+                        index,
+                        id: None,
+                        name: None,
+                        arguments: Some(Arguments::Text(_)),
+                        span,
+                    },
+                ],
+            ) => Some((
+                Plain::Arguments {
+                    choice: ch.index,
+                    index: *index,
+                },
+                span.clone(),
+            )),
+            _ => None,
+        }
+    }
+
+    /// The events of a frame like the remembered one, with `text` for its
+    /// fragment: what [`emit`] does with such a frame.
+    fn emit(self, text: Cow<'_, str>, state: &mut State, sink: &mut Sink<'_>) {
+        match self {
+            Plain::Text { choice } => text_event(choice, Some(text), text_delta, sink),
+            Plain::Arguments { choice, index } => {
+                let delta = ToolCallDelta {
+                    index,
+                    id: None,
+                    name: None,
+                    arguments: Some(text),
+                };
+                state.tool_delta(choice, 0, delta, sink);
+            }
+        }
+    }
 }
 
 /// What the stream has said so far.
@@ -568,11 +656,19 @@ impl FrameHandler for ChatHandler {
             sink(StreamEvent::Error(err));
             return Ok(());
         }
+        let plain_frame = frame.event_bytes().is_none();
+        if let Some(plain) = self.plain.filter(|_| plain_frame)
+            && let Some((text, strings)) = self.envelope.refill(data)
+        {
+            plain.emit(strings.cow(text), state, sink);
+            return Ok(());
+        }
         let parsed = &mut self.parsed;
         parsed.clear();
         let ((), strings) = self
             .envelope
             .read(data, frame.offset(), |r| read_chunk(r, parsed))?;
+        let plain = Plain::of(parsed).filter(|_| plain_frame);
         if parsed.error {
             let v: serde_json::Value = parse_json(data, frame.offset())?;
             if let Some(err) = error_in(&v) {
@@ -593,6 +689,10 @@ impl FrameHandler for ChatHandler {
             ));
         }
         emit(parsed, state, strings, sink);
+        self.plain = plain.map(|(plain, hole)| {
+            self.envelope.remember(data, hole);
+            plain
+        });
         Ok(())
     }
 
@@ -605,5 +705,109 @@ impl FrameHandler for ChatHandler {
         } else {
             Err(DecodeError::new(DecodeErrorKind::Incomplete, position))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use structream_provider::conformance::without_repeats;
+    use structream_provider::sse::SseDecoder;
+
+    use super::*;
+
+    /// Each frame's events, and whether it was read through the
+    /// remembered frame.
+    fn decode(body: &[u8]) -> (Vec<Vec<StreamEvent<'static>>>, Vec<bool>) {
+        let mut handler = ChatHandler::default();
+        let (mut events, mut shortcut) = (Vec::new(), Vec::new());
+        SseDecoder::new()
+            .feed(body, |frame| {
+                shortcut.push(
+                    frame.event_bytes().is_none()
+                        && handler.plain.is_some()
+                        && handler.envelope.refill(frame.data()).is_some(),
+                );
+                let mut out = Vec::new();
+                handler
+                    .frame(&frame, &mut |e| out.push(e.into_owned()))
+                    .expect("decodes");
+                events.push(out);
+            })
+            .expect("SSE");
+        (events, shortcut)
+    }
+
+    #[test]
+    fn frames_like_the_one_before_are_read_through_it_with_the_same_events() {
+        let chunk = |delta: &str| {
+            format!(
+                "data: {{\"id\":\"c\",\"choices\":[{{\"index\":0,\"delta\":{delta},\"finish_reason\":null}}]}}\n\n"
+            )
+        };
+        let args = |i: u32, a: &str| {
+            chunk(&format!(
+                r#"{{"tool_calls":[{{"index":{i},"function":{{"arguments":{a}}}}}]}}"#
+            ))
+        };
+        let body = [
+            chunk(r#"{"content":"Hi"}"#),
+            chunk(r#"{"content":" \"there\""}"#),
+            chunk(r#"{"content":""}"#),
+            chunk(
+                r#"{"tool_calls":[{"index":0,"id":"a","function":{"name":"f","arguments":""}}]}"#,
+            ),
+            args(0, r#""{\"x\"""#),
+            args(0, r#"":1""#),
+            args(0, r#""""#),
+            args(0, r#""}""#),
+            chunk(
+                r#"{"tool_calls":[{"index":1,"id":"b","function":{"name":"g","arguments":"["}}]}"#,
+            ),
+            args(1, r#""1""#),
+            args(0, r#"" ""#),
+            args(0, r#""\u00e9""#),
+            // Arguments given as an object: read in full.
+            args(0, r#"{"y":2}"#),
+            args(1, r#""]""#),
+            chunk(r#"{}"#).replace("null", "\"tool_calls\""),
+            "data: [DONE]\n\n".to_string(),
+        ]
+        .concat();
+        let (events, shortcut) = decode(body.as_bytes());
+        assert_eq!(
+            shortcut,
+            [
+                false, true, true, false, false, true, true, true, false, false, false, true,
+                false, false, false, false
+            ]
+        );
+        let (full, never) = decode(&without_repeats(body.as_bytes()));
+        assert!(never.iter().all(|s| !s), "{never:?}");
+        assert_eq!(events, full);
+        let texts: Vec<String> = events
+            .iter()
+            .flatten()
+            .filter_map(|e| match e {
+                StreamEvent::TextDelta { text, .. } => Some(format!("t:{text}")),
+                StreamEvent::ToolArgsDelta { index, json, .. } => Some(format!("{index}:{json}")),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "t:Hi",
+                r#"t: "there""#,
+                r#"0:{"x""#,
+                "0::1",
+                "0:}",
+                "1:[",
+                "1:1",
+                "0: ",
+                "0:é",
+                r#"0:{"y":2}"#,
+                "1:]"
+            ]
+        );
     }
 }
