@@ -60,13 +60,69 @@ struct Block {
     input: Option<Range<usize>>,
 }
 
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 struct Delta {
     kind: Option<Text>,
     text: Option<Text>,
     partial_json: Option<Text>,
     thinking: Option<Text>,
     stop_reason: Option<Text>,
+    /// Where the last of `text`, `partial_json` and `thinking` read lies
+    /// in the frame (raw).
+    span: Range<usize>,
+}
+
+/// The fragment fields of a delta.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    Text,
+    PartialJson,
+    Thinking,
+}
+
+/// A `content_block_delta` frame that carries one fragment and nothing
+/// else: the next frame that differs from it only in the fragment
+/// ([`Envelope::refill`]) is handled as a delta of the same block, kind
+/// and field.
+#[derive(Debug, Clone, Copy)]
+struct Plain {
+    index: u32,
+    kind: &'static str,
+    piece: Piece,
+}
+
+impl Plain {
+    /// The one fragment `ev` carries, and where it lies, if that is all.
+    fn of(ev: &Frame, strings: Strings<'_>) -> Option<(Plain, Range<usize>)> {
+        let delta = ev.delta.as_ref()?;
+        if strings.get(ev.kind) != "content_block_delta"
+            || ev.block.is_some()
+            || ev.message_usage.is_some()
+            || ev.usage.is_some()
+            || delta.stop_reason.is_some()
+        {
+            return None;
+        }
+        let (kind, piece) = match (
+            delta.kind.map(|k| strings.get(k)),
+            delta.text,
+            delta.partial_json,
+            delta.thinking,
+        ) {
+            (Some("text_delta"), Some(_), None, None) => ("text_delta", Piece::Text),
+            (Some("input_json_delta"), None, Some(_), None) => {
+                ("input_json_delta", Piece::PartialJson)
+            }
+            (Some("thinking_delta"), None, None, Some(_)) => ("thinking_delta", Piece::Thinking),
+            _ => return None,
+        };
+        let plain = Plain {
+            index: ev.index?,
+            kind,
+            piece,
+        };
+        Some((plain, delta.span.clone()))
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -166,9 +222,21 @@ fn read_delta(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Delta>, Rea
         &["type", "text", "partial_json", "thinking", "stop_reason"],
         |r, key, value| match key {
             "type" => r.string(value, STRING).map(|v| delta.kind = v),
-            "text" => r.string(value, STRING).map(|v| delta.text = v),
-            "partial_json" => r.string(value, STRING).map(|v| delta.partial_json = v),
-            "thinking" => r.string(value, STRING).map(|v| delta.thinking = v),
+            "text" => {
+                delta.text = r.string(value, STRING)?;
+                delta.span = r.last_string();
+                Ok(())
+            }
+            "partial_json" => {
+                delta.partial_json = r.string(value, STRING)?;
+                delta.span = r.last_string();
+                Ok(())
+            }
+            "thinking" => {
+                delta.thinking = r.string(value, STRING)?;
+                delta.span = r.last_string();
+                Ok(())
+            }
             "stop_reason" => r.string(value, STRING).map(|v| delta.stop_reason = v),
             _ => r.skip(value),
         },
@@ -240,6 +308,8 @@ impl ServerCall {
 pub struct AnthropicHandler {
     envelope: Envelope,
     state: State,
+    /// What the remembered frame said, when the envelope remembers one.
+    plain: Option<Plain>,
 }
 
 /// What the stream has said so far.
@@ -308,8 +378,24 @@ impl State {
 impl FrameHandler for AnthropicHandler {
     fn frame(&mut self, frame: &SseEvent<'_>, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
         let data = frame.data();
+        let state = &mut self.state;
+        if let Some(plain) = self.plain.filter(|_| !state.terminal)
+            && let Some(kind) = state.kind(plain.index)
+            && let Some((text, strings)) = self.envelope.refill(data)
+        {
+            let text = strings.cow(text);
+            let piece = |p: Piece| (p == plain.piece).then(|| text.clone());
+            state.content_delta(plain.index, kind, Some(plain.kind), piece, sink);
+            return Ok(());
+        }
         let (ev, strings) = self.envelope.read(data, frame.offset(), read_frame)?;
-        self.state.frame(&ev, strings, frame, sink)
+        let plain = Plain::of(&ev, strings);
+        state.frame(&ev, strings, frame, sink)?;
+        self.plain = plain.map(|(plain, hole)| {
+            self.envelope.remember(data, hole);
+            plain
+        });
+        Ok(())
     }
 
     fn end(&mut self, position: u64, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
@@ -438,42 +524,21 @@ impl State {
                         at,
                     ));
                 };
-                let Some(delta) = ev.delta else {
+                let Some(delta) = &ev.delta else {
                     return Err(DecodeError::shape(
                         "content_block_delta without a delta",
                         at,
                     ));
                 };
-                match (kind, delta.kind.map(|k| strings.get(k))) {
-                    (Kind::Text, Some("text_delta")) => {
-                        if let Some(text) = text(delta.text).filter(|t| !t.is_empty()) {
-                            sink(StreamEvent::TextDelta { choice: 0, text });
-                        }
-                    }
-                    (Kind::Tool, Some("input_json_delta")) => {
-                        if let Some(json) = text(delta.partial_json).filter(|t| !t.is_empty()) {
-                            sink(StreamEvent::ToolArgsDelta {
-                                choice: 0,
-                                index,
-                                json,
-                            });
-                        }
-                    }
-                    (Kind::Server, Some("input_json_delta")) => {
-                        if let (Some(json), Some(call)) = (
-                            text(delta.partial_json),
-                            self.server.iter_mut().find(|c| c.index == index),
-                        ) {
-                            call.input.push_str(&json);
-                        }
-                    }
-                    (Kind::Thinking, Some("thinking_delta")) => {
-                        if let Some(text) = text(delta.thinking).filter(|t| !t.is_empty()) {
-                            sink(StreamEvent::ReasoningDelta { choice: 0, text });
-                        }
-                    }
-                    _ => {}
-                }
+                let piece = |p: Piece| {
+                    text(match p {
+                        Piece::Text => delta.text,
+                        Piece::PartialJson => delta.partial_json,
+                        Piece::Thinking => delta.thinking,
+                    })
+                };
+                let delta_kind = delta.kind.map(|k| strings.get(k));
+                self.content_delta(index, kind, delta_kind, piece, sink);
             }
             "content_block_stop" => {
                 let index = index()?;
@@ -490,7 +555,7 @@ impl State {
                 if let Some(u) = ev.usage {
                     self.merge_usage(u);
                 }
-                if let Some(raw) = text(ev.delta.and_then(|d| d.stop_reason)) {
+                if let Some(raw) = text(ev.delta.as_ref().and_then(|d| d.stop_reason)) {
                     self.close_tools(sink);
                     self.finished = true;
                     sink(StreamEvent::Finish {
@@ -515,6 +580,48 @@ impl State {
         Ok(())
     }
 
+    /// A delta of `kind` (its `type`) for open block `index` of `block`
+    /// kind, with its fragment fields given by `piece`.
+    fn content_delta<'a>(
+        &mut self,
+        index: u32,
+        block: Kind,
+        kind: Option<&str>,
+        piece: impl Fn(Piece) -> Option<Cow<'a, str>>,
+        sink: &mut Sink<'_>,
+    ) {
+        match (block, kind) {
+            (Kind::Text, Some("text_delta")) => {
+                if let Some(text) = piece(Piece::Text).filter(|t| !t.is_empty()) {
+                    sink(StreamEvent::TextDelta { choice: 0, text });
+                }
+            }
+            (Kind::Tool, Some("input_json_delta")) => {
+                if let Some(json) = piece(Piece::PartialJson).filter(|t| !t.is_empty()) {
+                    sink(StreamEvent::ToolArgsDelta {
+                        choice: 0,
+                        index,
+                        json,
+                    });
+                }
+            }
+            (Kind::Server, Some("input_json_delta")) => {
+                if let (Some(json), Some(call)) = (
+                    piece(Piece::PartialJson),
+                    self.server.iter_mut().find(|c| c.index == index),
+                ) {
+                    call.input.push_str(&json);
+                }
+            }
+            (Kind::Thinking, Some("thinking_delta")) => {
+                if let Some(text) = piece(Piece::Thinking).filter(|t| !t.is_empty()) {
+                    sink(StreamEvent::ReasoningDelta { choice: 0, text });
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// The body ended after `position` bytes.
     fn end(&mut self, position: u64, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
         self.close_tools(sink);
@@ -530,4 +637,94 @@ impl State {
 /// A `tool_use` block's whole `input`, as serde_json reads it.
 fn input_value(raw: &str, at: u64) -> Result<serde_json::Value, DecodeError> {
     serde_json::from_str(raw).map_err(|e| DecodeError::invalid_json(&e, at))
+}
+
+#[cfg(test)]
+mod tests {
+    use structream_provider::conformance::without_repeats;
+    use structream_provider::sse::SseDecoder;
+
+    use super::*;
+
+    /// Each frame's events (or error), and whether it was read through the
+    /// remembered frame.
+    fn decode(body: &[u8]) -> (Vec<Result<Vec<String>, String>>, Vec<bool>) {
+        let mut handler = AnthropicHandler::default();
+        let (mut events, mut shortcut) = (Vec::new(), Vec::new());
+        SseDecoder::new()
+            .feed(body, |frame| {
+                shortcut.push(
+                    handler
+                        .plain
+                        .is_some_and(|p| handler.state.kind(p.index).is_some())
+                        && handler.envelope.refill(frame.data()).is_some(),
+                );
+                let mut out = Vec::new();
+                let r = handler.frame(&frame, &mut |e| out.push(format!("{e:?}")));
+                // Without the position: the other body's bytes are shifted.
+                events.push(r.map(|()| out).map_err(|e| format!("{:?}", e.kind())));
+            })
+            .expect("SSE");
+        (events, shortcut)
+    }
+
+    #[test]
+    fn frames_like_the_one_before_are_read_through_it_with_the_same_events() {
+        let frame = |json: &str| format!("event: x\ndata: {json}\n\n");
+        let delta = |index: u32, kind: &str, field: &str, text: &str| {
+            frame(&format!(
+                r#"{{"type":"content_block_delta","index":{index},"delta":{{"type":"{kind}","{field}":{text}}}}}"#
+            ))
+        };
+        let start = |index: u32, block: &str| {
+            frame(&format!(
+                r#"{{"type":"content_block_start","index":{index},"content_block":{block}}}"#
+            ))
+        };
+        let stop = |index: u32| {
+            frame(&format!(
+                r#"{{"type":"content_block_stop","index":{index}}}"#
+            ))
+        };
+        let body = [
+            frame(r#"{"type":"message_start","message":{"usage":{"input_tokens":3}}}"#),
+            start(0, r#"{"type":"text","text":""}"#),
+            delta(0, "text_delta", "text", r#""Hi""#),
+            delta(0, "text_delta", "text", r#"" \"you\"""#),
+            delta(0, "text_delta", "text", r#""""#),
+            stop(0),
+            start(1, r#"{"type":"tool_use","id":"t","name":"f","input":{}}"#),
+            delta(1, "input_json_delta", "partial_json", r#""{\"a\"""#),
+            delta(1, "input_json_delta", "partial_json", r#"":1}""#),
+            stop(1),
+            // The same bytes once the block is closed: an error, as read in full.
+            delta(1, "input_json_delta", "partial_json", r#""x""#),
+            frame(r#"{"type":"message_stop"}"#),
+        ]
+        .concat();
+        let (events, shortcut) = decode(body.as_bytes());
+        assert_eq!(
+            shortcut,
+            [
+                false, false, false, true, true, false, false, false, true, false, false, false
+            ]
+        );
+        let (full, never) = decode(&without_repeats(body.as_bytes()));
+        assert!(never.iter().all(|s| !s), "{never:?}");
+        assert_eq!(events, full);
+        assert!(
+            events[3]
+                .as_ref()
+                .is_ok_and(|e| e[0].contains(r#" \"you\""#)),
+            "{events:?}"
+        );
+        assert!(
+            events[8].as_ref().is_ok_and(|e| e[0].contains(r#":1}"#)),
+            "{events:?}"
+        );
+        assert!(
+            events[10].as_ref().is_err_and(|e| e.contains("not open")),
+            "{events:?}"
+        );
+    }
 }
