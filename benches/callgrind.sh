@@ -30,9 +30,10 @@ threshold=${THRESHOLD:-10}
 fixtures=(twitter citm_catalog canada llm nested)
 workloads=(tokenizer tokenizer-4 value value-4)
 # Section 4's typed layer: the 100 KB answer as an OpenAI tool-call body,
-# through the provider decoder alone and the typed client's driver.
+# through the provider decoder alone and the typed client's driver; and the
+# typed layer alone, over the answer's pieces as the arguments.
 typed_fixtures=(llm:100000)
-typed_workloads=(provider-decode typed-partials typed-held typed-items)
+typed_workloads=(provider-decode typed-partials typed-held typed-items typed-layer)
 # The document streams on the same answer in LLM-sized chunks: strict, and
 # with every repair on (repair mode's cost on valid input).
 stream_workloads=(stream-snapshots stream-repair)

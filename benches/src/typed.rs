@@ -4,13 +4,17 @@
 //! [`llm_document`](crate::llm_document), its body as OpenAI Chat
 //! Completions tool-call deltas, and the typed layer run over it.
 
+use std::borrow::Cow;
 use std::hint::black_box;
 use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
 use structream::{CallKind, Client, Event, Partial, Structured};
-use structream_provider::Provider;
+use structream_provider::{
+    DecodeError, Error as ProviderError, FinishReason, HttpRequest, Mode, Provider, Sink,
+    StreamEvent, StructuredRequest,
+};
 
 /// A model's structured answer: the shape of `llm_document`.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema, Partial)]
@@ -107,6 +111,15 @@ pub fn events(body: &[u8]) -> Vec<&[u8]> {
     out
 }
 
+/// The answer in pieces of [`PIECE`] bytes, as reads for the
+/// `typed-layer` workload.
+pub fn pieces(answer: &str) -> Vec<&[u8]> {
+    structream::replay::pieces(answer, PIECE)
+        .into_iter()
+        .map(str::as_bytes)
+        .collect()
+}
+
 /// A client for the OpenAI chat protocol that never connects.
 pub fn client() -> Client {
     Client::builder_from("openai/m")
@@ -168,11 +181,97 @@ pub fn typed<T: Structured>(
     out
 }
 
+/// A provider whose decoder reads each chunk as the next piece of one tool
+/// call's arguments, `answer`: the typed layer with next to no decoding,
+/// for the `typed-layer` workload.
+#[derive(Debug)]
+struct ArgumentsProvider {
+    answer: Arc<str>,
+}
+
+/// [`ArgumentsProvider`]'s decoder: the chunk's bytes are the answer's
+/// next bytes, taken from the answer (not read again).
+#[derive(Debug)]
+struct ArgumentsDecoder {
+    answer: Arc<str>,
+    at: usize,
+}
+
+impl structream_provider::StreamDecoder for ArgumentsDecoder {
+    fn feed(&mut self, bytes: &[u8], sink: &mut Sink<'_>) -> Result<(), DecodeError> {
+        if self.at == 0 {
+            sink(StreamEvent::ToolCallStart {
+                choice: 0,
+                index: 0,
+                id: None,
+                name: Cow::Borrowed("Answer"),
+            });
+        }
+        let end = self.at + bytes.len();
+        let json = &self.answer[self.at..end];
+        debug_assert_eq!(json.as_bytes(), bytes);
+        self.at = end;
+        sink(StreamEvent::ToolArgsDelta {
+            choice: 0,
+            index: 0,
+            json: Cow::Borrowed(json),
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
+        sink(StreamEvent::ToolCallEnd {
+            choice: 0,
+            index: 0,
+        });
+        sink(StreamEvent::Finish {
+            choice: 0,
+            reason: FinishReason::ToolCalls,
+            raw: Cow::Borrowed("tool_calls"),
+        });
+        Ok(())
+    }
+}
+
+impl Provider for ArgumentsProvider {
+    fn name(&self) -> &'static str {
+        "arguments"
+    }
+
+    fn modes(&self) -> &'static [Mode] {
+        &[Mode::Tools]
+    }
+
+    fn build_request(&self, _: &StructuredRequest) -> Result<HttpRequest, ProviderError> {
+        Err(ProviderError::UnsupportedMode {
+            provider: "arguments",
+            mode: Mode::Tools,
+        })
+    }
+
+    fn decoder(&self) -> Box<dyn structream_provider::StreamDecoder> {
+        Box::new(ArgumentsDecoder {
+            answer: Arc::clone(&self.answer),
+            at: 0,
+        })
+    }
+}
+
+/// A client whose decoder reads the body as `answer`'s bytes, fed as the
+/// arguments of one tool call (the `typed-layer` workload's reads are
+/// [`pieces`] of it).
+pub fn arguments_client(answer: &str) -> Client {
+    let provider = ArgumentsProvider {
+        answer: answer.into(),
+    };
+    Client::builder(provider, "m").build().expect("client")
+}
+
 /// Events the provider decoder alone gives for the body.
 pub fn provider_decode(reads: &[&[u8]]) -> usize {
     let mut decoder = structream_openai::OpenAiChat::default().decoder();
     let mut n = 0usize;
-    let mut sink = |event: structream_provider::StreamEvent<'_>| {
+    let mut sink = |event: StreamEvent<'_>| {
         black_box(&event);
         n += 1;
     };
@@ -184,16 +283,21 @@ pub fn provider_decode(reads: &[&[u8]]) -> usize {
 }
 
 /// The typed workloads by name, for `icount`: `provider-decode`,
-/// `typed-partials`, `typed-held` and `typed-items`.
-pub const WORKLOADS: [&str; 4] = [
+/// `typed-partials`, `typed-held`, `typed-items`, and `typed-layer` (the
+/// typed partials over the answer's pieces themselves, through
+/// [`arguments_client`]: the typed layer's own cost, without the envelope
+/// decoding).
+pub const WORKLOADS: [&str; 5] = [
     "provider-decode",
     "typed-partials",
     "typed-held",
     "typed-items",
+    "typed-layer",
 ];
 
-/// Runs typed workload `name` over `reads` (the partial body's reads, or
-/// the items body's for `typed-items`); its check value.
+/// Runs typed workload `name` over `reads` (the partial body's reads, the
+/// items body's for `typed-items`, the answer's pieces for `typed-layer`,
+/// with a client from [`arguments_client`]); its check value.
 ///
 /// # Panics
 ///
@@ -204,6 +308,7 @@ pub fn run(client: &Client, reads: &[&[u8]], name: &str) -> usize {
         "typed-partials" => typed::<Answer>(client, CallKind::Partial, reads, false).partials,
         "typed-held" => typed::<Answer>(client, CallKind::Partial, reads, true).partials,
         "typed-items" => typed::<Section>(client, CallKind::Iterable, reads, false).items,
+        "typed-layer" => typed::<Answer>(client, CallKind::Partial, reads, false).partials,
         other => panic!("unknown typed workload {other}"),
     }
 }

@@ -27,7 +27,9 @@
 //! and `typed-items` (section 4) take an `llm:<bytes>` fixture, make its
 //! OpenAI tool-call body before the measured function, and run the
 //! provider decoder alone or the typed layer over it, one read per SSE
-//! event.
+//! event. `typed-layer` feeds the answer's 4-byte pieces themselves as one
+//! tool call's arguments (no envelope to decode): the typed layer's own
+//! cost.
 //!
 //! `payload-skip` over an `llm:<bytes>` fixture is serde_json skipping
 //! (`IgnoredAny`) the same body's `data:` payloads: the floor that
@@ -145,8 +147,11 @@ fn main() -> ExitCode {
             println!("{name} {workload} {} body bytes -> {out}", body.len());
             return ExitCode::SUCCESS;
         }
-        let reads = typed::events(&body);
-        let client = typed::client();
+        let (reads, client) = if workload == "typed-layer" {
+            (typed::pieces(text), typed::arguments_client(text))
+        } else {
+            (typed::events(&body), typed::client())
+        };
         let out = measured_workload_typed(&client, black_box(&reads), black_box(workload));
         println!("{name} {workload} {} body bytes -> {out}", body.len());
         return ExitCode::SUCCESS;

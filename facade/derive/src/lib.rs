@@ -225,9 +225,18 @@ fn expand_struct(
         });
         let names = std::iter::once(json.clone()).chain(attrs.aliases.iter().cloned());
         let names: Vec<_> = names.collect();
-        arms.push(quote! {
-            #(#names)|* => ::structream::__private::apply_field(&mut self.#ident, rest, op, value)
-        });
+        // Deltas' paths name members by their escaped reference tokens.
+        for name in &names {
+            let token = name.replace('~', "~0").replace('/', "~1");
+            let token = syn::LitByteStr::new(token.as_bytes(), ident.span());
+            arms.push(quote! {
+                if let ::core::option::Option::Some(rest) =
+                    ::structream::__private::strip_member(path, #token)
+                {
+                    return ::structream::__private::apply_field(&mut self.#ident, rest, op, value);
+                }
+            });
+        }
         creates.push(quote! {
             #(#names)|* => ::structream::__private::create_field(&mut partial.#ident, item),
         });
@@ -283,19 +292,15 @@ fn expand_struct(
                 op: ::structream::DeltaOp,
                 value: &str,
             ) -> ::core::result::Result<(), ::structream::partial::PartialError> {
-                let ::core::option::Option::Some((first, rest)) =
-                    ::structream::__private::split_first_segment(path)
-                else {
+                if path.is_empty() {
                     if op == ::structream::DeltaOp::Append {
                         return ::core::result::Result::Err(::structream::partial::PartialError::new("append to an object"));
                     }
                     return ::structream::__private::replace_whole(self, path, op, value);
-                };
-                match &*first {
-                    #(#arms,)*
-                    // A member the type does not have: ignored while streaming.
-                    _ => ::core::result::Result::Ok(()),
                 }
+                #(#arms)*
+                // A member the type does not have: ignored while streaming.
+                ::core::result::Result::Ok(())
             }
         }
     })

@@ -412,11 +412,7 @@ impl<T: Structured> Driver<T> {
                 self.feed_content(&text);
             }
             StreamEvent::ToolCallStart { index, name, .. } => self.open_call(index, &name),
-            StreamEvent::ToolArgsDelta { index, json, .. } => {
-                // Arguments before their call's start open it, unnamed.
-                self.open_call(index, "");
-                self.feed_call(index, &json);
-            }
+            StreamEvent::ToolArgsDelta { index, json, .. } => self.feed_channel(Some(index), &json),
             StreamEvent::ToolCallEnd { index, .. } => self.end_call(index),
             StreamEvent::Refusal { text, .. } => self.refusal.push_str(&text),
             StreamEvent::Usage(u) => add_usage(&mut self.attempt_usage, u),
@@ -449,15 +445,6 @@ impl<T: Structured> Driver<T> {
         }
     }
 
-    /// Whether this channel carries the value (the first tool call, or the
-    /// content), rather than being one item of many.
-    fn is_value_channel(&self, index: Option<u32>) -> bool {
-        match index {
-            None => true,
-            Some(i) => self.calls.keys().next() == Some(&i),
-        }
-    }
-
     fn feed_content(&mut self, text: &str) {
         if !self.calls.is_empty() {
             // Text beside tool calls is commentary, not the value.
@@ -466,31 +453,38 @@ impl<T: Structured> Driver<T> {
         self.feed_channel(None, text);
     }
 
-    fn feed_call(&mut self, index: u32, json: &str) {
-        self.feed_channel(Some(index), json);
-    }
-
-    /// Feeds a piece of a channel's JSON (tool call `index`, or the content):
-    /// its deltas update the partial in place, straight from the document
-    /// (nothing copied out first); its closed items go out validated.
+    /// Feeds a piece of a channel's JSON (tool call `index`, opened unnamed
+    /// if its start has not arrived, or the content): its deltas update the
+    /// partial in place, straight from the document (nothing copied out
+    /// first); its closed items go out validated.
     fn feed_channel(&mut self, index: Option<u32>, text: &str) {
-        let typed = self.kind == CallKind::Partial && self.is_value_channel(index);
         let Driver {
+            kind,
             calls,
             content,
             shape,
+            options,
             partial,
             dirty,
             scratch,
             ..
         } = self;
-        let channel = match index {
-            Some(i) => calls.get_mut(&i),
-            None => content.as_mut(),
+        // The channel, and whether it carries the value (the first tool
+        // call, or the content) rather than being one item of many.
+        let (first, Named { name, channel }) = match index {
+            Some(i) => {
+                let first = calls.first_key_value().is_none_or(|(&k, _)| i <= k);
+                let call = calls
+                    .entry(i)
+                    .or_insert_with(|| Named::new(String::new(), Kind::Arguments, options.clone()));
+                (first, call)
+            }
+            None => match content.as_mut() {
+                Some(named) => (true, named),
+                None => return,
+            },
         };
-        let Some(Named { name, channel }) = channel else {
-            return;
-        };
+        let typed = *kind == CallKind::Partial && first;
         // An enum variant's value sits under its tool's name.
         let variant = match (&*shape, index) {
             (Shape::Variant, Some(_)) => Some(name.as_str()),
@@ -516,6 +510,9 @@ impl<T: Structured> Driver<T> {
                     items.push((path.is_empty(), json.clone()));
                 }
             }
+        }
+        if items.is_empty() {
+            return;
         }
         for (bare, json) in items {
             if bare && self.shape == Shape::List && !self.coerced {

@@ -210,6 +210,60 @@ pub(crate) mod derive_support {
 
     pub use structream_parser::document::{push_segment, split_first_segment};
 
+    /// Splits a JSON Pointer into its first reference token, still escaped
+    /// (`~0`, `~1`), and the pointer after it; `None` for the root (`""`).
+    ///
+    /// The typed walk's step: a struct matches the token against its
+    /// members' names escaped the same way (pointers are escaped one way
+    /// only), and an index has nothing to escape, so no token is decoded
+    /// and nothing is allocated.
+    #[inline]
+    pub fn split_token(pointer: &str) -> Option<(&str, &str)> {
+        let body = match pointer.as_bytes().first() {
+            None => return None,
+            Some(b'/') => &pointer[1..],
+            Some(_) => pointer,
+        };
+        let end = body.bytes().position(|b| b == b'/').unwrap_or(body.len());
+        Some(body.split_at(end))
+    }
+
+    /// The rest of `path` after its first reference token if that token is
+    /// `name` (escaped as in a pointer: `~0`, `~1`): how a struct finds the
+    /// member a path goes to, comparing a few bytes per member, without
+    /// splitting the path or decoding the token.
+    #[inline(always)]
+    pub fn strip_member<'p, const N: usize>(path: &'p str, name: &[u8; N]) -> Option<&'p str> {
+        let bytes = path.as_bytes();
+        match bytes.get(1..=N) {
+            Some(token) if bytes[0] == b'/' && token == name => {}
+            _ => return None,
+        }
+        match bytes.get(N + 1) {
+            None => Some(""),
+            Some(b'/') => path.get(N + 1..),
+            Some(_) => None,
+        }
+    }
+
+    /// An array index from its reference token: ASCII digits only (what
+    /// the document writes), no larger than `usize`.
+    #[inline]
+    pub fn parse_index(token: &str) -> Option<usize> {
+        if token.is_empty() {
+            return None;
+        }
+        let mut index: usize = 0;
+        for b in token.bytes() {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                return None;
+            }
+            index = index.checked_mul(10)?.checked_add(usize::from(digit))?;
+        }
+        Some(index)
+    }
+
     /// Replaces a value that is replaced whole (numbers, booleans, unit
     /// enums: they show only once complete; or a container set anew).
     pub fn replace_whole<P: PartialValue>(
@@ -286,7 +340,7 @@ pub(crate) mod derive_support {
     }
 }
 
-use derive_support::{apply_field, members, replace_whole};
+use derive_support::{apply_field, members, parse_index, replace_whole, split_token};
 
 mod json_value;
 mod map;
@@ -610,15 +664,14 @@ impl<P: PartialValue> PartialValue for List<P> {
     }
 
     fn apply(&mut self, path: &str, op: DeltaOp, value: &str) -> Result<(), PartialError> {
-        let Some((first, rest)) = split_first_segment(path) else {
+        let Some((first, rest)) = split_token(path) else {
             return match op {
                 DeltaOp::Append => Err(PartialError::new("append to an array")),
                 _ => replace_whole(self, path, op, value),
             };
         };
-        let index: usize = first
-            .parse()
-            .map_err(|_| PartialError::new(format!("{first} is not an index")))?;
+        let index = parse_index(first)
+            .ok_or_else(|| PartialError::new(format!("{first} is not an index")))?;
         if rest.is_empty() && op == DeltaOp::Add {
             if index > self.len() {
                 return Err(PartialError::new(format!("index {index} past the end")));

@@ -128,6 +128,52 @@ fn partials_follow_the_stream_and_end_equal_to_the_value() {
     }
 }
 
+/// Member names a JSON Pointer escapes, names that prefix others, and an
+/// alias.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Partial)]
+struct Awkward {
+    #[serde(rename = "a/b")]
+    slash: String,
+    #[serde(rename = "~x~1")]
+    tilde: Vec<u32>,
+    tag: String,
+    tags: Vec<String>,
+    #[serde(alias = "nick")]
+    name: Option<String>,
+}
+
+#[test]
+fn deltas_find_members_by_their_escaped_names() {
+    let json = r#"{"tags": ["p", "q"], "a/b": "sl", "~x~1": [1, 2], "tag": "t", "nick": "N"}"#;
+    for size in [1, 3, 1000] {
+        let mut doc = Document::with_options(Options::default().deltas(true));
+        let mut partial: Option<AwkwardPartial> = None;
+        for chunk in json.as_bytes().chunks(size) {
+            for delta in doc.feed(chunk).unwrap().deltas() {
+                if delta.path().is_empty() {
+                    partial = Some(Json::read(delta.value(), AwkwardPartial::create).unwrap());
+                } else if let Some(p) = &mut partial {
+                    p.apply(delta.path(), delta.op(), delta.value()).unwrap();
+                }
+            }
+        }
+        let p = partial.unwrap();
+        let value: Awkward = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            serde_json::to_value(&value).unwrap()
+        );
+        assert_eq!(p.slash.as_deref(), Some("sl"), "chunks of {size}");
+        assert_eq!(p.tilde.map(|t| t.to_vec()), Some(vec![1, 2]));
+        assert_eq!(p.tag.as_deref(), Some("t"));
+        assert_eq!(
+            p.tags.map(|t| t.to_vec()),
+            Some(vec!["p".into(), "q".into()])
+        );
+        assert_eq!(p.name.as_deref(), Some("N"));
+    }
+}
+
 #[test]
 fn creating_from_a_partial_object_keeps_what_fits() {
     let p = Json::read(
