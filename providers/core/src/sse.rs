@@ -159,10 +159,14 @@ struct Frame {
     /// Data copied so far (lines joined with `\n`).
     data: Vec<u8>,
     /// Data of the frame's only data line, still inside the current chunk.
-    borrowed: Option<Range<usize>>,
+    data_in: Option<Range<usize>>,
     /// Whether the frame has any `data:` line.
     has_data: bool,
+    /// The `event:` value, copied.
     event: Vec<u8>,
+    /// The `event:` value, still inside the current chunk (it wins over
+    /// `event` while set).
+    event_in: Option<Range<usize>>,
     has_event: bool,
     /// Last event ID (persists across frames).
     id: Vec<u8>,
@@ -172,6 +176,21 @@ struct Frame {
     start: Option<u64>,
     /// Lines that are no field, since the last data frame.
     unframed: Unframed,
+}
+
+impl Frame {
+    /// The chunk `input` goes away: the values still borrowed from it are
+    /// copied.
+    #[inline(always)]
+    fn release(&mut self, input: &[u8]) {
+        if let Some(r) = self.data_in.take() {
+            self.data.extend_from_slice(&input[r]);
+        }
+        if let Some(r) = self.event_in.take() {
+            self.event.clear();
+            self.event.extend_from_slice(&input[r]);
+        }
+    }
 }
 
 /// A push decoder for server-sent events; see the module documentation.
@@ -201,6 +220,8 @@ pub struct SseDecoder {
     /// Bytes consumed before the current chunk.
     pos: u64,
     failed: Option<DecodeError>,
+    /// The search for line ends.
+    ends: LineEnds,
 }
 
 const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
@@ -231,6 +252,7 @@ impl SseDecoder {
             bom: 0,
             pos: 0,
             failed: None,
+            ends: LineEnds::new(),
         }
     }
 
@@ -273,67 +295,115 @@ impl SseDecoder {
                 i += 1;
             }
         }
-        while i < input.len() {
-            let Some(off) = memchr::memchr2(b'\n', b'\r', &input[i..]) else {
-                let rest = &input[i..];
-                if self.line.len() + rest.len() > self.config.max_line_len {
-                    let start = self.pos + i as u64 - self.line.len() as u64;
-                    return Err(self.line_too_long(start));
-                }
-                if self.line.is_empty() {
-                    self.line.reserve(rest.len().max(64));
-                }
-                self.line.extend_from_slice(rest);
-                break;
-            };
-            let end = i + off;
-            let line_start = self.pos + i as u64 - self.line.len() as u64;
-            if self.line.is_empty() {
-                if off > self.config.max_line_len {
-                    return Err(self.line_too_long(line_start));
-                }
-                process_line(
-                    &mut self.frame,
-                    &self.config,
-                    LineRef::Input(i..end),
-                    input,
-                    line_start,
-                    on_event,
-                )?;
-            } else {
-                if self.line.len() + off > self.config.max_line_len {
-                    return Err(self.line_too_long(line_start));
-                }
-                self.line.extend_from_slice(&input[i..end]);
-                let line = std::mem::take(&mut self.line);
-                let r = process_line(
-                    &mut self.frame,
-                    &self.config,
-                    LineRef::Owned(&line),
-                    input,
-                    line_start,
-                    on_event,
-                );
-                self.line = line;
-                self.line.clear();
-                r?;
-            }
-            i = end + 1;
-            if input[end] == b'\r' {
-                if i < input.len() {
-                    if input[i] == b'\n' {
-                        i += 1;
-                    }
-                } else {
-                    self.after_cr = true;
-                }
+        if !self.line.is_empty() {
+            match self.carried_line(input, i, on_event)? {
+                Some(next) => i = next,
+                None => return Ok(()),
             }
         }
-        // The chunk goes away: data still borrowed from it must be copied.
-        if let Some(r) = self.frame.borrowed.take() {
-            self.frame.data.extend_from_slice(&input[r]);
+        self.lines(input, i, on_event)?;
+        // The chunk goes away: what is still borrowed from it is copied.
+        self.frame.release(input);
+        Ok(())
+    }
+
+    /// Interprets the lines that start in `input` at or after `i` (no line
+    /// is carried over), keeping an unfinished last one.
+    #[inline(always)]
+    fn lines<F>(&mut self, input: &[u8], mut i: usize, on_event: &mut F) -> Result<(), DecodeError>
+    where
+        F: FnMut(SseEvent<'_>),
+    {
+        while let Some(&first) = input.get(i) {
+            // A blank line, the end of most frames: no search needed.
+            if first == b'\n' || first == b'\r' {
+                dispatch(&mut self.frame, input, on_event);
+                i = self.after_line_end(input, i);
+                continue;
+            }
+            let line_start = self.pos + i as u64;
+            let Some(len) = self.ends.find(&input[i..]) else {
+                let rest = &input[i..];
+                if rest.len() > self.config.max_line_len {
+                    return Err(self.line_too_long(line_start));
+                }
+                self.line.reserve(rest.len().max(64));
+                self.line.extend_from_slice(rest);
+                return Ok(());
+            };
+            if len > self.config.max_line_len {
+                return Err(self.line_too_long(line_start));
+            }
+            let end = i + len;
+            process_line(
+                &mut self.frame,
+                &self.config,
+                &input[i..end],
+                Some(i),
+                input,
+                line_start,
+                on_event,
+            )?;
+            i = self.after_line_end(input, end);
         }
         Ok(())
+    }
+
+    /// Completes the line carried over from earlier chunks with the bytes
+    /// of `input` from `i`: where the next line starts, or `None` when the
+    /// line goes on past the chunk.
+    fn carried_line<F>(
+        &mut self,
+        input: &[u8],
+        i: usize,
+        on_event: &mut F,
+    ) -> Result<Option<usize>, DecodeError>
+    where
+        F: FnMut(SseEvent<'_>),
+    {
+        let rest = &input[i..];
+        let line_start = self.pos + i as u64 - self.line.len() as u64;
+        let Some(len) = self.ends.find(rest) else {
+            if self.line.len() + rest.len() > self.config.max_line_len {
+                return Err(self.line_too_long(line_start));
+            }
+            self.line.extend_from_slice(rest);
+            return Ok(None);
+        };
+        if self.line.len() + len > self.config.max_line_len {
+            return Err(self.line_too_long(line_start));
+        }
+        self.line.extend_from_slice(&rest[..len]);
+        let line = std::mem::take(&mut self.line);
+        let r = process_line(
+            &mut self.frame,
+            &self.config,
+            &line,
+            None,
+            input,
+            line_start,
+            on_event,
+        );
+        self.line = line;
+        self.line.clear();
+        r?;
+        Ok(Some(self.after_line_end(input, i + len)))
+    }
+
+    /// Where the line after the line end at `input[end]` starts: past an
+    /// LF that follows a CR, or, when the chunk ends in a CR, with the LF
+    /// that may start the next chunk to skip.
+    #[inline(always)]
+    fn after_line_end(&mut self, input: &[u8], end: usize) -> usize {
+        let next = end + 1;
+        if input[end] == b'\r' {
+            match input.get(next) {
+                Some(b'\n') => return next + 1,
+                Some(_) => {}
+                None => self.after_cr = true,
+            }
+        }
+        next
     }
 
     /// Consumes the bytes of a leading BOM; returns where the stream's own
@@ -404,18 +474,91 @@ impl SseDecoder {
     }
 }
 
-enum LineRef<'l> {
-    /// The line is `input[range]`.
-    Input(Range<usize>),
-    /// The line was assembled from several chunks.
-    Owned(&'l [u8]),
+/// A search for the first `A` or `B` byte (CR or LF for the SSE line ends),
+/// built once per decoder: `memchr::memchr2` checks the CPU and broadcasts
+/// its needles into vectors at every call, a few dozen instructions a line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ByteSearch<const A: u8, const B: u8> {
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<memchr::arch::x86_64::avx2::memchr::Two>,
 }
 
-#[inline]
+impl<const A: u8, const B: u8> ByteSearch<A, B> {
+    /// The search, with the fastest code the CPU runs.
+    pub(crate) fn new() -> Self {
+        ByteSearch {
+            #[cfg(target_arch = "x86_64")]
+            avx2: memchr::arch::x86_64::avx2::memchr::Two::new(A, B),
+        }
+    }
+
+    /// Where the first `A` or `B` is in `bytes`. A short run of bytes (a
+    /// small network read, the rest of a cut line) is read byte by byte,
+    /// cheaper than setting up a vector search.
+    #[inline(always)]
+    pub(crate) fn find(&self, bytes: &[u8]) -> Option<usize> {
+        if bytes.len() < 16 {
+            return bytes.iter().position(|&c| c == A || c == B);
+        }
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = &self.avx2 {
+            return avx2.find(bytes);
+        }
+        memchr::memchr2(A, B, bytes)
+    }
+}
+
+/// The search for SSE line ends.
+type LineEnds = ByteSearch<b'\n', b'\r'>;
+
+/// The fields the decoder uses, and all others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Data,
+    Event,
+    Id,
+    Retry,
+    Other,
+}
+
+/// The field of a line that is no comment, and where its value starts: the
+/// name runs to the first colon (or the whole line), one space after the
+/// colon is dropped.
+#[inline(always)]
+fn field(line: &[u8]) -> (Field, usize) {
+    // Most lines of a stream.
+    if line.starts_with(b"data:") {
+        return (Field::Data, 5 + usize::from(line.get(5) == Some(&b' ')));
+    }
+    // A name the decoder uses has at most five bytes: the colon, if any,
+    // is past them in every other line.
+    let head = &line[..line.len().min(6)];
+    let (name, value_at) = match head.iter().position(|&b| b == b':') {
+        Some(c) => (
+            &line[..c],
+            c + 1 + usize::from(line.get(c + 1) == Some(&b' ')),
+        ),
+        None => (head, line.len()),
+    };
+    let field = match name {
+        b"data" => Field::Data,
+        b"event" => Field::Event,
+        b"id" => Field::Id,
+        b"retry" => Field::Retry,
+        _ => Field::Other,
+    };
+    (field, value_at)
+}
+
+/// Interprets one complete line: `line` is `input[base..]` when it lies
+/// inside the current chunk (`base` is `Some`), else the carried-over
+/// buffer.
+#[inline(always)]
 fn process_line<F>(
     frame: &mut Frame,
     config: &SseConfig,
-    line_ref: LineRef<'_>,
+    line: &[u8],
+    base: Option<usize>,
     input: &[u8],
     line_start: u64,
     on_event: &mut F,
@@ -423,70 +566,93 @@ fn process_line<F>(
 where
     F: FnMut(SseEvent<'_>),
 {
-    let (line, base) = match &line_ref {
-        LineRef::Input(r) => (&input[r.clone()], Some(r.start)),
-        LineRef::Owned(l) => (*l, None),
-    };
-    if line.is_empty() {
+    let Some(&first) = line.first() else {
         dispatch(frame, input, on_event);
         return Ok(());
-    }
-    if line[0] == b':' {
+    };
+    if first == b':' {
         return Ok(());
     }
-    if frame.start.is_none() {
-        frame.start = Some(line_start);
-    }
-    let (name, value_at) = match memchr::memchr(b':', line) {
-        Some(c) => {
-            let v = if line.get(c + 1) == Some(&b' ') {
-                c + 2
-            } else {
-                c + 1
-            };
-            (&line[..c], v)
-        }
-        None => (line, line.len()),
-    };
+    frame.start.get_or_insert(line_start);
+    let (field, value_at) = field(line);
     let value = &line[value_at..];
-    match name {
-        b"data" => {
-            let new_len = data_len(frame) + usize::from(frame.has_data) + value.len();
-            if new_len > config.max_event_len {
-                return Err(DecodeError::new(
-                    DecodeErrorKind::EventTooLong {
-                        limit: config.max_event_len,
-                    },
-                    line_start,
-                ));
-            }
-            if !frame.has_data {
-                frame.has_data = true;
-                match base {
-                    Some(b) => frame.borrowed = Some(b + value_at..b + line.len()),
-                    None => frame.data.extend_from_slice(value),
-                }
-            } else {
-                if let Some(r) = frame.borrowed.take() {
-                    frame.data.extend_from_slice(&input[r]);
-                }
-                frame.data.push(b'\n');
-                frame.data.extend_from_slice(value);
-            }
+    let value_in = base.map(|b| b + value_at..b + line.len());
+    match field {
+        Field::Data => data_line(frame, config, value, value_in, input, line_start),
+        _ => {
+            other_line(frame, field, line, value, value_in);
+            Ok(())
         }
-        b"event" => {
-            frame.event.clear();
-            frame.event.extend_from_slice(value);
+    }
+}
+
+/// A `data:` line with `value`, which is `input[range]` when `value_in`
+/// is `Some`.
+#[inline(always)]
+fn data_line(
+    frame: &mut Frame,
+    config: &SseConfig,
+    value: &[u8],
+    value_in: Option<Range<usize>>,
+    input: &[u8],
+    line_start: u64,
+) -> Result<(), DecodeError> {
+    let held = frame.data.len() + frame.data_in.as_ref().map_or(0, Range::len);
+    if held + usize::from(frame.has_data) + value.len() > config.max_event_len {
+        return Err(event_too_long(config, line_start));
+    }
+    if !frame.has_data {
+        frame.has_data = true;
+        match value_in {
+            Some(r) => frame.data_in = Some(r),
+            None => frame.data.extend_from_slice(value),
+        }
+    } else {
+        if let Some(r) = frame.data_in.take() {
+            frame.data.extend_from_slice(&input[r]);
+        }
+        frame.data.push(b'\n');
+        frame.data.extend_from_slice(value);
+    }
+    Ok(())
+}
+
+#[cold]
+fn event_too_long(config: &SseConfig, at: u64) -> DecodeError {
+    DecodeError::new(
+        DecodeErrorKind::EventTooLong {
+            limit: config.max_event_len,
+        },
+        at,
+    )
+}
+
+/// A line of any field but `data`.
+#[inline(never)]
+fn other_line(
+    frame: &mut Frame,
+    field: Field,
+    line: &[u8],
+    value: &[u8],
+    value_in: Option<Range<usize>>,
+) {
+    match field {
+        Field::Event => {
+            frame.event_in = value_in;
+            if frame.event_in.is_none() {
+                frame.event.clear();
+                frame.event.extend_from_slice(value);
+            }
             frame.has_event = true;
         }
         // An id with a NUL is ignored.
-        b"id" if memchr::memchr(0, value).is_none() => {
+        Field::Id if memchr::memchr(0, value).is_none() => {
             frame.id.clear();
             frame.id.extend_from_slice(value);
             frame.has_id = true;
         }
         // A retry that is not all digits is ignored.
-        b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+        Field::Retry if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
             // Saturate absurdly long digit runs instead of failing.
             let ms = value.iter().fold(0u64, |acc, d| {
                 acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
@@ -495,34 +661,30 @@ where
         }
         _ => frame.unframed.push(line),
     }
-    Ok(())
 }
 
 /// Whether `line` is a comment or a field the decoder uses.
 fn is_field(line: &[u8]) -> bool {
-    let name = match memchr::memchr(b':', line) {
-        Some(c) => &line[..c],
-        None => line,
-    };
-    line.first() == Some(&b':') || matches!(name, b"data" | b"event" | b"id" | b"retry")
+    line.first() == Some(&b':') || field(line).0 != Field::Other
 }
 
-fn data_len(frame: &Frame) -> usize {
-    frame.data.len() + frame.borrowed.as_ref().map_or(0, Range::len)
-}
-
+#[inline(always)]
 fn dispatch<F>(frame: &mut Frame, input: &[u8], on_event: &mut F)
 where
     F: FnMut(SseEvent<'_>),
 {
     if frame.has_data {
         frame.unframed.clear();
-        let data = match &frame.borrowed {
+        let data = match &frame.data_in {
             Some(r) => &input[r.clone()],
             None => &frame.data[..],
         };
+        let event = match &frame.event_in {
+            Some(r) => &input[r.clone()],
+            None => &frame.event[..],
+        };
         on_event(SseEvent {
-            event: frame.has_event.then_some(&frame.event[..]),
+            event: frame.has_event.then_some(event),
             data,
             id: frame.has_id.then_some(&frame.id[..]),
             retry: frame.retry,
@@ -530,9 +692,10 @@ where
         });
     }
     frame.data.clear();
-    frame.borrowed = None;
+    frame.data_in = None;
     frame.has_data = false;
     frame.event.clear();
+    frame.event_in = None;
     frame.has_event = false;
     frame.retry = None;
     frame.start = None;
