@@ -125,49 +125,56 @@ impl<H: FrameHandler> SseStreamDecoder<H> {
         }
     }
 
-    fn run(&mut self, bytes: &[u8], sink: &mut Sink<'_>, end: bool) -> Result<(), DecodeError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
-        let handler = &mut self.handler;
-        let mut frame_err = None;
-        let mut on_event = |ev: SseEvent<'_>| {
-            if frame_err.is_none()
+    /// The SSE decoder's callback: hands every frame to the handler until
+    /// one fails, keeping that error in `failed`.
+    #[inline(always)]
+    fn on_frame<'a>(
+        handler: &'a mut H,
+        sink: &'a mut Sink<'_>,
+        failed: &'a mut Option<DecodeError>,
+    ) -> impl FnMut(SseEvent<'_>) + 'a {
+        move |ev| {
+            if failed.is_none()
                 && let Err(e) = handler.frame(&ev, sink)
             {
-                frame_err = Some(e);
-            }
-        };
-        // Read before `finish`, which resets the SSE decoder.
-        let position = self.sse.position();
-        let unframed = if end { self.sse.unframed_error() } else { None };
-        let r = if end {
-            self.sse.finish(&mut on_event)
-        } else {
-            self.sse.feed(bytes, &mut on_event)
-        };
-        let mut r = match frame_err {
-            Some(e) => Err(e),
-            None => r,
-        };
-        if end {
-            let truncated = matches!(&r, Err(e) if matches!(e.kind(), DecodeErrorKind::Truncated));
-            if r.is_ok() || (truncated && unframed.is_some()) {
-                let ended = self.handler.end(position, sink);
-                let incomplete =
-                    matches!(&ended, Err(e) if matches!(e.kind(), DecodeErrorKind::Incomplete));
-                r = if truncated { r.and(ended) } else { ended };
-                // A stream that ends without its protocol's end, or in a
-                // line that is no field, but with an error written outside
-                // the frames ended with that error.
-                if (truncated || incomplete)
-                    && let Some(error) = unframed
-                {
-                    sink(StreamEvent::Error(error));
-                    r = Ok(());
-                }
+                *failed = Some(e);
             }
         }
+    }
+
+    /// Ends the body: the last frame, then the handler's end.
+    fn end(&mut self, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
+        // Read before `finish`, which resets the SSE decoder.
+        let position = self.sse.position();
+        let unframed = self.sse.unframed_error();
+        let mut frame_err = None;
+        let r = self
+            .sse
+            .finish(Self::on_frame(&mut self.handler, sink, &mut frame_err));
+        // A frame's error comes first.
+        let r = frame_err.map_or(r, Err);
+        let truncated = matches!(&r, Err(e) if matches!(e.kind(), DecodeErrorKind::Truncated));
+        if r.is_err() && !(truncated && unframed.is_some()) {
+            return r;
+        }
+        let ended = self.handler.end(position, sink);
+        let incomplete =
+            matches!(&ended, Err(e) if matches!(e.kind(), DecodeErrorKind::Incomplete));
+        let r = if truncated { r.and(ended) } else { ended };
+        // A stream that ends without its protocol's end, or in a line that
+        // is no field, but with an error written outside the frames ended
+        // with that error.
+        if (truncated || incomplete)
+            && let Some(error) = unframed
+        {
+            sink(StreamEvent::Error(error));
+            return Ok(());
+        }
+        r
+    }
+
+    /// Keeps the first error: every later call returns it.
+    fn keep(&mut self, r: Result<(), DecodeError>) -> Result<(), DecodeError> {
         if let Err(e) = &r {
             self.failed = Some(e.clone());
         }
@@ -187,11 +194,24 @@ impl<H: FrameHandler> StreamDecoder for SseStreamDecoder<H> {
         if bytes.is_empty() {
             return Ok(());
         }
-        self.run(bytes, sink, false)
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let mut frame_err = None;
+        let r = self.sse.feed(
+            bytes,
+            Self::on_frame(&mut self.handler, sink, &mut frame_err),
+        );
+        let r = frame_err.map_or(r, Err);
+        self.keep(r)
     }
 
     fn finish(&mut self, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
-        self.run(&[], sink, true)
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let r = self.end(sink);
+        self.keep(r)
     }
 }
 
