@@ -42,12 +42,16 @@
 //! Most of an answer is string content, cut by the model's tokens into
 //! chunks of a few bytes, where the per-chunk cost counts more than the
 //! per-byte one. A chunk inside a string with nothing in it that could need
-//! a repair goes to the tokenizer whole ([`Repairer::within_string`]);
-//! whitespace is passed over as a run; held bytes go out with the chunk's
+//! a repair, or a chunk of whitespace between tokens, goes to the tokenizer
+//! whole without the byte loop ([`Repairer::within_string`],
+//! [`Repairer::blank`]); whitespace is passed
+//! over as a run; a word is read where it is held, without a copy or an
+//! allocation, and a valid number or literal goes out as it is before any
+//! other reading is tried; held bytes go out with the chunk's
 //! bytes after them in one call ([`Repairer::hand_out`]); so on valid input
 //! the tokenizer is called about once a chunk.
 
-use super::word::{Word, classify, non_finite};
+use super::word::{Word, classify, is_json, non_finite};
 use super::{Kind, Repair, Repairs};
 use crate::error::Error;
 use crate::tokenizer::scan;
@@ -258,6 +262,10 @@ pub(crate) struct Repairer {
     not_curly: u64,
     /// The input is lenient: what follows the value is prose.
     lenient: bool,
+    /// A repair of bare words is on (numbers, literals, placeholders,
+    /// unquoted strings): a bare word where a value belongs is read by the
+    /// machine, not passed to the tokenizer as it is.
+    words: bool,
     failed: bool,
 }
 
@@ -290,6 +298,14 @@ impl Repairer {
             after_placeholder: false,
             not_curly: u64::MAX,
             lenient,
+            words: [
+                Kind::Number,
+                Kind::UnquotedString,
+                Kind::Literal,
+                Kind::Placeholder,
+            ]
+            .into_iter()
+            .any(|k| repairs.contains(k)),
             failed: false,
         }
     }
@@ -309,20 +325,73 @@ impl Repairer {
         self.repairs.contains(kind)
     }
 
-    fn words_on(&self) -> bool {
-        [
-            Kind::Number,
-            Kind::UnquotedString,
-            Kind::Literal,
-            Kind::Placeholder,
-        ]
-        .into_iter()
-        .any(|k| self.on(k))
-    }
-
     /// Reads `chunk`; with `stop_at_end`, stops after the top-level value
     /// and returns how many bytes it read.
+    #[inline(always)]
     pub(crate) fn feed(
+        &mut self,
+        chunk: &[u8],
+        out: &mut impl Out,
+        stop_at_end: bool,
+    ) -> Result<usize, Error> {
+        if self.within_string(chunk) {
+            return self.pass_out(chunk, out);
+        }
+        self.feed_run(chunk, out, stop_at_end)
+    }
+
+    /// Whether `chunk` is inside a double-quoted string, with nothing held,
+    /// and holds nothing that could need a repair (no quote, backslash or
+    /// control character): it goes out whole, as [`Repairer::run`] would
+    /// hand it out, without the byte loop.
+    #[inline]
+    fn within_string(&self, chunk: &[u8]) -> bool {
+        matches!(
+            self.st,
+            St::Str {
+                quote: Quote::Double,
+                escape: false,
+                ..
+            }
+        ) && !self.failed
+            && self.held.is_empty()
+            && scan::string_run_end(chunk, 0) == chunk.len()
+    }
+
+    /// The whole chunk goes out as it is.
+    #[inline]
+    fn pass_out(&mut self, chunk: &[u8], out: &mut impl Out) -> Result<usize, Error> {
+        if let Err(e) = out.input(chunk) {
+            self.failed = true;
+            return Err(e);
+        }
+        self.base += chunk.len() as u64;
+        Ok(chunk.len())
+    }
+
+    /// A chunk of whitespace between tokens (where a key, a value, a colon
+    /// or a comma comes): `Some(true)` when it goes out whole, `Some(false)`
+    /// when it is held whole after a comma held (up to [`MAX_QUOTE_WS`]
+    /// bytes in all), as [`Repairer::run`] would do, without the byte loop;
+    /// `None` for any other chunk.
+    fn blank(&self, chunk: &[u8]) -> Option<bool> {
+        let between = matches!(
+            self.st,
+            St::Value | St::Item { .. } | St::Key { .. } | St::Colon | St::After
+        );
+        if !between || !chunk.iter().all(|&b| scan::is_ws(b)) {
+            return None;
+        }
+        match self.comma {
+            None if self.held.is_empty() => Some(true),
+            Some(Comma::Held(_)) if self.held.len() + chunk.len() <= MAX_QUOTE_WS => Some(false),
+            _ => None,
+        }
+    }
+
+    /// [`Repairer::feed`] through the byte loop.
+    #[inline(never)]
+    fn feed_run(
         &mut self,
         chunk: &[u8],
         out: &mut impl Out,
@@ -333,8 +402,14 @@ impl Repairer {
             out.input(chunk)?;
             return Ok(chunk.len());
         }
-        if let Some(used) = self.within_string(chunk, out)? {
-            return Ok(used);
+        match self.blank(chunk) {
+            Some(true) => return self.pass_out(chunk, out),
+            Some(false) => {
+                self.held.extend_from_slice(chunk);
+                self.base += chunk.len() as u64;
+                return Ok(chunk.len());
+            }
+            None => {}
         }
         let mut c = Cursor {
             chunk,
@@ -351,31 +426,6 @@ impl Repairer {
         };
         self.base += used as u64;
         Ok(used)
-    }
-
-    /// The fast path: a chunk inside a double-quoted string, with nothing
-    /// held, that holds nothing that could need a repair (no quote,
-    /// backslash or control character) goes out whole, as [`Repairer::run`]
-    /// would hand it out, without the byte loop. `None` if the chunk is not
-    /// such a chunk.
-    fn within_string(&mut self, chunk: &[u8], out: &mut impl Out) -> Result<Option<usize>, Error> {
-        let St::Str {
-            quote: Quote::Double,
-            escape: false,
-            ..
-        } = self.st
-        else {
-            return Ok(None);
-        };
-        if !self.held.is_empty() || scan::string_run_end(chunk, 0) != chunk.len() {
-            return Ok(None);
-        }
-        if let Err(e) = out.input(chunk) {
-            self.failed = true;
-            return Err(e);
-        }
-        self.base += chunk.len() as u64;
-        Ok(Some(chunk.len()))
     }
 
     /// Ends the input: what is held goes out as the end decides.
@@ -425,7 +475,26 @@ impl Repairer {
     }
 
     /// Hands out held bytes and the chunk up to `upto`.
+    #[inline]
     fn flush(&mut self, c: &mut Cursor<'_>, out: &mut impl Out, upto: usize) -> Result<(), Error> {
+        if self.comma.is_none() && self.held.is_empty() {
+            // Most often: the chunk's bytes alone.
+            if upto > c.pending {
+                out.input(&c.chunk[c.pending..upto])?;
+                c.pending = upto;
+            }
+            return Ok(());
+        }
+        self.flush_all(c, out, upto)
+    }
+
+    /// [`Repairer::flush`] with a comma kept back or bytes held.
+    fn flush_all(
+        &mut self,
+        c: &mut Cursor<'_>,
+        out: &mut impl Out,
+        upto: usize,
+    ) -> Result<(), Error> {
         if let Some(Comma::Held(offset)) = self.comma {
             self.release_comma(out, offset)?;
         }
@@ -521,12 +590,17 @@ impl Repairer {
     }
 
     /// The comma kept back stays: a value or key follows at `i`.
+    #[inline]
     fn keep_comma(
         &mut self,
         c: &mut Cursor<'_>,
         out: &mut impl Out,
         i: usize,
     ) -> Result<(), Error> {
+        if self.comma.is_none() {
+            self.after_placeholder = false;
+            return Ok(());
+        }
         if let Some(Comma::Dropped(_)) = self.comma {
             self.flush(c, out, i)?;
         }
@@ -610,8 +684,8 @@ impl Repairer {
                         // Not a closing quote: content, and this byte is
                         // read again in the string.
                         self.held.pop();
-                        let held = std::mem::take(&mut self.held);
-                        out.input(&held)?;
+                        out.input(&self.held)?;
+                        self.held.clear();
                         self.st = St::Str {
                             quote,
                             key,
@@ -641,8 +715,8 @@ impl Repairer {
                             i += 1;
                             self.restore_comma(out)?;
                             out.insert(b"\"")?;
-                            let held = std::mem::take(&mut self.held);
-                            out.drop(&held);
+                            out.drop(&self.held);
+                            self.held.clear();
                             self.open_curly_string(out, quote);
                         }
                         None => {
@@ -797,7 +871,7 @@ impl Repairer {
                 .map_or(c.chunk.len(), |p| i + 1 + p);
             return Ok(end);
         }
-        if self.on(Kind::Comment) && (b == b'/' || b == b'#') {
+        if (b == b'/' || b == b'#') && self.on(Kind::Comment) {
             self.resume = self.st;
             if b == b'#' {
                 self.flush(c, out, i)?;
@@ -954,7 +1028,7 @@ impl Repairer {
             }
             _ => {}
         }
-        let word = self.words_on() && !is_delimiter(b) && !matches!(b, b'\'' | b'(');
+        let word = self.words && !is_delimiter(b) && !matches!(b, b'\'' | b'(');
         if !word {
             self.keep_comma(c, out, i)?;
         }
@@ -976,7 +1050,7 @@ impl Repairer {
                 None,
             ),
             b'(' if self.on(Kind::Tuple) => self.open(c, out, i, Ctx::Tuple, Some(b"[")),
-            _ if self.words_on() && !is_delimiter(b) => {
+            _ if self.words && !is_delimiter(b) => {
                 // A number, literal or bare word: most are valid and whole in
                 // the chunk, and pass as they are.
                 let end = c.chunk[i..]
@@ -1281,12 +1355,12 @@ impl Repairer {
             // it is held, for `\'` is not JSON: the quote alone.
             let b = c.chunk[i];
             if quote == Quote::Single {
-                let held = std::mem::take(&mut self.held);
                 if b == b'\'' {
-                    out.drop(&held);
+                    out.drop(&self.held);
                 } else {
-                    out.input(&held)?;
+                    out.input(&self.held)?;
                 }
+                self.held.clear();
             }
             self.st = St::Str {
                 quote,
@@ -1379,7 +1453,13 @@ impl Repairer {
             self.close_quote(c, out, end, quote, key)?;
             return Ok(end + quote.len());
         }
-        match self.after_quote(key, &c.chunk[end + quote.len()..]) {
+        let after = &c.chunk[end + quote.len()..];
+        // Most often the byte right after the quote decides.
+        let verdict = match after.first() {
+            Some(&b) if self.closes(b, key) => Some(true),
+            _ => self.after_quote(key, after),
+        };
+        match verdict {
             None => {
                 // Undecided: held until the bytes that decide it come.
                 self.flush(c, out, end)?;
@@ -1562,33 +1642,34 @@ impl Repairer {
         result.map(|_| ())
     }
 
-    /// Inside a bare word at `i`: returns where to go on.
+    /// Inside a bare word at `i`: returns where to go on. The word so far
+    /// is all held (`pending` is `i`), so it is read where it is, without
+    /// a copy.
     fn word(&mut self, c: &mut Cursor<'_>, out: &mut impl Out, i: usize) -> Result<usize, Error> {
+        debug_assert_eq!(c.pending, i);
         let b = c.chunk[i];
-        let word_len = self.held.len() + (i - c.pending);
+        let word_len = self.held.len();
         let ends = ends_word(b);
-        if ends || scan::is_ws(b) {
-            let whole = self.word_bytes(c, i);
-            if ends || !matches!(classify(&whole, true), Word::Str) {
-                self.end_word(c, out, i)?;
-                return Ok(i);
-            }
+        if ends || scan::is_ws(b) && !matches!(classify(&self.held, true), Word::Str) {
+            self.end_word(c, out, i)?;
+            return Ok(i);
         }
-        self.word_numeric &= b"+-0123456789._eE".contains(&b);
+        self.word_numeric &= matches!(b, b'0'..=b'9' | b'+' | b'-' | b'.' | b'_' | b'e' | b'E');
+        self.held.push(b);
         let class = if word_len >= MAX_WORD {
             Word::Str
         } else if self.word_numeric {
             Word::Prefix
         } else if word_len < 10 {
-            let mut whole = self.word_bytes(c, i);
-            whole.push(b);
-            classify(&whole, false)
+            classify(&self.held, false)
         } else {
             Word::Str
         };
         if class != Word::Str {
+            c.pending = i + 1;
             return Ok(i + 1);
         }
+        self.held.pop();
         if !self.on(Kind::UnquotedString) {
             // Not a repair that is on: the tokenizer judges the word.
             self.restore_comma(out)?;
@@ -1598,88 +1679,71 @@ impl Repairer {
         }
         // A string: out it goes, quoted, and on it streams.
         self.restore_comma(out)?;
-        let held = std::mem::take(&mut self.held);
         out.insert(b"\"")?;
         self.report(out, Kind::UnquotedString, self.word_at);
-        escape_out(&held, out)?;
-        escape_out(&c.chunk[c.pending..i], out)?;
-        c.pending = i;
+        escape_out(&self.held, out)?;
+        self.held.clear();
         self.st = St::BareStr;
         Ok(i)
     }
 
-    /// The word so far: held bytes and the chunk's from `pending` to `i`.
-    fn word_bytes(&self, c: &Cursor<'_>, i: usize) -> Vec<u8> {
-        let mut word = self.held.clone();
-        word.extend_from_slice(&c.chunk[c.pending..i]);
-        word
-    }
-
-    /// The word (held, and the chunk from `pending` up to `i`) has ended.
+    /// The word (all held: `pending` is `i`) has ended.
     fn end_word(&mut self, c: &mut Cursor<'_>, out: &mut impl Out, i: usize) -> Result<(), Error> {
-        let mut word = std::mem::take(&mut self.held);
-        let held_len = word.len();
-        word.extend_from_slice(&c.chunk[c.pending..i]);
+        debug_assert_eq!(c.pending, i);
         let at = self.word_at;
-        let drop_all = |c: &mut Cursor<'_>, out: &mut dyn FnMut(&[u8]), word: &[u8]| {
-            out(&word[..held_len]);
-            out(&c.chunk[c.pending..i]);
-            c.pending = i;
-        };
-        let class = classify(&word, true);
+        let class = classify(&self.held, true);
         let placeholder =
             class == Word::Placeholder && self.on(Kind::Placeholder) && self.word_in_items;
         if !placeholder {
             self.restore_comma(out)?;
         }
+        let word = &self.held;
         match class {
             Word::Json => {
-                out.input(&word[..held_len])?;
+                out.input(word)?;
                 self.value_done();
             }
             Word::Replace(json, kind) if self.on(kind) => {
                 out.insert(json.as_bytes())?;
-                drop_all(c, &mut |b| out.drop(b), &word);
+                out.drop(word);
                 self.report(out, kind, at);
                 self.value_done();
             }
             Word::NonFinite if self.on(Kind::Literal) => {
-                match non_finite(&word, self.repairs.non_finite_as()) {
+                match non_finite(word, self.repairs.non_finite_as()) {
                     Some(json) => {
                         out.insert(json.as_bytes())?;
-                        drop_all(c, &mut |b| out.drop(b), &word);
+                        out.drop(word);
                         self.report(out, Kind::Literal, at);
                     }
                     // Left as it is: the tokenizer reports it.
-                    None => out.input(&word[..held_len])?,
+                    None => out.input(word)?,
                 }
                 self.value_done();
             }
             Word::Placeholder if placeholder => {
-                drop_all(c, &mut |b| out.drop(b), &word);
+                out.drop(word);
                 self.report(out, Kind::Placeholder, at);
                 self.after_placeholder = true;
                 // Back to where an item may come.
                 self.st = St::Item { first: false };
-                return Ok(());
             }
             Word::Str | Word::Prefix | Word::Placeholder
                 if self.on(Kind::UnquotedString) && !word.is_empty() =>
             {
                 out.insert(b"\"")?;
-                escape_out(&word[..held_len], out)?;
-                escape_out(&c.chunk[c.pending..i], out)?;
-                c.pending = i;
+                escape_out(word, out)?;
                 out.insert(b"\"")?;
                 self.report(out, Kind::UnquotedString, at);
                 self.value_done();
             }
             _ => {
                 // Not a repair that is on: the tokenizer judges the word.
-                out.input(&word[..held_len])?;
+                out.input(word)?;
                 self.value_done();
             }
         }
+        self.held.clear();
         Ok(())
     }
 
@@ -1703,8 +1767,8 @@ impl Repairer {
             }
         }
         // Content: held spaces first.
-        let held = std::mem::take(&mut self.held);
-        escape_out(&held, out)?;
+        escape_out(&self.held, out)?;
+        self.held.clear();
         escape_out(&c.chunk[c.pending..=i], out)?;
         c.pending = i + 1;
         Ok(i + 1)
@@ -1760,46 +1824,6 @@ fn is_delimiter(b: u8) -> bool {
 /// Bytes that end a bare word or an unquoted string where a value belongs.
 fn ends_word(b: u8) -> bool {
     matches!(b, b',' | b'}' | b']' | b')' | b'\n' | b'\r')
-}
-
-/// Whether a bare token is valid JSON as it is: a number or a literal.
-fn is_json(token: &[u8]) -> bool {
-    match token {
-        b"true" | b"false" | b"null" => true,
-        _ => {
-            let digits = |from: usize| {
-                token[from..]
-                    .iter()
-                    .position(|b| !b.is_ascii_digit())
-                    .map_or(token.len(), |p| from + p)
-            };
-            let mut i = usize::from(token.first() == Some(&b'-'));
-            match token.get(i) {
-                Some(b'0') => i += 1,
-                Some(b'1'..=b'9') => i = digits(i + 1),
-                _ => return false,
-            }
-            if token.get(i) == Some(&b'.') {
-                let end = digits(i + 1);
-                if end == i + 1 {
-                    return false;
-                }
-                i = end;
-            }
-            if matches!(token.get(i), Some(b'e' | b'E')) {
-                i += 1;
-                if matches!(token.get(i), Some(b'+' | b'-')) {
-                    i += 1;
-                }
-                let end = digits(i);
-                if end == i {
-                    return false;
-                }
-                i = end;
-            }
-            i == token.len()
-        }
-    }
 }
 
 /// The number of whitespace bytes `bytes` starts with, if something else
