@@ -327,7 +327,9 @@ impl Repairer {
 
     /// Reads `chunk`; with `stop_at_end`, stops after the top-level value
     /// and returns how many bytes it read.
-    #[inline(always)]
+    /// Kept out of the document's own feed, whose strict path it would
+    /// otherwise slow down.
+    #[inline(never)]
     pub(crate) fn feed(
         &mut self,
         chunk: &[u8],
