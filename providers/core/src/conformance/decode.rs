@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::error::DecodeError;
 use crate::event::StreamEvent;
-use crate::provider::StreamDecoder;
+use crate::provider::{FrameHandler, StreamDecoder};
+use crate::sse::{SseDecoder, SseEvent};
 
 /// Deterministic pseudo-random cut points, chunks of 1..=`max_chunk` bytes.
 pub fn random_cuts(len: usize, seed: u64, max_chunk: usize) -> Vec<usize> {
@@ -78,6 +79,46 @@ pub fn without_repeats(body: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// Each SSE frame of `body` through `handler`, one by one: its events
+/// (`Debug` text) or its error's kind, and what `shortcut` said of the
+/// handler and the frame just before the handler took it (whether it would
+/// read the frame through a remembered one).
+#[allow(clippy::type_complexity)]
+pub fn frame_by_frame<H: FrameHandler>(
+    handler: &mut H,
+    body: &[u8],
+    shortcut: impl Fn(&mut H, &SseEvent<'_>) -> bool,
+) -> (Vec<Result<Vec<String>, String>>, Vec<bool>) {
+    let (mut events, mut taken) = (Vec::new(), Vec::new());
+    SseDecoder::new()
+        .feed(body, |frame| {
+            taken.push(shortcut(handler, &frame));
+            let mut out = Vec::new();
+            let r = handler.frame(&frame, &mut |e| out.push(format!("{e:?}")));
+            // The kind alone: another body's offsets may differ.
+            events.push(r.map(|()| out).map_err(|e| format!("{:?}", e.kind())));
+        })
+        .expect("SSE");
+    (events, taken)
+}
+
+/// Decodes `body` frame by frame with a fresh `H`, checks that
+/// `shortcut` is `expected` frame by frame, then that the body
+/// [without repeats](without_repeats) takes the shortcut nowhere and gives
+/// the same events; returns them.
+pub fn check_shortcuts<H: FrameHandler + Default>(
+    body: &[u8],
+    shortcut: impl Fn(&mut H, &SseEvent<'_>) -> bool,
+    expected: &[bool],
+) -> Vec<Result<Vec<String>, String>> {
+    let (events, taken) = frame_by_frame(&mut H::default(), body, &shortcut);
+    assert_eq!(taken, expected, "where the shortcut was taken");
+    let (full, never) = frame_by_frame(&mut H::default(), &without_repeats(body), &shortcut);
+    assert!(never.iter().all(|t| !t), "{never:?}");
+    assert_eq!(events, full, "the same events without the shortcut");
+    events
 }
 
 /// Decodes `body` whole, at every split when it is shorter than

@@ -34,7 +34,8 @@ mod transport;
 pub use config::check_config;
 pub use corpus::{Fixture, Format, corpus_dir, fixtures};
 pub use decode::{
-    Decoded, check_decoding, check_invariants, decode_with_cuts, random_cuts, without_repeats,
+    Decoded, check_decoding, check_invariants, check_shortcuts, decode_with_cuts, frame_by_frame,
+    random_cuts, without_repeats,
 };
 pub use transcript::{ServerTool, ToolCall, Transcript};
 #[cfg(feature = "loopback")]

@@ -67,8 +67,8 @@ pub(super) struct Lexer<'s> {
     /// Whether the innermost container is an object (bit `depth - 1` of
     /// `objects`, kept apart: read after every value).
     in_object: bool,
-    /// Where the content of the last string read began (after its quote).
-    string_start: usize,
+    /// Where the last string's content (after its quote) or number began.
+    scalar_start: usize,
 }
 
 impl<'s> Lexer<'s> {
@@ -81,14 +81,27 @@ impl<'s> Lexer<'s> {
             depth: 0,
             objects: 0,
             in_object: false,
-            string_start: 0,
+            scalar_start: 0,
+        }
+    }
+
+    /// A lexer at byte `pos` of `text`, for [`Lexer::string`] alone.
+    pub(super) fn at(text: &'s str, pos: usize) -> Self {
+        Lexer {
+            pos,
+            ..Lexer::new(text)
         }
     }
 
     /// The raw content of the last string read (between its quotes, escapes
     /// as written).
     pub(super) fn last_string(&self) -> std::ops::Range<usize> {
-        self.string_start..self.pos.saturating_sub(1).max(self.string_start)
+        self.scalar_start..self.pos.saturating_sub(1).max(self.scalar_start)
+    }
+
+    /// The last number read.
+    pub(super) fn last_number(&self) -> std::ops::Range<usize> {
+        self.scalar_start..self.pos.max(self.scalar_start)
     }
 
     /// Bytes read so far: the end of the last token (and of the colon
@@ -307,10 +320,14 @@ impl<'s> Lexer<'s> {
 
     /// A number starting at `pos`:
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    fn number(&mut self) -> Result<Token, Invalid> {
+    pub(super) fn number(&mut self) -> Result<Token, Invalid> {
         let bytes = self.bytes;
         let start = self.pos;
+        self.scalar_start = start;
         let mut i = start;
+        if i >= bytes.len() {
+            return Err(Invalid);
+        }
         let negative = bytes[i] == b'-';
         if negative {
             i += 1;
@@ -396,7 +413,7 @@ impl<'s> Lexer<'s> {
     pub(super) fn string(&mut self, scratch: &mut String) -> Result<Text, Invalid> {
         let bytes = self.bytes;
         let start = self.pos;
-        self.string_start = start;
+        self.scalar_start = start;
         // Eight bytes at a time, as the tokenizer scans.
         let i = string_run_end(bytes, start);
         match bytes.get(i) {

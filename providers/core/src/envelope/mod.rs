@@ -56,10 +56,18 @@ use lex::{Invalid, Lexer};
 #[derive(Debug, Default)]
 pub struct Envelope {
     scratch: String,
-    /// The frame remembered by [`Envelope::remember`], and where the
-    /// content of its varying string lies (empty bytes: none).
+    /// Whether skipped values may differ in frames read through a
+    /// remembered one ([`Envelope::skipped_may_vary`]).
+    track_skipped: bool,
+    /// The strings (raw content) and numbers the last read skipped, when
+    /// tracked.
+    skipped: Vec<template::Hole>,
+    /// The frame remembered by [`Envelope::remember`] (empty: none), where
+    /// the content of its strings that may vary lies, and which of them is
+    /// the one wanted.
     template: Vec<u8>,
-    hole: Range<usize>,
+    holes: Vec<template::Hole>,
+    wanted: usize,
 }
 
 /// A decoded string of the envelope: where its text lives. Resolve it with
@@ -202,6 +210,16 @@ impl Envelope {
         Envelope::default()
     }
 
+    /// Lets the strings and numbers a read [skips](Reader::skip) differ
+    /// in the frames [`Envelope::refill`] reads through the remembered
+    /// one (a counter, random padding): for protocols whose frames carry
+    /// such values. It costs a little on every read, so it is off by
+    /// default.
+    pub fn skipped_may_vary(mut self) -> Self {
+        self.track_skipped = true;
+        self
+    }
+
     /// Reads the JSON in `data` (a frame's data, starting at byte `offset`
     /// of the stream) with `read`, which pulls its tokens from a
     /// [`Reader`]; then checks that nothing but whitespace follows the
@@ -214,6 +232,7 @@ impl Envelope {
         read: impl FnOnce(&mut Reader<'_, 's>) -> Result<R, ReadError>,
     ) -> Result<(R, Strings<'s>), DecodeError> {
         self.scratch.clear();
+        self.skipped.clear();
         // SIMD where the CPU has it: frames are a few hundred bytes.
         let Ok(text) = simdutf8::basic::from_utf8(data) else {
             return Err(invalid_utf8(data, offset));
@@ -224,6 +243,8 @@ impl Envelope {
                 token_start: 0,
                 text,
                 scratch: &mut self.scratch,
+                skipped: &mut self.skipped,
+                track_skipped: self.track_skipped,
             };
             read(&mut reader).and_then(|r| reader.rest().map(|()| r))
         };
@@ -347,6 +368,8 @@ pub struct Reader<'t, 's> {
     token_start: usize,
     text: &'s str,
     scratch: &'t mut String,
+    skipped: &'t mut Vec<template::Hole>,
+    track_skipped: bool,
 }
 
 impl<'s> Reader<'_, 's> {
@@ -380,7 +403,7 @@ impl<'s> Reader<'_, 's> {
             - before
                 .trim_start_matches(|c: char| c.is_ascii_whitespace() || c == ':' || c == ',')
                 .len();
-        self.skip(first)?;
+        self.skip_value(first)?;
         Ok(start..self.lex.pos())
     }
 
@@ -402,9 +425,32 @@ impl<'s> Reader<'_, 's> {
         self.lex.pos() as u64
     }
 
-    /// Skips the value that begins with `first`.
+    /// Skips the value that begins with `first`, the last token read: the
+    /// decoder does not care what it is. A skipped string or number may
+    /// differ in the frames that [`Envelope::refill`] reads through this
+    /// one.
     #[inline]
     pub fn skip(&mut self, first: Token) -> Result<(), ReadError> {
+        // Its content cannot matter: a frame like this one with another
+        // string (or number) here reads the same.
+        if self.track_skipped {
+            match first {
+                Token::String(_) => {
+                    self.skipped
+                        .push(template::Hole::string(self.lex.last_string()));
+                }
+                Token::Unsigned(_) | Token::OtherNumber => {
+                    self.skipped
+                        .push(template::Hole::number(self.lex.last_number()));
+                }
+                _ => {}
+            }
+        }
+        self.skip_value(first)
+    }
+
+    /// [`Reader::skip`], for a value whose content is used.
+    fn skip_value(&mut self, first: Token) -> Result<(), ReadError> {
         match first {
             Token::ObjectStart | Token::ArrayStart => self.skip_container(),
             _ => Ok(()),
@@ -539,7 +585,7 @@ impl<'s> Reader<'_, 's> {
     /// A type error for `value`, a token already read: skips the rest of it
     /// so that the error's position is its end.
     pub fn mismatch(&mut self, value: Token, expected: &'static str) -> ReadError {
-        if let Err(e) = self.skip(value) {
+        if let Err(e) = self.skip_value(value) {
             return e;
         }
         let found = match value {

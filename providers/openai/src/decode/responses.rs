@@ -48,9 +48,50 @@ struct Event {
     /// Text for the text and argument events (other events put objects
     /// here, read as `None`).
     delta: Option<Text>,
+    /// Where `delta`, when a string, lies in the frame (raw).
+    delta_span: (usize, usize),
     arguments: Option<Text>,
     item: Option<Item>,
     response: Option<Response>,
+}
+
+/// The frames that carry one fragment, `delta`.
+const DELTAS: [&str; 5] = [
+    "response.function_call_arguments.delta",
+    "response.output_text.delta",
+    "response.refusal.delta",
+    "response.reasoning_summary_text.delta",
+    "response.reasoning_text.delta",
+];
+
+/// A frame that carries one fragment and nothing else: the next frame that
+/// differs from it only in the fragment or in what the decoder skips
+/// (`sequence_number`, `obfuscation`, …; [`Envelope::refill`]) is handled
+/// as a delta of the same kind and output.
+#[derive(Debug, Clone, Copy)]
+struct Plain {
+    kind: &'static str,
+    index: u32,
+}
+
+impl Plain {
+    /// The fragment `ev` carries, and where it lies, if that is all.
+    fn of(ev: &Event, strings: Strings<'_>) -> Option<(Plain, std::ops::Range<usize>)> {
+        let kind = strings.get(ev.kind);
+        let kind = DELTAS.into_iter().find(|k| *k == kind)?;
+        if ev.delta.is_none()
+            || ev.arguments.is_some()
+            || ev.item.is_some()
+            || ev.response.is_some()
+        {
+            return None;
+        }
+        let plain = Plain {
+            kind,
+            index: ev.output_index.unwrap_or(0),
+        };
+        Some((plain, ev.delta_span.0..ev.delta_span.1))
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -117,7 +158,12 @@ fn read_event(r: &mut Reader<'_, '_>) -> Result<Event, ReadError> {
             "output_index" => r
                 .unsigned(value, u32::MAX.into())
                 .map(|v| ev.output_index = v.map(|i| i as u32)),
-            "delta" => maybe_str(r, value).map(|v| ev.delta = v),
+            "delta" => {
+                ev.delta = maybe_str(r, value)?;
+                let span = r.last_string();
+                ev.delta_span = (span.start, span.end);
+                Ok(())
+            }
             "arguments" => maybe_str(r, value).map(|v| ev.arguments = v),
             "item" => read_item(r, value).map(|v| ev.item = v),
             "response" => read_response(r, value).map(|v| ev.response = v),
@@ -207,10 +253,24 @@ struct Call {
 
 /// Decodes Responses API frames; use it through
 /// [`ResponsesDecoder`](crate::ResponsesDecoder).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ResponsesHandler {
     envelope: Envelope,
     state: State,
+    /// What the remembered frame said, when the envelope remembers one.
+    plain: Option<Plain>,
+}
+
+impl Default for ResponsesHandler {
+    fn default() -> Self {
+        ResponsesHandler {
+            // Every frame has its `sequence_number`, most their random
+            // `obfuscation`.
+            envelope: Envelope::new().skipped_may_vary(),
+            state: State::default(),
+            plain: None,
+        }
+    }
 }
 
 /// What the stream has said so far.
@@ -263,8 +323,21 @@ impl FrameHandler for ResponsesHandler {
         if data.trim_ascii() == b"[DONE]" {
             return Ok(());
         }
+        let state = &mut self.state;
+        if let Some(plain) = self.plain.filter(|_| !state.terminal)
+            && let Some((text, strings)) = self.envelope.refill(data)
+        {
+            let delta = Some(strings.cow(text));
+            return state.delta(plain.kind, plain.index, delta, frame.offset(), sink);
+        }
         let (ev, strings) = self.envelope.read(data, frame.offset(), read_event)?;
-        self.state.frame(&ev, strings, frame, sink)
+        let plain = Plain::of(&ev, strings);
+        state.frame(&ev, strings, frame, sink)?;
+        self.plain = plain.map(|(plain, hole)| {
+            self.envelope.remember(data, hole);
+            plain
+        });
+        Ok(())
     }
 
     fn end(&mut self, position: u64, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
@@ -273,6 +346,54 @@ impl FrameHandler for ResponsesHandler {
 }
 
 impl State {
+    /// A frame of one of the [`DELTAS`] kinds for output `index`.
+    fn delta(
+        &mut self,
+        kind: &str,
+        index: u32,
+        delta: Option<Cow<'_, str>>,
+        at: u64,
+        sink: &mut Sink<'_>,
+    ) -> Result<(), DecodeError> {
+        let delta = delta.filter(|d| !d.is_empty());
+        match kind {
+            "response.function_call_arguments.delta" => {
+                let Some(call) = self.call(index) else {
+                    return Err(DecodeError::shape(
+                        format!("arguments for output_index {index}, which is no function call"),
+                        at,
+                    ));
+                };
+                if let Some(json) = delta
+                    && !call.ended
+                {
+                    call.args_seen = true;
+                    sink(StreamEvent::ToolArgsDelta {
+                        choice: 0,
+                        index,
+                        json,
+                    });
+                }
+            }
+            "response.output_text.delta" => {
+                if let Some(text) = delta {
+                    sink(StreamEvent::TextDelta { choice: 0, text });
+                }
+            }
+            "response.refusal.delta" => {
+                if let Some(text) = delta {
+                    sink(StreamEvent::Refusal { choice: 0, text });
+                }
+            }
+            _ => {
+                if let Some(text) = delta {
+                    sink(StreamEvent::ReasoningDelta { choice: 0, text });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Handles a frame read into `ev`.
     fn frame(
         &mut self,
@@ -315,23 +436,8 @@ impl State {
                     });
                 }
             }
-            "response.function_call_arguments.delta" => {
-                let Some(call) = self.call(index) else {
-                    return Err(DecodeError::shape(
-                        format!("arguments for output_index {index}, which is no function call"),
-                        frame.offset(),
-                    ));
-                };
-                if let Some(d) = text(ev.delta).filter(|d| !d.is_empty())
-                    && !call.ended
-                {
-                    call.args_seen = true;
-                    sink(StreamEvent::ToolArgsDelta {
-                        choice: 0,
-                        index,
-                        json: d,
-                    });
-                }
+            kind if DELTAS.contains(&kind) => {
+                self.delta(kind, index, text(ev.delta), frame.offset(), sink)?;
             }
             "response.function_call_arguments.done" => {
                 self.end_call(index, text(ev.arguments), sink);
@@ -347,21 +453,6 @@ impl State {
                         | "mcp_call") => server_tool(index, kind, &item, strings, sink),
                         _ => {}
                     }
-                }
-            }
-            "response.output_text.delta" => {
-                if let Some(text) = text(ev.delta).filter(|d| !d.is_empty()) {
-                    sink(StreamEvent::TextDelta { choice: 0, text });
-                }
-            }
-            "response.refusal.delta" => {
-                if let Some(text) = text(ev.delta).filter(|d| !d.is_empty()) {
-                    sink(StreamEvent::Refusal { choice: 0, text });
-                }
-            }
-            "response.reasoning_summary_text.delta" | "response.reasoning_text.delta" => {
-                if let Some(text) = text(ev.delta).filter(|d| !d.is_empty()) {
-                    sink(StreamEvent::ReasoningDelta { choice: 0, text });
                 }
             }
             "response.completed" | "response.incomplete" => {
@@ -436,4 +527,70 @@ fn server_tool(index: u32, kind: &str, item: &Item, strings: Strings<'_>, sink: 
         name,
         input,
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use structream_provider::conformance::check_shortcuts;
+    use structream_provider::sse::SseEvent;
+
+    use super::*;
+
+    /// Whether `h` reads `frame` through the remembered frame.
+    fn shortcut(h: &mut ResponsesHandler, frame: &SseEvent<'_>) -> bool {
+        h.plain.is_some() && !h.state.terminal && h.envelope.refill(frame.data()).is_some()
+    }
+
+    #[test]
+    fn frames_like_the_one_before_are_read_through_it_with_the_same_events() {
+        let seq = std::cell::Cell::new(0);
+        let frame = |json: String| {
+            seq.set(seq.get() + 1);
+            let json = json.replacen('{', &format!("{{\"sequence_number\":{},", seq.get()), 1);
+            format!("event: x\ndata: {json}\n\n")
+        };
+        let delta = |kind: &str, index: u32, text: &str| {
+            let pad = "p".repeat(seq.get() % 5);
+            frame(format!(
+                r#"{{"type":"response.{kind}.delta","item_id":"fc_1","output_index":{index},"delta":{text},"obfuscation":"{pad}"}}"#
+            ))
+        };
+        let body = [
+            frame(r#"{"type":"response.created","response":{}}"#.into()),
+            delta("output_text", 0, r#""Hi""#),
+            delta("output_text", 0, r#"" \"you\"""#),
+            frame(
+                r#"{"type":"response.output_item.added","output_index":1,"item":{"type":"function_call","id":"fc_1","call_id":"c","name":"f","arguments":""}}"#
+                    .into(),
+            ),
+            delta("function_call_arguments", 1, r#""{\"a\"""#),
+            delta("function_call_arguments", 1, r#"":1}""#),
+            // No call at output 2: an error, read through or in full.
+            delta("function_call_arguments", 2, r#""x""#),
+            delta("function_call_arguments", 2, r#""y""#),
+            frame(r#"{"type":"response.completed","response":{}}"#.into()),
+            delta("output_text", 0, r#""late""#),
+        ]
+        .concat();
+        let events = check_shortcuts(
+            body.as_bytes(),
+            shortcut,
+            &[
+                false, false, true, false, false, true, false, false, false, false,
+            ],
+        );
+        assert!(
+            events[2]
+                .as_ref()
+                .is_ok_and(|e| e[0].contains(r#" \"you\""#)),
+            "{events:?}"
+        );
+        assert!(
+            events[5].as_ref().is_ok_and(|e| e[0].contains(r#":1}"#)),
+            "{events:?}"
+        );
+        assert!(events[6].is_err() && events[7].is_err(), "{events:?}");
+        // After the end, ignored either way.
+        assert_eq!(events[9], Ok(vec![]));
+    }
 }
