@@ -6,7 +6,7 @@
 use arbitrary::{Arbitrary, Unstructured};
 use serde_json::{Value, json};
 use structream_provider::StreamDecoder;
-use structream_provider::conformance::{check_invariants, decode_with_cuts};
+use structream_provider::conformance::{check_invariants, decode_with_cuts, without_repeats};
 
 /// A fuzz case: a body and where to cut it.
 ///
@@ -228,8 +228,9 @@ pub fn body<F: Frame>(body: &Body<F>, ndjson: bool) -> Vec<u8> {
     }
 }
 
-/// Decodes the case whole, at its cuts and byte by byte (small bodies):
-/// never a panic, the same events and end every time, and the events keep
+/// Decodes the case whole, at its cuts, byte by byte (small bodies) and
+/// with no frame repeating the one before ([`without_repeats`]): never a
+/// panic, the same events and end every time, and the events keep
 /// the stream rules (the conformance suite's, shared with the protocol
 /// crates' tests).
 pub fn check<F: Frame>(case: &Case<F>, ndjson: bool, make: fn() -> Box<dyn StreamDecoder>) {
@@ -238,6 +239,11 @@ pub fn check<F: Frame>(case: &Case<F>, ndjson: bool, make: fn() -> Box<dyn Strea
     check_invariants("fuzz case", &whole, body.len());
     let split = decode_with_cuts(&mut *make(), &body, &cuts(&case.cuts, body.len()));
     assert_eq!(whole, split, "cut at {:?}", cuts(&case.cuts, body.len()));
+    // No frame repeating the one before: no shortcut through it, the same
+    // events.
+    let varied = decode_with_cuts(&mut *make(), &without_repeats(&body), &[]);
+    assert_eq!(whole.events, varied.events, "without repeated frames");
+    assert_eq!(whole.end.is_ok(), varied.end.is_ok(), "without repeated frames");
     if body.len() <= 2048 {
         let every: Vec<usize> = (1..body.len()).collect();
         let bytes = decode_with_cuts(&mut *make(), &body, &every);
