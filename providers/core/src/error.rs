@@ -97,6 +97,45 @@ impl DecodeError {
     }
 }
 
+/// The error a decoder failed with, returned again by every later call.
+/// The check on the hot path is one comparison; copying the error is out
+/// of line.
+#[derive(Debug, Default)]
+pub(crate) struct Failed(Option<DecodeError>);
+
+impl Failed {
+    /// `Err` with the error the decoder failed with, if it did.
+    #[inline(always)]
+    pub(crate) fn check(&self) -> Result<(), DecodeError> {
+        if self.0.is_none() {
+            Ok(())
+        } else {
+            self.again()
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn again(&self) -> Result<(), DecodeError> {
+        self.0.clone().map_or(Ok(()), Err)
+    }
+
+    /// Passes `r` on, keeping its error for the later calls.
+    #[inline(always)]
+    pub(crate) fn keep(&mut self, r: Result<(), DecodeError>) -> Result<(), DecodeError> {
+        if let Err(e) = &r {
+            self.set(e);
+        }
+        r
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn set(&mut self, e: &DecodeError) {
+        self.0 = Some(e.clone());
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {

@@ -8,7 +8,8 @@
 //! line then fails to parse as JSON in the protocol layer).
 //! The decoder only frames lines; it does not parse them.
 
-use crate::error::{DecodeError, DecodeErrorKind};
+use crate::error::{DecodeError, DecodeErrorKind, Failed};
+use crate::sse::ByteSearch;
 
 /// A push decoder for NDJSON lines.
 ///
@@ -26,9 +27,13 @@ use crate::error::{DecodeError, DecodeErrorKind};
 #[derive(Debug)]
 pub struct NdjsonDecoder {
     max_line_len: usize,
+    /// Unfinished line carried over from earlier chunks.
     line: Vec<u8>,
+    /// Bytes consumed before the current chunk.
     pos: u64,
-    failed: Option<DecodeError>,
+    failed: Failed,
+    /// The search for line ends.
+    newlines: ByteSearch<b'\n', b'\n'>,
 }
 
 impl NdjsonDecoder {
@@ -38,7 +43,8 @@ impl NdjsonDecoder {
             max_line_len,
             line: Vec::new(),
             pos: 0,
-            failed: None,
+            failed: Failed::default(),
+            newlines: ByteSearch::new(),
         }
     }
 
@@ -48,34 +54,52 @@ impl NdjsonDecoder {
     where
         F: FnMut(&[u8], u64),
     {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
+        self.failed.check()?;
+        let r = self.feed_inner(input, &mut on_line);
+        self.pos += input.len() as u64;
+        self.failed.keep(r)
+    }
+
+    fn feed_inner<F>(&mut self, input: &[u8], on_line: &mut F) -> Result<(), DecodeError>
+    where
+        F: FnMut(&[u8], u64),
+    {
         let mut i = 0;
+        if !self.line.is_empty() {
+            let start = self.pos - self.line.len() as u64;
+            let Some(len) = self.newlines.find(input) else {
+                if self.line.len() + input.len() > self.max_line_len {
+                    return Err(self.too_long(start));
+                }
+                self.line.extend_from_slice(input);
+                return Ok(());
+            };
+            if self.line.len() + len > self.max_line_len {
+                return Err(self.too_long(start));
+            }
+            self.line.extend_from_slice(&input[..len]);
+            emit(&self.line, start, on_line);
+            self.line.clear();
+            i = len + 1;
+        }
+        // From here on every line starts inside `input`: handed out
+        // borrowed.
         while i < input.len() {
-            let Some(off) = memchr::memchr(b'\n', &input[i..]) else {
+            let start = self.pos + i as u64;
+            let Some(len) = self.newlines.find(&input[i..]) else {
                 let rest = &input[i..];
-                if self.line.len() + rest.len() > self.max_line_len {
-                    return Err(self.fail(self.pos + i as u64 - self.line.len() as u64));
+                if rest.len() > self.max_line_len {
+                    return Err(self.too_long(start));
                 }
                 self.line.extend_from_slice(rest);
                 break;
             };
-            let end = i + off;
-            let start = self.pos + i as u64 - self.line.len() as u64;
-            if self.line.len() + off > self.max_line_len {
-                return Err(self.fail(start));
+            if len > self.max_line_len {
+                return Err(self.too_long(start));
             }
-            if self.line.is_empty() {
-                emit(&input[i..end], start, &mut on_line);
-            } else {
-                self.line.extend_from_slice(&input[i..end]);
-                emit(&self.line, start, &mut on_line);
-                self.line.clear();
-            }
-            i = end + 1;
+            emit(&input[i..i + len], start, on_line);
+            i += len + 1;
         }
-        self.pos += input.len() as u64;
         Ok(())
     }
 
@@ -85,9 +109,7 @@ impl NdjsonDecoder {
     where
         F: FnMut(&[u8], u64),
     {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
+        self.failed.check()?;
         if !self.line.is_empty() {
             let start = self.pos - self.line.len() as u64;
             emit(&self.line, start, &mut on_line);
@@ -97,15 +119,13 @@ impl NdjsonDecoder {
     }
 
     #[cold]
-    fn fail(&mut self, at: u64) -> DecodeError {
-        let e = DecodeError::new(
+    fn too_long(&self, at: u64) -> DecodeError {
+        DecodeError::new(
             DecodeErrorKind::LineTooLong {
                 limit: self.max_line_len,
             },
             at,
-        );
-        self.failed = Some(e.clone());
-        e
+        )
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::error::{DecodeError, DecodeErrorKind, Error};
+use crate::error::{DecodeError, DecodeErrorKind, Error, Failed};
 use crate::event::StreamEvent;
 use crate::ndjson::NdjsonDecoder;
 use crate::request::{HttpRequest, Mode, StructuredRequest};
@@ -112,7 +112,7 @@ pub trait FrameHandler: Send + fmt::Debug {
 pub struct SseStreamDecoder<H> {
     sse: SseDecoder,
     handler: H,
-    failed: Option<DecodeError>,
+    failed: Failed,
 }
 
 impl<H: FrameHandler> SseStreamDecoder<H> {
@@ -121,7 +121,7 @@ impl<H: FrameHandler> SseStreamDecoder<H> {
         SseStreamDecoder {
             sse: SseDecoder::with_config(config),
             handler,
-            failed: None,
+            failed: Failed::default(),
         }
     }
 
@@ -172,14 +172,6 @@ impl<H: FrameHandler> SseStreamDecoder<H> {
         }
         r
     }
-
-    /// Keeps the first error: every later call returns it.
-    fn keep(&mut self, r: Result<(), DecodeError>) -> Result<(), DecodeError> {
-        if let Err(e) = &r {
-            self.failed = Some(e.clone());
-        }
-        r
-    }
 }
 
 impl<H: FrameHandler + Default> Default for SseStreamDecoder<H> {
@@ -194,24 +186,20 @@ impl<H: FrameHandler> StreamDecoder for SseStreamDecoder<H> {
         if bytes.is_empty() {
             return Ok(());
         }
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
+        self.failed.check()?;
         let mut frame_err = None;
         let r = self.sse.feed(
             bytes,
             Self::on_frame(&mut self.handler, sink, &mut frame_err),
         );
         let r = frame_err.map_or(r, Err);
-        self.keep(r)
+        self.failed.keep(r)
     }
 
     fn finish(&mut self, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
+        self.failed.check()?;
         let r = self.end(sink);
-        self.keep(r)
+        self.failed.keep(r)
     }
 }
 
@@ -230,7 +218,7 @@ pub struct NdjsonStreamDecoder<H> {
     lines: NdjsonDecoder,
     handler: H,
     pos: u64,
-    failed: Option<DecodeError>,
+    failed: Failed,
 }
 
 impl<H: LineHandler> NdjsonStreamDecoder<H> {
@@ -240,14 +228,12 @@ impl<H: LineHandler> NdjsonStreamDecoder<H> {
             lines: NdjsonDecoder::new(max_line_len),
             handler,
             pos: 0,
-            failed: None,
+            failed: Failed::default(),
         }
     }
 
     fn run(&mut self, bytes: &[u8], sink: &mut Sink<'_>, end: bool) -> Result<(), DecodeError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
+        self.failed.check()?;
         let handler = &mut self.handler;
         let mut line_err = None;
         let mut on_line = |line: &[u8], offset: u64| {
@@ -270,10 +256,7 @@ impl<H: LineHandler> NdjsonStreamDecoder<H> {
         if end && r.is_ok() {
             r = self.handler.end(self.pos, sink);
         }
-        if let Err(e) = &r {
-            self.failed = Some(e.clone());
-        }
-        r
+        self.failed.keep(r)
     }
 }
 

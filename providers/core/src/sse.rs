@@ -46,7 +46,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::error::{DecodeError, DecodeErrorKind, ProviderError};
+use crate::error::{DecodeError, DecodeErrorKind, Failed, ProviderError};
 use crate::unframed::Unframed;
 
 /// Limits of a [`SseDecoder`] (and of the NDJSON decoder).
@@ -226,7 +226,7 @@ pub struct SseDecoder {
     bom: u8,
     /// Bytes consumed before the current chunk.
     pos: u64,
-    failed: Option<DecodeError>,
+    failed: Failed,
     /// The search for line ends.
     ends: LineEnds,
 }
@@ -258,7 +258,7 @@ impl SseDecoder {
             after_cr: false,
             bom: 0,
             pos: 0,
-            failed: None,
+            failed: Failed::default(),
             ends: LineEnds::new(),
         }
     }
@@ -274,15 +274,10 @@ impl SseDecoder {
     where
         F: FnMut(SseEvent<'_>),
     {
-        if let Some(err) = &self.failed {
-            return Err(err.clone());
-        }
+        self.failed.check()?;
         let result = self.feed_inner(input, &mut on_event);
         self.pos += input.len() as u64;
-        if let Err(err) = &result {
-            self.failed = Some(err.clone());
-        }
-        result
+        self.failed.keep(result)
     }
 
     fn feed_inner<F>(&mut self, input: &[u8], on_event: &mut F) -> Result<(), DecodeError>
@@ -450,17 +445,14 @@ impl SseDecoder {
     where
         F: FnMut(SseEvent<'_>),
     {
-        if let Some(err) = &self.failed {
-            return Err(err.clone());
-        }
+        self.failed.check()?;
         if self.bom != BOM_DONE && self.bom > 0 {
             self.line.extend_from_slice(&BOM[..self.bom as usize]);
         }
         if !self.line.is_empty() {
             let at = self.pos - self.line.len() as u64;
             let err = DecodeError::new(DecodeErrorKind::Truncated, at);
-            self.failed = Some(err.clone());
-            return Err(err);
+            return self.failed.keep(Err(err));
         }
         dispatch(&mut self.frame, &[], &mut on_event);
         self.reset();
@@ -604,23 +596,27 @@ fn data_line(
     input: &[u8],
     line_start: u64,
 ) -> Result<(), DecodeError> {
-    let held = frame.data.len() + frame.data_in.as_ref().map_or(0, Range::len);
-    if held + usize::from(frame.has_data) + value.len() > config.max_event_len {
-        return Err(event_too_long(config, line_start));
-    }
     if !frame.has_data {
+        // The frame's first data line: nothing is held yet.
+        if value.len() > config.max_event_len {
+            return Err(event_too_long(config, line_start));
+        }
         frame.has_data = true;
         match value_in {
             Some(r) => frame.data_in = Some(r),
             None => frame.data.extend_from_slice(value),
         }
-    } else {
-        if let Some(r) = frame.data_in.take() {
-            frame.data.extend_from_slice(&input[r]);
-        }
-        frame.data.push(b'\n');
-        frame.data.extend_from_slice(value);
+        return Ok(());
     }
+    let held = frame.data.len() + frame.data_in.as_ref().map_or(0, Range::len);
+    if held + 1 + value.len() > config.max_event_len {
+        return Err(event_too_long(config, line_start));
+    }
+    if let Some(r) = frame.data_in.take() {
+        frame.data.extend_from_slice(&input[r]);
+    }
+    frame.data.push(b'\n');
+    frame.data.extend_from_slice(value);
     Ok(())
 }
 
