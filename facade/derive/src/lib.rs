@@ -201,6 +201,8 @@ fn expand_struct(
     let partial = format_ident!("{}Partial", name);
     let mut partial_fields = Vec::new();
     let mut arms = Vec::new();
+    // (field, its escaped member names) for `changed`, which names every field.
+    let mut members = Vec::new();
     let mut creates = Vec::new();
     let mut policies = Vec::new();
     for field in &fields.named {
@@ -226,9 +228,14 @@ fn expand_struct(
         let names = std::iter::once(json.clone()).chain(attrs.aliases.iter().cloned());
         let names: Vec<_> = names.collect();
         // Deltas' paths name members by their escaped reference tokens.
-        for name in &names {
-            let token = name.replace('~', "~0").replace('/', "~1");
-            let token = syn::LitByteStr::new(token.as_bytes(), ident.span());
+        let tokens: Vec<_> = names
+            .iter()
+            .map(|name| {
+                let token = name.replace('~', "~0").replace('/', "~1");
+                syn::LitByteStr::new(token.as_bytes(), ident.span())
+            })
+            .collect();
+        for token in &tokens {
             arms.push(quote! {
                 if let ::core::option::Option::Some(rest) =
                     ::structream::__private::strip_member(path, #token)
@@ -237,6 +244,7 @@ fn expand_struct(
                 }
             });
         }
+        members.push((ident.clone(), tokens));
         creates.push(quote! {
             #(#names)|* => ::structream::__private::create_field(&mut partial.#ident, item),
         });
@@ -252,6 +260,26 @@ fn expand_struct(
                 <#inner as ::structream::Partial>::policies(&field, policies);
             }
         });
+    }
+    // `changed`: the member on the path copied with its change, the others
+    // copied as they are.
+    let idents: Vec<_> = members.iter().map(|(ident, _)| ident).collect();
+    let mut changed_arms = Vec::new();
+    for (ident, tokens) in &members {
+        let others = idents.iter().filter(|other| *other != &ident);
+        let others: Vec<_> = others.collect();
+        for token in tokens {
+            changed_arms.push(quote! {
+                if let ::core::option::Option::Some(rest) =
+                    ::structream::__private::strip_member(path, #token)
+                {
+                    return ::core::result::Result::Ok(#partial {
+                        #ident: ::structream::__private::changed_field(&self.#ident, rest, op, value)?,
+                        #(#others: ::core::clone::Clone::clone(&self.#others),)*
+                    });
+                }
+            });
+        }
     }
     let doc = format!(
         "The partial companion of [`{name}`]: every field optional, filled in as it streams."
@@ -301,6 +329,20 @@ fn expand_struct(
                 #(#arms)*
                 // A member the type does not have: ignored while streaming.
                 ::core::result::Result::Ok(())
+            }
+
+            fn changed(
+                &self,
+                path: &str,
+                op: ::structream::DeltaOp,
+                value: &str,
+            ) -> ::core::result::Result<Self, ::structream::partial::PartialError> {
+                if !path.is_empty() {
+                    #(#changed_arms)*
+                }
+                let mut copy = ::core::clone::Clone::clone(self);
+                ::structream::PartialValue::apply(&mut copy, path, op, value)?;
+                ::core::result::Result::Ok(copy)
             }
         }
     })

@@ -918,8 +918,9 @@ impl<T: Structured> Driver<T> {
 
 /// Applies one delta to the partial: at the root it makes the partial; an
 /// enum `variant`'s value is made under the variant's name; anything else
-/// goes down its path in the partial, which is copied first only where a
-/// previous partial the consumer holds still shares it.
+/// goes down its path in the partial, which is copied (with the change,
+/// [`PartialValue::changed`]) only where a previous partial the consumer
+/// holds still shares it.
 fn apply_delta<P: PartialValue>(
     partial: &mut Option<Arc<P>>,
     variant: Option<&str>,
@@ -950,7 +951,14 @@ fn apply_delta<P: PartialValue>(
         return Ok(());
     }
     match partial {
-        Some(p) => Arc::make_mut(p).apply(path, op, value),
+        Some(p) => match Arc::get_mut(p) {
+            Some(unshared) => unshared.apply(path, op, value),
+            // The consumer holds the previous partial: a changed copy.
+            None => {
+                *p = Arc::new(p.changed(path, op, value)?);
+                Ok(())
+            }
+        },
         None => Ok(()),
     }
 }

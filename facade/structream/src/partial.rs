@@ -72,6 +72,18 @@ pub trait PartialValue: Clone + fmt::Debug + Send + Sync + 'static {
     /// for the value itself) with `value`: compact JSON for `add` and
     /// `replace`, the text to append for `append`.
     fn apply(&mut self, path: &str, op: DeltaOp, value: &str) -> Result<(), PartialError>;
+
+    /// A copy of this value with the change [`PartialValue::apply`] would
+    /// make, this one left as it is: what a partial becomes while a
+    /// previous partial still shares it. The default copies, then applies;
+    /// strings, optional values and derived structs copy each part once
+    /// (a string that grows is copied with its new text, not copied and
+    /// then grown).
+    fn changed(&self, path: &str, op: DeltaOp, value: &str) -> Result<Self, PartialError> {
+        let mut copy = self.clone();
+        copy.apply(path, op, value)?;
+        Ok(copy)
+    }
 }
 
 /// A JSON value as a delta holds it, borrowed: what
@@ -294,18 +306,42 @@ pub(crate) mod derive_support {
         value: &str,
     ) -> Result<(), PartialError> {
         if path.is_empty() && op != DeltaOp::Append {
-            *field = Json::read(value, |json| match json {
-                Json::Null => Ok(None),
-                json => P::create(json).map(Some),
-            })?;
+            *field = read_field(value)?;
             return Ok(());
         }
         match field {
             Some(inner) => inner.apply(path, op, value),
-            None => Err(PartialError::new(
-                "change inside a value that has not begun",
-            )),
+            None => Err(not_begun()),
         }
+    }
+
+    /// [`apply_field`] on a copy: the field as the change leaves it, the
+    /// value inside copied once ([`PartialValue::changed`]).
+    pub fn changed_field<P: PartialValue>(
+        field: &Option<P>,
+        path: &str,
+        op: DeltaOp,
+        value: &str,
+    ) -> Result<Option<P>, PartialError> {
+        if path.is_empty() && op != DeltaOp::Append {
+            return read_field(value);
+        }
+        match field {
+            Some(inner) => inner.changed(path, op, value).map(Some),
+            None => Err(not_begun()),
+        }
+    }
+
+    /// An optional field set by `add` or `replace`: `null` clears it.
+    fn read_field<P: PartialValue>(value: &str) -> Result<Option<P>, PartialError> {
+        Json::read(value, |json| match json {
+            Json::Null => Ok(None),
+            json => P::create(json).map(Some),
+        })
+    }
+
+    fn not_begun() -> PartialError {
+        PartialError::new("change inside a value that has not begun")
     }
 
     /// Sets a field from a member of an object being created: left empty
@@ -340,7 +376,9 @@ pub(crate) mod derive_support {
     }
 }
 
-use derive_support::{apply_field, members, parse_index, replace_whole, split_token};
+use derive_support::{
+    apply_field, changed_field, members, parse_index, replace_whole, split_token,
+};
 
 mod json_value;
 mod map;
@@ -436,6 +474,22 @@ impl PartialValue for String {
             _ => replace_whole(self, path, op, value),
         }
     }
+
+    fn changed(&self, path: &str, op: DeltaOp, value: &str) -> Result<Self, PartialError> {
+        match op {
+            DeltaOp::Append if path.is_empty() => {
+                let mut grown = String::with_capacity(self.len() + value.len());
+                grown.push_str(self);
+                grown.push_str(value);
+                Ok(grown)
+            }
+            _ => {
+                let mut copy = self.clone();
+                replace_whole(&mut copy, path, op, value)?;
+                Ok(copy)
+            }
+        }
+    }
 }
 
 impl<T: Partial> Partial for Option<T> {
@@ -457,6 +511,10 @@ impl<P: PartialValue> PartialValue for Option<P> {
     fn apply(&mut self, path: &str, op: DeltaOp, value: &str) -> Result<(), PartialError> {
         apply_field(self, path, op, value)
     }
+
+    fn changed(&self, path: &str, op: DeltaOp, value: &str) -> Result<Self, PartialError> {
+        changed_field(self, path, op, value)
+    }
 }
 
 impl<T: Partial> Partial for Box<T> {
@@ -476,7 +534,7 @@ impl<T: Partial> Partial for Vec<T> {
 }
 
 /// Items per shared chunk of a [`List`].
-const CHUNK: usize = 32;
+const CHUNK: usize = 16;
 
 /// The partial of a `Vec`: its items so far, shared between successive
 /// partials.
@@ -581,14 +639,20 @@ impl<P: Clone> List<P> {
     /// The item at `index`, to change: copied first if a previous partial
     /// shares it.
     pub fn get_mut(&mut self, index: usize) -> Option<&mut P> {
+        self.slot(index).map(Arc::make_mut)
+    }
+
+    /// The pointer to the item at `index`, to change: the pointers around
+    /// it copied first if a previous partial shares them (the item is not).
+    fn slot(&mut self, index: usize) -> Option<&mut Arc<P>> {
         let (chunk, at) = (index / CHUNK, index % CHUNK);
         if chunk < self.sealed.len() {
             let sealed = Arc::make_mut(&mut self.sealed);
             let items = Arc::make_mut(&mut sealed[chunk]);
-            return items.get_mut(at).map(Arc::make_mut);
+            return items.get_mut(at);
         }
         let at = index - self.sealed.len() * CHUNK;
-        self.tail.get_mut(at).map(Arc::make_mut)
+        self.tail.get_mut(at)
     }
 
     /// Inserts an item at `index` (at most the length).
@@ -680,9 +744,16 @@ impl<P: PartialValue> PartialValue for List<P> {
             self.insert(index, item);
             return Ok(());
         }
-        match self.get_mut(index) {
+        let Some(slot) = self.slot(index) else {
+            return Err(PartialError::new(format!("no item {index}")));
+        };
+        match Arc::get_mut(slot) {
             Some(item) => item.apply(rest, op, value),
-            None => Err(PartialError::new(format!("no item {index}"))),
+            // A previous partial holds the item: a changed copy replaces it.
+            None => {
+                *slot = Arc::new(slot.changed(rest, op, value)?);
+                Ok(())
+            }
         }
     }
 }

@@ -36,28 +36,32 @@ const REPORT: &str = r#"{"title": "Q3", "scores": {"a": {"value": 1.5, "comment"
  "extra": {"x": {"deep": [1, 2, {"k": "v"}]}, "y": "z", "list": [[1], [2], [3]]},
  "shape": {"Circle": {"r": 2.5}}, "notes": ["one", "two", "three"]}"#;
 
-/// Every partial of the stream, each kept to the end, with its JSON at the
-/// time it was handed out; and the final value.
-fn stream(piece: usize) -> (Vec<(Arc<ReportPartial>, String)>, Report) {
+/// Runs the report's stream in `piece`-byte deltas, each event to `on`.
+fn decode(piece: usize, mut on: impl FnMut(Event<Report>)) {
     let body = structream::replay::openai_tool_calls(&[("Report", REPORT)], piece);
     let client = Client::builder_from("openai/m")
         .and_then(|b| b.api_key("unused").build())
         .unwrap();
     let mut decoder = client.body_decoder::<Report>(CallKind::Partial);
+    for read in body.chunks(7) {
+        decoder.feed(read).for_each(|e| on(e.unwrap()));
+    }
+    decoder.finish().for_each(|e| on(e.unwrap()));
+}
+
+/// Every partial of the stream, each kept to the end, with its JSON at the
+/// time it was handed out; and the final value.
+fn stream(piece: usize) -> (Vec<(Arc<ReportPartial>, String)>, Report) {
     let mut held = Vec::new();
     let mut done = None;
-    let mut on = |event: Result<Event<Report>, structream::Error>| match event.unwrap() {
+    decode(piece, |event| match event {
         Event::Partial(p) => {
             let json = serde_json::to_string(&*p).unwrap();
             held.push((p, json));
         }
         Event::Done(value) => done = Some(value),
         _ => {}
-    };
-    for read in body.chunks(7) {
-        decoder.feed(read).for_each(&mut on);
-    }
-    decoder.finish().for_each(&mut on);
+    });
     (held, done.unwrap())
 }
 
@@ -73,6 +77,22 @@ fn held_partials_stay_as_they_were_handed_out() {
         let expected: serde_json::Value = serde_json::from_str(REPORT).unwrap();
         assert_eq!(serde_json::to_value(&**last).unwrap(), expected);
         assert_eq!(done, serde_json::from_value(expected).unwrap());
+    }
+}
+
+/// Partials made while the previous ones are held (copied with each
+/// change) are the partials made in place when each is dropped at once.
+#[test]
+fn held_and_dropped_partials_are_the_same() {
+    for piece in [1, 3, 16] {
+        let mut dropped = Vec::new();
+        decode(piece, |event| {
+            if let Event::Partial(p) = event {
+                dropped.push(serde_json::to_string(&*p).unwrap());
+            }
+        });
+        let held: Vec<String> = stream(piece).0.into_iter().map(|(_, json)| json).collect();
+        assert_eq!(held, dropped, "pieces of {piece}");
     }
 }
 
