@@ -1,7 +1,8 @@
-//! The SSE decoder over every recorded `.sse` stream concatenated, whole and
-//! in 64 / 16 / 4 / 1-byte chunks, side by side with the `eventsource-stream`
-//! crate over the same bytes and chunks. Each benchmark checks its event
-//! count.
+//! The SSE decoder over every recorded `.sse` stream concatenated, whole,
+//! one read per frame (cut after every blank line, as a server that flushes
+//! each event is read) and in 64 / 16 / 4 / 1-byte chunks, side by side with
+//! the `eventsource-stream` crate over the same reads. Each benchmark checks
+//! its event count.
 
 // criterion_group! and criterion_main! generate undocumented items.
 #![allow(missing_docs)]
@@ -14,6 +15,7 @@ use std::task::{Context, Poll, Waker};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use eventsource_stream::Eventsource;
 use futures_core::Stream;
+use structream_benches::typed;
 use structream_provider::sse::SseDecoder;
 
 fn corpus() -> Vec<u8> {
@@ -41,10 +43,10 @@ fn corpus() -> Vec<u8> {
     all
 }
 
-fn ours(input: &[u8], chunk: usize) -> usize {
+fn ours(reads: &[&[u8]]) -> usize {
     let mut dec = SseDecoder::new();
     let mut n = 0usize;
-    for c in input.chunks(chunk) {
+    for c in reads {
         dec.feed(c, |e| {
             black_box(e.data());
             n += 1;
@@ -55,19 +57,19 @@ fn ours(input: &[u8], chunk: usize) -> usize {
     n
 }
 
-/// A stream over the chunks of a slice, ready at every poll.
-struct Chunks<'a>(std::slice::Chunks<'a, u8>);
+/// A stream over a list of reads, ready at every poll.
+struct Reads<'a>(std::slice::Iter<'a, &'a [u8]>);
 
-impl<'a> Stream for Chunks<'a> {
+impl<'a> Stream for Reads<'a> {
     type Item = Result<&'a [u8], std::convert::Infallible>;
 
     fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        Poll::Ready(self.0.next().map(Ok))
+        Poll::Ready(self.0.next().map(|r| Ok(*r)))
     }
 }
 
-fn reference(input: &[u8], chunk: usize) -> usize {
-    let mut stream = Chunks(input.chunks(chunk)).eventsource();
+fn reference(reads: &[&[u8]]) -> usize {
+    let mut stream = Reads(reads.iter()).eventsource();
     let mut cx = Context::from_waker(Waker::noop());
     let mut n = 0usize;
     loop {
@@ -85,29 +87,28 @@ fn reference(input: &[u8], chunk: usize) -> usize {
 
 fn bench(c: &mut Criterion) {
     let input = corpus();
-    let expected = ours(&input, input.len());
+    let expected = ours(&[&input]);
     assert!(expected > 4000, "{expected} events");
     // Both decoders see the same events in the recordings.
-    assert_eq!(reference(&input, input.len()), expected);
+    assert_eq!(reference(&[&input]), expected);
     let mut g = c.benchmark_group("sse");
     g.throughput(Throughput::Bytes(input.len() as u64));
     g.sample_size(10);
-    for (label, chunk) in [
-        ("whole", input.len()),
-        ("64", 64),
-        ("16", 16),
-        ("4", 4),
-        ("1", 1),
-    ] {
-        g.bench_with_input(
-            BenchmarkId::new("structream", label),
-            &chunk,
-            |b, &chunk| b.iter(|| assert_eq!(ours(&input, chunk), expected)),
-        );
+    let mut cases = vec![
+        ("whole", vec![&input[..]]),
+        ("frames", typed::events(&input)),
+    ];
+    for (label, chunk) in [("64", 64), ("16", 16), ("4", 4), ("1", 1)] {
+        cases.push((label, input.chunks(chunk).collect()));
+    }
+    for (label, reads) in &cases {
+        g.bench_with_input(BenchmarkId::new("structream", label), reads, |b, reads| {
+            b.iter(|| assert_eq!(ours(reads), expected))
+        });
         g.bench_with_input(
             BenchmarkId::new("eventsource-stream", label),
-            &chunk,
-            |b, &chunk| b.iter(|| assert_eq!(reference(&input, chunk), expected)),
+            reads,
+            |b, reads| b.iter(|| assert_eq!(reference(reads), expected)),
         );
     }
     g.finish();

@@ -123,16 +123,18 @@ impl Failed {
     /// Passes `r` on, keeping its error for the later calls.
     #[inline(always)]
     pub(crate) fn keep(&mut self, r: Result<(), DecodeError>) -> Result<(), DecodeError> {
-        if let Err(e) = &r {
-            self.set(e);
+        match r {
+            // A fresh `Ok`, not a copy of the whole result.
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.set(e)),
         }
-        r
     }
 
     #[cold]
     #[inline(never)]
-    fn set(&mut self, e: &DecodeError) {
+    fn set(&mut self, e: DecodeError) -> DecodeError {
         self.0 = Some(e.clone());
+        e
     }
 }
 

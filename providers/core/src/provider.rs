@@ -192,8 +192,11 @@ impl<H: FrameHandler> StreamDecoder for SseStreamDecoder<H> {
             bytes,
             Self::on_frame(&mut self.handler, sink, &mut frame_err),
         );
-        let r = frame_err.map_or(r, Err);
-        self.failed.keep(r)
+        if frame_err.is_none() && r.is_ok() {
+            return Ok(());
+        }
+        // A frame's error comes first.
+        self.failed.keep(frame_err.map_or(r, Err))
     }
 
     fn finish(&mut self, sink: &mut Sink<'_>) -> Result<(), DecodeError> {
