@@ -658,6 +658,19 @@ impl Repairer {
                 St::Str { quote, key, escape } => {
                     i = self.string(c, out, i, quote, key, escape)?;
                 }
+                St::QuoteEnd {
+                    quote: Quote::Double,
+                    key,
+                } if self.held.len() == 1 && self.closes(b, key) => {
+                    // The byte right after the quote held says it closes
+                    // its string: the quote stays held, to go out with what
+                    // follows, as `resolve_held_quote` would leave it.
+                    if key {
+                        self.st = St::Colon;
+                    } else {
+                        self.value_done();
+                    }
+                }
                 St::QuoteEnd { .. } | St::RootClose => {
                     // Held undecided: does this byte decide?
                     self.held.push(b);
