@@ -5,8 +5,10 @@
 //!
 //! - `partial + document`: a `Document` (deltas on, as the typed client
 //!   sets it) fed the answer in 4-byte pieces, each delta applied to an
-//!   `Arc<AnswerPartial>` through the public `PartialValue` API, the
-//!   previous partial held after every piece: what is live at the end;
+//!   `Arc<AnswerPartial>` through the public `PartialValue` API as the
+//!   driver applies them (in place, or with `PartialValue::changed` while
+//!   the previous partial is held), the previous partial held after every
+//!   piece: what is live at the end;
 //! - `document`: the same document alone (`Document::heap_bytes` too);
 //! - `body decoder`: `Client::body_decoder::<Answer>(CallKind::Partial)`
 //!   fed the whole OpenAI body (not finished), the last partial held: the
@@ -63,7 +65,19 @@ fn main() {
                     let made = Json::read(delta.value(), AnswerPartial::create).expect("fits");
                     partial = Some(Arc::new(made));
                 } else if let Some(p) = &mut partial {
-                    let _ = Arc::make_mut(p).apply(delta.path(), delta.op(), delta.value());
+                    // As the driver does: in place, or (the previous partial
+                    // held) a copy made with the change.
+                    let (path, op, value) = (delta.path(), delta.op(), delta.value());
+                    match Arc::get_mut(p) {
+                        Some(p) => {
+                            let _ = p.apply(path, op, value);
+                        }
+                        None => {
+                            if let Ok(changed) = p.changed(path, op, value) {
+                                *p = Arc::new(changed);
+                            }
+                        }
+                    }
                 }
             }
             held = partial.clone();

@@ -534,7 +534,7 @@ impl<T: Partial> Partial for Vec<T> {
 }
 
 /// Items per shared chunk of a [`List`].
-const CHUNK: usize = 16;
+const CHUNK: usize = 8;
 
 /// The partial of a `Vec`: its items so far, shared between successive
 /// partials.
