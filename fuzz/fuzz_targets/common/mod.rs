@@ -6,7 +6,9 @@
 use arbitrary::{Arbitrary, Unstructured};
 use serde_json::{Value, json};
 use structream_provider::StreamDecoder;
-use structream_provider::conformance::{check_invariants, decode_with_cuts, without_repeats};
+use structream_provider::conformance::{
+    check_invariants, decode_with_cuts, same_but_quoted_text, without_repeats,
+};
 
 /// A fuzz case: a body and where to cut it.
 ///
@@ -242,8 +244,10 @@ pub fn check<F: Frame>(case: &Case<F>, ndjson: bool, make: fn() -> Box<dyn Strea
     // No frame repeating the one before: no shortcut through it, the same
     // events.
     let varied = decode_with_cuts(&mut *make(), &without_repeats(&body), &[]);
-    assert_eq!(whole.events, varied.events, "without repeated frames");
-    assert_eq!(whole.end.is_ok(), varied.end.is_ok(), "without repeated frames");
+    assert!(
+        same_but_quoted_text(&whole, &varied),
+        "without repeated frames: {whole:?} {varied:?}"
+    );
     if body.len() <= 2048 {
         let every: Vec<usize> = (1..body.len()).collect();
         let bytes = decode_with_cuts(&mut *make(), &body, &every);

@@ -35,7 +35,7 @@ pub use config::check_config;
 pub use corpus::{Fixture, Format, corpus_dir, fixtures};
 pub use decode::{
     Decoded, check_decoding, check_invariants, check_shortcuts, decode_with_cuts, frame_by_frame,
-    random_cuts, without_repeats,
+    random_cuts, same_but_quoted_text, without_repeats,
 };
 pub use transcript::{ServerTool, ToolCall, Transcript};
 #[cfg(feature = "loopback")]
