@@ -41,20 +41,28 @@
 //!
 //! Most of an answer is string content, cut by the model's tokens into
 //! chunks of a few bytes, where the per-chunk cost counts more than the
-//! per-byte one. A chunk inside a string with nothing in it that could need
-//! a repair, or a chunk of whitespace between tokens, goes to the tokenizer
-//! whole without the byte loop ([`Repairer::within_string`],
-//! [`Repairer::blank`]); whitespace is passed
-//! over as a run; a word is read where it is held, without a copy or an
-//! allocation, and a valid number or literal goes out as it is before any
-//! other reading is tried; held bytes go out with the chunk's
-//! bytes after them in one call ([`Repairer::hand_out`]); so on valid input
-//! the tokenizer is called about once a chunk.
+//! per-byte one. A chunk that is valid JSON as it stands, with no decision
+//! in it that waits for later bytes (a quote followed in the chunk by what
+//! may follow its string, a comma by the next key or item, a word that
+//! ends in the chunk as a JSON number or literal), goes to the tokenizer
+//! whole after one tight loop over local state, without the byte loop
+//! ([`plain`]); so does a chunk that ends where the byte loop would wait
+//! (on such a quote, after a comma, inside a word), with those bytes held as
+//! the byte loop holds them. On a valid answer nearly every chunk is read
+//! that way. In the byte loop, a chunk of whitespace between tokens goes
+//! out whole ([`Repairer::blank`]); whitespace is passed over as a run; a
+//! word is read where it is held, without a copy or an allocation, and a
+//! valid number or literal goes out as it is before any other reading is
+//! tried; held bytes go out with the chunk's bytes after them in one call
+//! ([`Repairer::hand_out`]); so on valid input the tokenizer is called about
+//! once a chunk.
 
 use super::word::{Word, classify, is_json, non_finite};
 use super::{Kind, Repair, Repairs};
 use crate::error::Error;
 use crate::tokenizer::scan;
+
+mod plain;
 
 /// Most whitespace held after a possible closing quote; after more, the
 /// quote is taken to close the string.
@@ -336,28 +344,10 @@ impl Repairer {
         out: &mut impl Out,
         stop_at_end: bool,
     ) -> Result<usize, Error> {
-        if self.within_string(chunk) {
-            return self.pass_out(chunk, out);
+        if let Some(done) = self.feed_plain(chunk, out) {
+            return done;
         }
         self.feed_run(chunk, out, stop_at_end)
-    }
-
-    /// Whether `chunk` is inside a double-quoted string, with nothing held,
-    /// and holds nothing that could need a repair (no quote, backslash or
-    /// control character): it goes out whole, as [`Repairer::run`] would
-    /// hand it out, without the byte loop.
-    #[inline]
-    fn within_string(&self, chunk: &[u8]) -> bool {
-        matches!(
-            self.st,
-            St::Str {
-                quote: Quote::Double,
-                escape: false,
-                ..
-            }
-        ) && !self.failed
-            && self.held.is_empty()
-            && scan::string_run_end(chunk, 0) == chunk.len()
     }
 
     /// The whole chunk goes out as it is.
@@ -842,10 +832,12 @@ impl Repairer {
             }
             _ => {
                 if let Some(Comma::Here(at, offset)) = self.comma {
-                    if self.held.is_empty() && !c.again && i - at <= MAX_QUOTE_WS {
+                    if !c.again && i - at <= MAX_QUOTE_WS {
                         // Held with the whitespace after it, to go out
-                        // with what follows in one call if a value does.
+                        // with what follows in one call if a value does
+                        // (what was held before it goes out first).
                         self.flush(c, out, at)?;
+                        debug_assert!(self.held.is_empty());
                         self.held.extend_from_slice(&c.chunk[at..i]);
                         c.pending = i;
                         self.comma = Some(Comma::Held(offset));

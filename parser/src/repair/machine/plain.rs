@@ -1,0 +1,536 @@
+//! The plain path: a chunk that is valid JSON as it stands, read without
+//! the byte loop.
+//!
+//! On a valid answer most chunks need no decision that waits for later
+//! bytes: a string's quote is followed in the chunk by what may follow the
+//! string, a comma by the next key or item, a word ends in the chunk and is
+//! a JSON number or literal. [`Repairer::feed_plain`] reads such a chunk in
+//! one tight loop over local state, and only when the whole chunk is plain
+//! does it take the state it reached and hand the chunk out in one call.
+//! Anything else (a byte that may need a repair, a decision that needs a
+//! lookahead, a container or the top-level value closing where a repair
+//! may apply) leaves the machine untouched, and the byte loop reads the
+//! chunk ([`Repairer::run`]), so the plain path never decides anything the
+//! byte loop would decide otherwise.
+//!
+//! A chunk may also end the way the byte loop leaves it waiting: on a
+//! quote that may close its string (held, [`St::QuoteEnd`]) or after a
+//! comma and whitespace ([`Comma::Held`]); and it may start where such a
+//! chunk ended, when its first bytes decide it plainly.
+
+use super::Out;
+use super::{
+    Comma, Ctx, MAX_COPIED, MAX_QUOTE_WS, MAX_WORD, Quote, Repairer, St, ends_word, is_delimiter,
+};
+use crate::error::Error;
+use crate::repair::Kind;
+use crate::repair::word::is_json;
+use crate::tokenizer::scan;
+
+/// Most containers a plain chunk opens (beyond the machine's stack).
+const MAX_OPENED: usize = 8;
+
+/// How a plain chunk ends.
+#[derive(Debug, Clone, Copy)]
+enum Tail {
+    /// Nothing waits: the whole chunk goes out.
+    Clean,
+    /// From this index on, a quote that may close its string, and
+    /// whitespace after it: held.
+    Quote(usize),
+    /// From this index on, a comma and whitespace after it: held.
+    Comma(usize),
+    /// From this index on, a bare word not ended yet: held.
+    Word(usize),
+    /// The whole chunk goes on being held (after a quote or comma held,
+    /// whitespace; or more of a bare word).
+    Keep,
+}
+
+/// The containers open while a chunk is read: the first `kept` of the
+/// machine's stack, then `opened`.
+struct Stack<'s> {
+    below: &'s [Ctx],
+    kept: usize,
+    opened: [Ctx; MAX_OPENED],
+    n: usize,
+}
+
+impl Stack<'_> {
+    fn depth(&self) -> usize {
+        self.kept + self.n
+    }
+
+    fn top(&self) -> Option<Ctx> {
+        if self.n > 0 {
+            Some(self.opened[self.n - 1])
+        } else {
+            self.kept.checked_sub(1).map(|i| self.below[i])
+        }
+    }
+
+    /// Opens `ctx`; `None` past [`MAX_OPENED`].
+    fn push(&mut self, ctx: Ctx) -> Option<()> {
+        *self.opened.get_mut(self.n)? = ctx;
+        self.n += 1;
+        Some(())
+    }
+
+    fn pop(&mut self) {
+        if self.n > 0 {
+            self.n -= 1;
+        } else {
+            self.kept -= 1;
+        }
+    }
+}
+
+/// The state a plain chunk reaches, to be taken.
+struct Reached {
+    st: St,
+    kept: usize,
+    opened: [Ctx; MAX_OPENED],
+    n: usize,
+    tail: Tail,
+    /// A bare word held: whether it has only bytes a number may have, and
+    /// whether it began where an item may come.
+    word_numeric: bool,
+    word_in_items: bool,
+}
+
+impl Reached {
+    fn new(st: St, stack: &Stack<'_>, tail: Tail) -> Reached {
+        Reached {
+            st,
+            kept: stack.kept,
+            opened: stack.opened,
+            n: stack.n,
+            tail,
+            word_numeric: false,
+            word_in_items: false,
+        }
+    }
+}
+
+/// Where a bare word read the plain way stands.
+enum WordEnd {
+    /// It ends at this index of the bytes read, valid JSON as it is.
+    At(usize),
+    /// It goes on past them and may still be a number or literal.
+    Open { numeric: bool },
+}
+
+impl Repairer {
+    /// Reads `chunk` the plain way (see the module docs) and returns the
+    /// bytes used, or `None`, the machine untouched, when the chunk is not
+    /// plain.
+    #[inline]
+    pub(super) fn feed_plain(
+        &mut self,
+        chunk: &[u8],
+        out: &mut impl Out,
+    ) -> Option<Result<usize, Error>> {
+        if self.failed || self.after_placeholder || chunk.is_empty() {
+            return None;
+        }
+        if let St::Str {
+            quote: Quote::Double,
+            escape: false,
+            ..
+        } = self.st
+            && self.held.is_empty()
+            && scan::string_run_end(chunk, 0) == chunk.len()
+        {
+            // Most chunks: more of a string.
+            return Some(self.pass_out(chunk, out));
+        }
+        let reached = self.read_plain(chunk)?;
+        Some(self.take_plain(chunk, reached, out))
+    }
+
+    /// The state the machine reaches at the end of `chunk` if the chunk is
+    /// plain.
+    fn read_plain(&self, chunk: &[u8]) -> Option<Reached> {
+        let len = chunk.len();
+        let mut st = self.st;
+        let mut stack = Stack {
+            below: &self.stack,
+            kept: self.stack.len(),
+            opened: [Ctx::Object; MAX_OPENED],
+            n: 0,
+        };
+        let mut i = 0;
+        // A comma held at the end of the last chunk, still to be followed
+        // by a key or item.
+        let mut comma_held = false;
+        match (st, self.comma) {
+            (_, None) if self.held.is_empty() => {}
+            (
+                St::QuoteEnd {
+                    quote: Quote::Double,
+                    key,
+                },
+                None,
+            ) => {
+                // The quote held, and whitespace after it: the first byte
+                // after the whitespace decides.
+                let ws = self.held.len() - 1;
+                if self.held[0] != b'"' || !self.held[1..].iter().all(|&b| scan::is_ws(b)) {
+                    return None;
+                }
+                let Some(k) = chunk.iter().position(|&b| !scan::is_ws(b)) else {
+                    return (ws + len <= MAX_QUOTE_WS)
+                        .then(|| Reached::new(st, &stack, Tail::Keep));
+                };
+                if ws + k > MAX_QUOTE_WS || !closes(chunk[k], key) {
+                    return None;
+                }
+                st = if key { St::Colon } else { after_value(&stack)? };
+                i = k;
+            }
+            (St::Word, None) => match plain_word(&self.held, chunk)? {
+                WordEnd::At(end) => {
+                    st = after_value(&stack)?;
+                    i = end;
+                }
+                WordEnd::Open { numeric } => {
+                    let mut reached = Reached::new(st, &stack, Tail::Keep);
+                    reached.word_numeric = numeric;
+                    return Some(reached);
+                }
+            },
+            (St::Key { first: false } | St::Item { first: false }, Some(Comma::Held(_))) => {
+                comma_held = true;
+            }
+            _ => return None,
+        }
+        let unescaped = self.on(Kind::UnescapedQuote);
+        let tracking = self.on(Kind::TrailingComma) || self.on(Kind::Placeholder);
+        let premature = self.on(Kind::PrematureClose);
+        // The comma read in this chunk that no key or item has followed yet.
+        let mut comma: Option<usize> = None;
+        while i < len {
+            let b = chunk[i];
+            if scan::is_ws(b)
+                && matches!(
+                    st,
+                    St::Value | St::Item { .. } | St::Key { .. } | St::Colon | St::After
+                )
+            {
+                i += 1;
+                continue;
+            }
+            match st {
+                St::Str {
+                    quote: Quote::Double,
+                    key,
+                    escape,
+                } => {
+                    if escape {
+                        st = St::Str {
+                            quote: Quote::Double,
+                            key,
+                            escape: false,
+                        };
+                        i += 1;
+                        continue;
+                    }
+                    let end = scan::string_run_end(chunk, i);
+                    if end == len {
+                        break;
+                    }
+                    match chunk[end] {
+                        b'\\' if end + 1 < len => i = end + 2,
+                        b'\\' => {
+                            st = St::Str {
+                                quote: Quote::Double,
+                                key,
+                                escape: true,
+                            };
+                            break;
+                        }
+                        b'"' => {
+                            i = end + 1;
+                            // As `Repairer::quote` decides it: the quote
+                            // closes where the byte after it, after any
+                            // whitespace, says so; undecided at the chunk's
+                            // end.
+                            let after = &chunk[i..];
+                            let closed = !unescaped
+                                || stack.depth() == 0
+                                || match after.iter().position(|&b| !scan::is_ws(b)) {
+                                    Some(ws) => ws <= MAX_QUOTE_WS && closes(after[ws], key),
+                                    None if after.len() <= MAX_QUOTE_WS => {
+                                        let st = St::QuoteEnd {
+                                            quote: Quote::Double,
+                                            key,
+                                        };
+                                        return Some(Reached::new(st, &stack, Tail::Quote(end)));
+                                    }
+                                    None => false,
+                                };
+                            if !closed {
+                                return None;
+                            }
+                            st = if key { St::Colon } else { after_value(&stack)? };
+                        }
+                        // A control character.
+                        _ => return None,
+                    }
+                }
+                St::Value | St::Item { .. } => {
+                    let in_items = matches!(st, St::Item { .. });
+                    match b {
+                        b'"' => {
+                            st = St::Str {
+                                quote: Quote::Double,
+                                key: false,
+                                escape: false,
+                            };
+                            i += 1;
+                        }
+                        b'{' | b'[' => {
+                            if stack.depth() >= self.max_depth {
+                                return None;
+                            }
+                            let object = b == b'{';
+                            stack.push(if object { Ctx::Object } else { Ctx::Array })?;
+                            st = if object {
+                                St::Key { first: true }
+                            } else {
+                                St::Item { first: true }
+                            };
+                            i += 1;
+                        }
+                        b']' if st == (St::Item { first: true }) => {
+                            st = close(&mut stack, b, premature)?;
+                            i += 1;
+                        }
+                        b'-' | b'0'..=b'9' | b't' | b'f' | b'n' if self.words => {
+                            match plain_word(&[], &chunk[i..])? {
+                                WordEnd::At(end) => {
+                                    st = after_value(&stack)?;
+                                    i += end;
+                                }
+                                // Held from here, as `Repairer::word` holds
+                                // it; a comma kept back before it goes out
+                                // another way.
+                                WordEnd::Open { .. } if comma.is_some() || comma_held => {
+                                    return None;
+                                }
+                                WordEnd::Open { numeric } => {
+                                    let mut reached = Reached::new(St::Word, &stack, Tail::Word(i));
+                                    reached.word_numeric = numeric;
+                                    reached.word_in_items = in_items;
+                                    return Some(reached);
+                                }
+                            }
+                        }
+                        _ => return None,
+                    }
+                    comma = None;
+                    comma_held = false;
+                }
+                St::Key { first } => {
+                    match b {
+                        b'"' => {
+                            st = St::Str {
+                                quote: Quote::Double,
+                                key: true,
+                                escape: false,
+                            };
+                            i += 1;
+                        }
+                        b'}' if first => {
+                            st = close(&mut stack, b, premature)?;
+                            i += 1;
+                        }
+                        _ => return None,
+                    }
+                    comma = None;
+                    comma_held = false;
+                }
+                St::Colon if b == b':' => {
+                    st = St::Value;
+                    i += 1;
+                }
+                St::After => match b {
+                    b',' => {
+                        if tracking {
+                            comma = Some(i);
+                        }
+                        st = match stack.top() {
+                            Some(Ctx::Object) => St::Key { first: false },
+                            Some(Ctx::Array) => St::Item { first: false },
+                            _ => return None,
+                        };
+                        i += 1;
+                    }
+                    b'}' | b']' => {
+                        st = close(&mut stack, b, premature)?;
+                        i += 1;
+                    }
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        let tail = match comma {
+            // Whitespace only after the comma held: held with it, as
+            // `Repairer::blank` holds it.
+            _ if comma_held => {
+                if self.held.len() + len > MAX_QUOTE_WS {
+                    return None;
+                }
+                Tail::Keep
+            }
+            // Held with the whitespace after it, as the byte loop holds it.
+            Some(at) if len - at <= MAX_QUOTE_WS => Tail::Comma(at),
+            Some(_) => return None,
+            None => Tail::Clean,
+        };
+        Some(Reached::new(st, &stack, tail))
+    }
+
+    /// Takes the state a plain `chunk` reached and hands the chunk out.
+    fn take_plain(
+        &mut self,
+        chunk: &[u8],
+        reached: Reached,
+        out: &mut impl Out,
+    ) -> Result<usize, Error> {
+        let Reached {
+            st,
+            kept,
+            opened,
+            n,
+            tail,
+            word_numeric,
+            word_in_items,
+        } = reached;
+        self.st = st;
+        if kept != self.stack.len() || n > 0 {
+            self.stack.truncate(kept);
+            self.stack.extend_from_slice(&opened[..n]);
+        }
+        let run = match tail {
+            Tail::Clean => chunk,
+            Tail::Keep => &[],
+            Tail::Quote(at) | Tail::Comma(at) | Tail::Word(at) => &chunk[..at],
+        };
+        if !matches!(tail, Tail::Keep)
+            && let Err(e) = self.hand_out_run(run, out)
+        {
+            self.failed = true;
+            return Err(e);
+        }
+        match tail {
+            Tail::Clean => self.comma = None,
+            Tail::Keep => {
+                self.held.extend_from_slice(chunk);
+                if st == St::Word {
+                    self.word_numeric = word_numeric;
+                }
+            }
+            Tail::Quote(at) => {
+                self.comma = None;
+                self.word_at = self.at(at);
+                self.held.extend_from_slice(&chunk[at..]);
+            }
+            Tail::Word(at) => {
+                self.comma = None;
+                self.word_at = self.at(at);
+                self.word_in_items = word_in_items;
+                self.word_numeric = word_numeric;
+                self.held.extend_from_slice(&chunk[at..]);
+            }
+            Tail::Comma(at) => {
+                self.comma = Some(Comma::Held(self.at(at)));
+                self.held.extend_from_slice(&chunk[at..]);
+            }
+        }
+        self.base += chunk.len() as u64;
+        Ok(chunk.len())
+    }
+
+    /// Hands out what is held and then `run`, in one call where `run` is
+    /// short (as [`Repairer::hand_out`] does).
+    #[inline]
+    fn hand_out_run(&mut self, run: &[u8], out: &mut impl Out) -> Result<(), Error> {
+        if self.held.is_empty() {
+            return out.input(run);
+        }
+        if run.len() <= MAX_COPIED {
+            self.held.extend_from_slice(run);
+            out.input(&self.held)?;
+            self.held.clear();
+            return Ok(());
+        }
+        out.input(&self.held)?;
+        self.held.clear();
+        out.input(run)
+    }
+}
+
+/// Reads the bare word that `held` begins (empty for a word that begins
+/// `rest`) on in `rest`, as [`Repairer::word`] would: `None` unless it can
+/// only be a number or a literal so far, and, where it ends in `rest`, is
+/// valid JSON as it is.
+fn plain_word(held: &[u8], rest: &[u8]) -> Option<WordEnd> {
+    /// The longest word read the plain way.
+    const LONGEST: usize = 32;
+    let end = rest.iter().position(|&b| is_delimiter(b));
+    let part = &rest[..end.unwrap_or(rest.len())];
+    let n = held.len() + part.len();
+    if n >= LONGEST.min(MAX_WORD) {
+        return None;
+    }
+    let mut buf = [0u8; LONGEST];
+    buf[..held.len()].copy_from_slice(held);
+    buf[held.len()..n].copy_from_slice(part);
+    let word = &buf[..n];
+    let numeric = word
+        .iter()
+        .all(|b| matches!(b, b'0'..=b'9' | b'+' | b'-' | b'.' | b'_' | b'e' | b'E'));
+    let literal = || {
+        [&b"true"[..], b"false", b"null"]
+            .iter()
+            .any(|l| l.starts_with(word))
+    };
+    if !numeric && !literal() {
+        return None;
+    }
+    let Some(end) = end else {
+        return Some(WordEnd::Open { numeric });
+    };
+    let t = rest[end];
+    ((scan::is_ws(t) || ends_word(t)) && is_json(word)).then_some(WordEnd::At(end))
+}
+
+/// Whether `b` right after a string's quote closes the string plainly: `:`
+/// after a key; `,`, `}` or `]` after a value.
+fn closes(b: u8, key: bool) -> bool {
+    if key {
+        b == b':'
+    } else {
+        matches!(b, b',' | b'}' | b']')
+    }
+}
+
+/// The state after a value in `stack`: `None` at the top level, where the
+/// byte loop decides what follows the value.
+fn after_value(stack: &Stack<'_>) -> Option<St> {
+    (stack.depth() > 0).then_some(St::After)
+}
+
+/// Closes the container on top of `stack` with `b` if it matches, the
+/// state after it; `None` for a mismatch or a `}` that would close the root
+/// object where a premature close may be repaired.
+fn close(stack: &mut Stack<'_>, b: u8, premature: bool) -> Option<St> {
+    let want = if b == b'}' { Ctx::Object } else { Ctx::Array };
+    if stack.top() != Some(want) || b == b'}' && premature && stack.depth() == 1 {
+        return None;
+    }
+    stack.pop();
+    after_value(stack)
+}
