@@ -534,3 +534,212 @@ fn close(stack: &mut Stack<'_>, b: u8, premature: bool) -> Option<St> {
     stack.pop();
     after_value(stack)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repair::{Repair, Repairs};
+
+    /// What the tokenizer would be given: the bytes handed out and put in,
+    /// in order (a comma left out and put back later shows as a space in
+    /// its place and the comma after it), and the repairs reported.
+    #[derive(Default)]
+    struct Record {
+        bytes: Vec<u8>,
+        repairs: Vec<Repair>,
+    }
+
+    impl Out for Record {
+        fn input(&mut self, bytes: &[u8]) -> Result<(), Error> {
+            self.bytes.extend_from_slice(bytes);
+            Ok(())
+        }
+        fn insert(&mut self, bytes: &[u8]) -> Result<(), Error> {
+            self.bytes.extend_from_slice(bytes);
+            Ok(())
+        }
+        fn drop(&mut self, _bytes: &[u8]) {}
+        fn report(&mut self, repair: Repair) {
+            self.repairs.push(repair);
+        }
+    }
+
+    /// The machine's state, as the chunks after it see it.
+    fn state(r: &Repairer) -> String {
+        format!(
+            "{:?} {:?} held={:?} {:?} base={} word={} {} {} {} {}",
+            r.st,
+            r.stack,
+            r.held,
+            r.comma,
+            r.base,
+            r.word_at,
+            r.word_in_items,
+            r.word_numeric,
+            r.after_placeholder,
+            r.failed
+        )
+    }
+
+    /// A small deterministic generator of valid JSON with the shapes an
+    /// answer has: nested objects and arrays, strings with escapes, quotes
+    /// and multibyte text, numbers, literals, whitespace of every kind; with
+    /// its flag, almost-JSON too.
+    struct Gen(u64, bool);
+
+    impl Gen {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+
+        fn ws(&mut self, out: &mut String) {
+            const WS: [&str; 6] = ["", "", " ", "\n  ", "\t", "\r\n    "];
+            out.push_str(WS[self.below(WS.len() as u64) as usize]);
+            if self.1 && self.below(20) == 0 {
+                out.push_str(&" ".repeat(70));
+            }
+        }
+
+        /// With `self.1`, now and then something a repair is for.
+        fn sloppy(&mut self, out: &mut String) -> bool {
+            const SLOPPY: [&str; 12] = [
+                "'single'",
+                "True",
+                "NaN",
+                ".5",
+                "[1, 2,]",
+                "{a: 1}",
+                "\"she said \"hi\" to me\"",
+                "// note\n1",
+                "unquoted words",
+                "(1, 2)",
+                "[1 2]",
+                "{\"a\" \"b\"}",
+            ];
+            if !self.1 || self.below(6) != 0 {
+                return false;
+            }
+            out.push_str(SLOPPY[self.below(SLOPPY.len() as u64) as usize]);
+            true
+        }
+
+        fn string(&mut self, out: &mut String) {
+            const PIECES: [&str; 9] = [
+                "word", " ", "\\\"", "\\n", "\\u00e9", "é", "“x”", "a, b", "{[:]}",
+            ];
+            out.push('"');
+            for _ in 0..self.below(6) {
+                out.push_str(PIECES[self.below(PIECES.len() as u64) as usize]);
+            }
+            out.push('"');
+        }
+
+        fn value(&mut self, depth: u32, out: &mut String) {
+            if self.sloppy(out) {
+                return;
+            }
+            const SCALARS: [&str; 8] = ["0", "-12", "3.25", "1e5", "true", "false", "null", "42"];
+            match self.below(if depth > 3 { 2 } else { 4 }) {
+                0 => out.push_str(SCALARS[self.below(SCALARS.len() as u64) as usize]),
+                1 => self.string(out),
+                2 => {
+                    out.push('[');
+                    for i in 0..self.below(4) {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        self.ws(out);
+                        self.value(depth + 1, out);
+                        self.ws(out);
+                    }
+                    out.push(']');
+                }
+                _ => {
+                    out.push('{');
+                    for i in 0..self.below(4) {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        self.ws(out);
+                        self.string(out);
+                        self.ws(out);
+                        out.push(':');
+                        self.ws(out);
+                        self.value(depth + 1, out);
+                        self.ws(out);
+                    }
+                    out.push('}');
+                }
+            }
+        }
+    }
+
+    /// On valid JSON cut in many ways, the plain path leaves the machine in
+    /// the state the byte loop leaves it in after every chunk, and has
+    /// handed the tokenizer the same bytes, with no repairs.
+    #[test]
+    fn the_plain_path_reaches_the_byte_loops_state() {
+        let (taken, chunks) = plain_and_byte_loop(false);
+        // Nearly every chunk is read the plain way.
+        assert!(taken * 10 > chunks * 9, "{taken} of {chunks}");
+    }
+
+    /// The same with something to repair now and then: the plain path
+    /// leaves such chunks to the byte loop.
+    #[test]
+    fn the_plain_path_reaches_the_byte_loops_state_on_sloppy_input() {
+        let (taken, chunks) = plain_and_byte_loop(true);
+        assert!(taken > 0 && taken < chunks, "{taken} of {chunks}");
+    }
+
+    /// Reads many documents both ways; the chunks read the plain way and
+    /// all chunks.
+    fn plain_and_byte_loop(sloppy: bool) -> (usize, usize) {
+        let mut taken = 0usize;
+        let mut chunks = 0usize;
+        for seed in 1..400u64 {
+            let mut g = Gen(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15), sloppy);
+            let mut doc = String::from("{\"answer\": ");
+            g.value(0, &mut doc);
+            doc.push_str(", \"done\": true}");
+            let doc = doc.as_bytes();
+            for pattern in [[1, 2, 3, 4], [3, 1, 6, 2], [8, 4, 7, 5], [2, 9, 1, 13]] {
+                let mut plain = Repairer::new(Repairs::ALL, None, false);
+                let mut bytes = Repairer::new(Repairs::ALL, None, false);
+                let (mut a, mut b) = (Record::default(), Record::default());
+                let mut at = 0;
+                for (k, size) in pattern.iter().cycle().enumerate() {
+                    if at >= doc.len() {
+                        break;
+                    }
+                    let chunk = &doc[at..(at + size).min(doc.len())];
+                    at += chunk.len();
+                    let before = state(&plain);
+                    if plain.feed_plain(chunk, &mut a).is_some() {
+                        taken += 1;
+                    } else {
+                        plain.feed_run(chunk, &mut a, false).unwrap();
+                    }
+                    bytes.feed_run(chunk, &mut b, false).unwrap();
+                    chunks += 1;
+                    assert_eq!(
+                        (state(&plain), String::from_utf8_lossy(&a.bytes)),
+                        (state(&bytes), String::from_utf8_lossy(&b.bytes)),
+                        "{:?}, chunk {k} {:?} from {before}",
+                        String::from_utf8_lossy(doc),
+                        String::from_utf8_lossy(chunk),
+                    );
+                }
+                plain.finish(&mut a).unwrap();
+                bytes.finish(&mut b).unwrap();
+                assert_eq!(a.bytes, b.bytes, "{:?}", String::from_utf8_lossy(doc));
+                assert_eq!(a.repairs, b.repairs);
+                assert!(sloppy || a.repairs.is_empty());
+            }
+        }
+        (taken, chunks)
+    }
+}
