@@ -55,5 +55,5 @@ pub use value::{Value, parse, parse_with};
 /// (which reads whole frames the tokenizer's way): not a stable API.
 #[doc(hidden)]
 pub mod scan {
-    pub use crate::tokenizer::scan::{simple_escape, string_run_end};
+    pub use crate::tokenizer::scan::{long_string_run_end, simple_escape, string_run_end};
 }

@@ -41,11 +41,28 @@ pub fn simple_escape(b: u8) -> Option<char> {
 /// Index of the first byte at or after `from` that ends a plain string run:
 /// `"`, `\` or a control character; `bytes.len()` if there is none.
 /// Bytes of 0x80 and above are part of the run (UTF-8 is checked apart).
+/// A word at a time: for the runs of streamed chunks, a few bytes long.
 #[inline]
 pub fn string_run_end(bytes: &[u8], from: usize) -> usize {
+    words_run_end::<{ usize::MAX }>(bytes, from)
+}
+
+/// [`string_run_end`] for whole texts whose strings may be long (an opaque
+/// token, a page of prose): four words as [`string_run_end`] looks at
+/// them, then 32 bytes at a time with vector instructions.
+#[inline]
+pub fn long_string_run_end(bytes: &[u8], from: usize) -> usize {
+    words_run_end::<4>(bytes, from)
+}
+
+/// [`string_run_end`] a word at a time; after `WORDS` words without a
+/// stop (`usize::MAX`: no limit), [`long_run_end`] goes on.
+#[inline(always)]
+fn words_run_end<const WORDS: usize>(bytes: &[u8], from: usize) -> usize {
     let rest = &bytes[from..];
     let mut words = rest.chunks_exact(8);
     let mut at = from;
+    let mut left = WORDS;
     for word in &mut words {
         let mut le = [0u8; 8];
         le.copy_from_slice(word);
@@ -55,6 +72,13 @@ pub fn string_run_end(bytes: &[u8], from: usize) -> usize {
             return at + (hits.trailing_zeros() / 8) as usize;
         }
         at += 8;
+        // Without a limit (a constant), no count.
+        if WORDS != usize::MAX {
+            left -= 1;
+            if left == 0 {
+                return long_run_end(bytes, at);
+            }
+        }
     }
     // The last seven bytes or fewer (all of a short fragment's): one table
     // lookup a byte rather than three comparisons.
@@ -66,6 +90,48 @@ pub fn string_run_end(bytes: &[u8], from: usize) -> usize {
     }
     at
 }
+
+/// [`long_string_run_end`] for a run already known to be long: skips
+/// [`BLOCK`]-byte blocks without a stop, tested branch-free so that the
+/// compiler uses vector instructions, then finds the stop a word at a time.
+#[inline(never)]
+fn long_run_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(block) = bytes.get(at..at + BLOCK) {
+        // Sixteen lanes (the shape of a vector register), each zero
+        // exactly where a byte of its column is a stop.
+        let (mut low, mut high) = ([0u8; 16], [0u8; 16]);
+        low.copy_from_slice(&block[..16]);
+        high.copy_from_slice(&block[16..]);
+        let mut lanes = [0u8; 16];
+        for i in 0..16 {
+            lanes[i] = stop_distance(low[i]).min(stop_distance(high[i]));
+        }
+        let lanes = u128::from_le_bytes(lanes);
+        if has_zero_byte(lanes as u64) | has_zero_byte((lanes >> 64) as u64) {
+            break;
+        }
+        at += BLOCK;
+    }
+    words_run_end::<{ usize::MAX }>(bytes, at)
+}
+
+/// Zero exactly when `b` ends a plain string run: the least of `b` xor
+/// `"`, `b` xor `\\` and `b` less 0x1f (saturating), operations a vector
+/// register has for sixteen bytes at once.
+#[inline(always)]
+fn stop_distance(b: u8) -> u8 {
+    (b ^ b'"').min(b ^ b'\\').min(b.saturating_sub(0x1f))
+}
+
+/// Whether a byte of `word` is zero (exact: no false positives when the
+/// answer is no).
+#[inline(always)]
+fn has_zero_byte(word: u64) -> bool {
+    word.wrapping_sub(LO) & !word & HI != 0
+}
+
+/// The block [`long_run_end`] tests at once.
+const BLOCK: usize = 32;
 
 /// The bytes that end a plain string run: `"`, `\` and control characters.
 static ENDS_RUN: [bool; 256] = {
@@ -151,6 +217,25 @@ mod tests {
                 for from in 0..=buf.len() {
                     assert_eq!(
                         string_run_end(&buf, from),
+                        slow(&buf, from),
+                        "{special} {pos} {from}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_runs_end_where_the_byte_loop_says() {
+        // Runs long enough for the block scan, a stop in every block
+        // position and in the words after the last whole block.
+        for special in [b'"', b'\\', 0, 0x1f, b' ', 0x7f, 0x80, 0xff] {
+            for pos in 0..100 {
+                let mut buf = [b'a'; 100];
+                buf[pos] = special;
+                for from in [0, 1, 7, 8, 15, 16, 17, 33] {
+                    assert_eq!(
+                        long_string_run_end(&buf, from),
                         slow(&buf, from),
                         "{special} {pos} {from}"
                     );

@@ -134,8 +134,9 @@ struct RawUsage {
 
 const STRING: &str = "a string";
 
-fn read_frame(r: &mut Reader<'_, '_>) -> Result<Frame, ReadError> {
-    let mut frame = Frame::default();
+/// Reads a frame into `frame` (a default one: filled in place, never
+/// moved, as it is a few hundred bytes).
+fn read_frame(r: &mut Reader<'_, '_>, frame: &mut Frame) -> Result<(), ReadError> {
     let mut kind = None;
     let first = r.token()?;
     r.object(
@@ -159,8 +160,8 @@ fn read_frame(r: &mut Reader<'_, '_>) -> Result<Frame, ReadError> {
             "index" => r
                 .unsigned(value, u32::MAX.into())
                 .map(|v| frame.index = v.map(|i| i as u32)),
-            "content_block" => read_block(r, value).map(|v| frame.block = v),
-            "delta" => read_delta(r, value).map(|v| frame.delta = v),
+            "content_block" => read_block(r, value, &mut frame.block),
+            "delta" => read_delta(r, value, &mut frame.delta),
             "message" if value != Token::Null => {
                 r.object(value, &["usage"], |r, key, value| match key {
                     "usage" => read_usage(r, value).map(|v| frame.message_usage = v),
@@ -172,14 +173,20 @@ fn read_frame(r: &mut Reader<'_, '_>) -> Result<Frame, ReadError> {
         },
     )?;
     frame.kind = kind.ok_or_else(|| r.missing("type"))?;
-    Ok(frame)
+    Ok(())
 }
 
-fn read_block(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Block>, ReadError> {
+/// Reads a `content_block` into `out` (in place).
+fn read_block(
+    r: &mut Reader<'_, '_>,
+    first: Token,
+    out: &mut Option<Block>,
+) -> Result<(), ReadError> {
     if first == Token::Null {
-        return Ok(None);
+        *out = None;
+        return Ok(());
     }
-    let mut block = Block::default();
+    let block = out.insert(Block::default());
     let mut kind = None;
     r.object(
         first,
@@ -209,14 +216,20 @@ fn read_block(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Block>, Rea
         },
     )?;
     block.kind = kind.ok_or_else(|| r.missing("type"))?;
-    Ok(Some(block))
+    Ok(())
 }
 
-fn read_delta(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Delta>, ReadError> {
+/// Reads a `delta` into `out` (in place).
+fn read_delta(
+    r: &mut Reader<'_, '_>,
+    first: Token,
+    out: &mut Option<Delta>,
+) -> Result<(), ReadError> {
     if first == Token::Null {
-        return Ok(None);
+        *out = None;
+        return Ok(());
     }
-    let mut delta = Delta::default();
+    let delta = out.insert(Delta::default());
     r.object(
         first,
         &["type", "text", "partial_json", "thinking", "stop_reason"],
@@ -241,7 +254,7 @@ fn read_delta(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<Delta>, Rea
             _ => r.skip(value),
         },
     )?;
-    Ok(Some(delta))
+    Ok(())
 }
 
 fn read_usage(r: &mut Reader<'_, '_>, first: Token) -> Result<Option<RawUsage>, ReadError> {
@@ -388,7 +401,10 @@ impl FrameHandler for AnthropicHandler {
             state.content_delta(plain.index, kind, Some(plain.kind), piece, sink);
             return Ok(());
         }
-        let (ev, strings) = self.envelope.read(data, frame.offset(), read_frame)?;
+        let mut ev = Frame::default();
+        let ((), strings) = self
+            .envelope
+            .read(data, frame.offset(), |r| read_frame(r, &mut ev))?;
         let plain = Plain::of(&ev, strings);
         state.frame(&ev, strings, frame, sink)?;
         self.plain = plain.map(|(plain, hole)| {
@@ -444,7 +460,7 @@ impl State {
                 let index = index()?;
                 let block = ev
                     .block
-                    .clone()
+                    .as_ref()
                     .ok_or_else(|| DecodeError::shape("content_block_start without a block", at))?;
                 // Closed blocks count too: a tool call starts once.
                 if !self.started.insert(index) {
@@ -474,6 +490,7 @@ impl State {
                         // `{}`; a block that carries it whole reports it.
                         if let Some(input) = block
                             .input
+                            .clone()
                             .map(|raw| input_value(strings.slice(raw), at))
                             .transpose()?
                             .filter(|i| i.as_object().is_none_or(|o| !o.is_empty()))
@@ -500,7 +517,10 @@ impl State {
                             index,
                             id: text(block.id).map(Cow::into_owned),
                             name: name.into_owned(),
-                            start_input: block.input.map(|raw| strings.slice(raw).to_owned()),
+                            start_input: block
+                                .input
+                                .clone()
+                                .map(|raw| strings.slice(raw).to_owned()),
                             input: String::new(),
                         });
                         Kind::Server

@@ -19,7 +19,7 @@
 //! `+` or `-`, or the end of the data; containers nest at most
 //! [`MAX_DEPTH`] deep; `\u` escapes of lone surrogates fail.
 
-use structream_parser::scan::{simple_escape, string_run_end};
+use structream_parser::scan::{long_string_run_end, simple_escape};
 
 use super::{Text, Token};
 
@@ -414,8 +414,9 @@ impl<'s> Lexer<'s> {
         let bytes = self.bytes;
         let start = self.pos;
         self.scalar_start = start;
-        // Eight bytes at a time, as the tokenizer scans.
-        let i = string_run_end(bytes, start);
+        // Eight bytes at a time, as the tokenizer scans, and 32 at a time
+        // through long strings (web search results, signatures).
+        let i = long_string_run_end(bytes, start);
         match bytes.get(i) {
             Some(b'"') => {
                 self.pos = i + 1;
@@ -471,7 +472,7 @@ impl<'s> Lexer<'s> {
             };
             scratch.push(c);
             let run = i;
-            i = string_run_end(bytes, i);
+            i = long_string_run_end(bytes, i);
             scratch.push_str(text(run, i)?);
             match bytes.get(i) {
                 Some(b'"') => {
@@ -529,10 +530,10 @@ mod tests {
 
     fn show(token: Token, text: &str, scratch: &str) -> String {
         let get = |t: Text| {
-            let from = if t.scratch { scratch } else { text };
+            let from = if t.in_scratch() { scratch } else { text };
             // Where an empty string lives makes no difference.
-            let decoded = t.scratch && t.start != t.end;
-            format!("{:?} {decoded}", &from[t.start as usize..t.end as usize])
+            let decoded = t.in_scratch() && !t.is_empty();
+            format!("{:?} {decoded}", &from[t.range()])
         };
         match token {
             Token::Key(t) => format!("key {}", get(t)),

@@ -72,38 +72,51 @@ pub struct Envelope {
 
 /// A decoded string of the envelope: where its text lives. Resolve it with
 /// [`Strings::get`]. The default is the empty string.
+///
+/// One word (start in the low 32 bits, end in the next 31, whether it lies
+/// in the scratch buffer in the top bit): tokens carrying it are written
+/// and read back whole, never field by field. Frames are far below the
+/// 2 GiB this allows ([`SseConfig::max_event_len`](crate::sse::SseConfig::max_event_len)).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Text {
-    start: u32,
-    end: u32,
-    /// In the scratch buffer (it had escapes), not in the frame's data.
-    scratch: bool,
-}
+pub struct Text(u64);
 
 impl Text {
+    const SCRATCH: u64 = 1 << 63;
+
+    #[inline(always)]
     fn data(start: usize, end: usize) -> Self {
-        Text {
-            start: start as u32,
-            end: end as u32,
-            scratch: false,
-        }
+        Text((start as u32) as u64 | (((end as u64) << 32) & !Self::SCRATCH))
     }
 
+    #[inline(always)]
     fn scratch(start: usize, end: usize) -> Self {
-        Text {
-            start: start as u32,
-            end: end as u32,
-            scratch: true,
-        }
+        Text(Text::data(start, end).0 | Self::SCRATCH)
+    }
+
+    /// In the scratch buffer (it had escapes), not in the frame's data.
+    #[inline(always)]
+    fn in_scratch(self) -> bool {
+        self.0 & Self::SCRATCH != 0
+    }
+
+    #[inline(always)]
+    fn start(self) -> usize {
+        self.0 as u32 as usize
+    }
+
+    #[inline(always)]
+    fn end(self) -> usize {
+        ((self.0 & !Self::SCRATCH) >> 32) as usize
     }
 
     /// Whether the string is empty.
     pub fn is_empty(self) -> bool {
-        self.start == self.end
+        self.start() == self.end()
     }
 
+    #[inline(always)]
     fn range(self) -> Range<usize> {
-        self.start as usize..self.end as usize
+        self.start()..self.end()
     }
 }
 
@@ -185,7 +198,7 @@ pub struct Strings<'s> {
 impl<'s> Strings<'s> {
     /// The text of a string read from this envelope.
     pub fn get(&self, text: Text) -> &'s str {
-        let from = if text.scratch {
+        let from = if text.in_scratch() {
             self.scratch
         } else {
             self.data
@@ -387,7 +400,7 @@ impl<'s> Reader<'_, 's> {
 
     /// The text of a string read so far.
     pub fn get(&self, text: Text) -> &str {
-        let from = if text.scratch {
+        let from = if text.in_scratch() {
             self.scratch.as_str()
         } else {
             self.text
@@ -489,7 +502,7 @@ impl<'s> Reader<'_, 's> {
                 Ok(None) => return Err(self.eof()),
                 Err(Invalid) => return Err(syntax()),
             };
-            if key.scratch {
+            if key.in_scratch() {
                 // A key with escapes: rare enough to copy.
                 let name = self.get(key).to_owned();
                 self.check_field(fields, &name, &mut seen)?;
@@ -670,7 +683,7 @@ mod tests {
             })?;
             Ok((a, b))
         })?;
-        let borrowed = a.is_none_or(|t: Text| !t.scratch);
+        let borrowed = a.is_none_or(|t: Text| !t.in_scratch());
         Ok((
             a.map(|t| strings.get(t).to_owned()),
             b.map(|t| strings.get(t).to_owned()),
