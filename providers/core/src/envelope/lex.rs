@@ -124,7 +124,9 @@ impl<'s> Lexer<'s> {
             b = self.skip_ws();
         }
         if b == Some(b'"') && matches!(self.expect, Expect::FirstKey | Expect::NextKey) {
-            return self.key_string(scratch).map(|text| Some(Token::Key(text)));
+            return self
+                .key_string::<true>(scratch)
+                .map(|text| Some(Token::Key(text)));
         }
         // The object's end, where it may come: not after a comma.
         if b == Some(b'}')
@@ -139,9 +141,9 @@ impl<'s> Lexer<'s> {
     /// A key whose opening quote is at `pos`, and the colon after it when
     /// it follows at once.
     #[inline(always)]
-    fn key_string(&mut self, scratch: &mut String) -> Result<Text, Invalid> {
+    fn key_string<const DECODE: bool>(&mut self, scratch: &mut String) -> Result<Text, Invalid> {
         self.pos += 1;
-        let text = self.string(scratch)?;
+        let text = self.string_as::<DECODE>(scratch)?;
         if self.bytes.get(self.pos) == Some(&b':') {
             self.pos += 1;
             self.expect = Expect::Value;
@@ -156,7 +158,8 @@ impl<'s> Lexer<'s> {
     /// values'.
     #[inline(never)]
     fn key_token(&mut self, scratch: &mut String) -> Result<Option<Token>, Invalid> {
-        self.key_string(scratch).map(|text| Some(Token::Key(text)))
+        self.key_string::<true>(scratch)
+            .map(|text| Some(Token::Key(text)))
     }
 
     /// Skips the rest of the container whose opening bracket was the last
@@ -164,13 +167,11 @@ impl<'s> Lexer<'s> {
     /// with [`Lexer::next`]. Strings decoded meanwhile are dropped from
     /// `scratch`.
     pub(super) fn skip_container(&mut self, scratch: &mut String) -> Result<(), Invalid> {
-        let mark = scratch.len();
         // Depth 0: no container is open, the bracket was not the last token.
         let outer = self.depth.checked_sub(1).ok_or(Invalid)?;
         while self.depth > outer {
             // `None` comes only after the top-level value.
-            self.next(scratch)?.ok_or(Invalid)?;
-            scratch.truncate(mark);
+            self.step::<false>(scratch)?.ok_or(Invalid)?;
         }
         Ok(())
     }
@@ -180,6 +181,14 @@ impl<'s> Lexer<'s> {
     /// are decoded into `scratch`.
     #[inline]
     pub(super) fn next(&mut self, scratch: &mut String) -> Result<Option<Token>, Invalid> {
+        self.step::<true>(scratch)
+    }
+
+    /// [`Lexer::next`]; when not `DECODE`, strings are checked but not
+    /// decoded (their [`Text`] is meaningless and `scratch` is left alone):
+    /// for values skipped, with the same verdict.
+    #[inline(always)]
+    fn step<const DECODE: bool>(&mut self, scratch: &mut String) -> Result<Option<Token>, Invalid> {
         loop {
             let b = self.skip_ws();
             match self.expect {
@@ -191,9 +200,13 @@ impl<'s> Lexer<'s> {
                         }
                         return Ok(Some(self.close()));
                     }
-                    return self.value(b, scratch).map(Some);
+                    return self.value::<DECODE>(b, scratch).map(Some);
                 }
                 Expect::FirstKey | Expect::NextKey => match b.ok_or(Invalid)? {
+                    b'"' if !DECODE => {
+                        self.key_string::<false>(scratch)?;
+                        return Ok(Some(Token::Key(Text::default())));
+                    }
                     b'"' => return self.key_token(scratch),
                     b'}' if self.expect == Expect::FirstKey => return Ok(Some(self.close())),
                     _ => return Err(Invalid),
@@ -291,11 +304,11 @@ impl<'s> Lexer<'s> {
 
     /// The value whose first byte `b` is at `pos`.
     #[inline(always)]
-    fn value(&mut self, b: u8, scratch: &mut String) -> Result<Token, Invalid> {
+    fn value<const DECODE: bool>(&mut self, b: u8, scratch: &mut String) -> Result<Token, Invalid> {
         match b {
             b'"' => {
                 self.pos += 1;
-                let text = self.string(scratch)?;
+                let text = self.string_as::<DECODE>(scratch)?;
                 self.done();
                 Ok(Token::String(text))
             }
@@ -411,6 +424,13 @@ impl<'s> Lexer<'s> {
     /// after its closing quote.
     #[inline(always)]
     pub(super) fn string(&mut self, scratch: &mut String) -> Result<Text, Invalid> {
+        self.string_as::<true>(scratch)
+    }
+
+    /// [`Lexer::string`]; when not `DECODE`, escapes are checked but
+    /// nothing is written to `scratch` (the [`Text`] is then meaningless).
+    #[inline(always)]
+    fn string_as<const DECODE: bool>(&mut self, scratch: &mut String) -> Result<Text, Invalid> {
         let bytes = self.bytes;
         let start = self.pos;
         self.scalar_start = start;
@@ -422,15 +442,15 @@ impl<'s> Lexer<'s> {
                 self.pos = i + 1;
                 Ok(Text::data(start, i))
             }
-            Some(b'\\') => self.escaped(start, i, scratch),
+            Some(b'\\') => self.escaped::<DECODE>(start, i, scratch),
             _ => Err(Invalid),
         }
     }
 
     /// The rest of a string whose plain run `start..i` ends at a backslash:
-    /// decoded into `scratch`.
+    /// decoded into `scratch` (when `DECODE`; only checked otherwise).
     #[cold]
-    fn escaped(
+    fn escaped<const DECODE: bool>(
         &mut self,
         start: usize,
         mut i: usize,
@@ -441,7 +461,9 @@ impl<'s> Lexer<'s> {
         // The data is UTF-8 and runs end at ASCII bytes: every run is text.
         let all = self.text;
         let text = |a: usize, b: usize| all.get(a..b).ok_or(Invalid);
-        scratch.push_str(text(start, i)?);
+        if DECODE {
+            scratch.push_str(text(start, i)?);
+        }
         loop {
             // `bytes[i]` is a backslash.
             let escape = *bytes.get(i + 1).ok_or(Invalid)?;
@@ -470,10 +492,12 @@ impl<'s> Lexer<'s> {
                 }
                 _ => simple_escape(escape).ok_or(Invalid)?,
             };
-            scratch.push(c);
             let run = i;
             i = long_string_run_end(bytes, i);
-            scratch.push_str(text(run, i)?);
+            if DECODE {
+                scratch.push(c);
+                scratch.push_str(text(run, i)?);
+            }
             match bytes.get(i) {
                 Some(b'"') => {
                     self.pos = i + 1;
