@@ -116,7 +116,7 @@ impl<'s> Lexer<'s> {
     /// and the colon glued to it) without dispatching on every state.
     /// Inlined into each object reader: it runs once a key.
     #[inline(always)]
-    pub(super) fn key(&mut self, scratch: &mut String) -> Result<Option<Token>, Invalid> {
+    pub(super) fn key(&mut self, scratch: &mut String) -> Result<Token, Invalid> {
         let mut b = self.skip_ws();
         if self.expect == Expect::AfterValue && self.in_object && b == Some(b',') {
             self.pos += 1;
@@ -124,18 +124,16 @@ impl<'s> Lexer<'s> {
             b = self.skip_ws();
         }
         if b == Some(b'"') && matches!(self.expect, Expect::FirstKey | Expect::NextKey) {
-            return self
-                .key_string::<true>(scratch)
-                .map(|text| Some(Token::Key(text)));
+            return self.key_string::<true>(scratch).map(Token::Key);
         }
         // The object's end, where it may come: not after a comma.
         if b == Some(b'}')
             && (self.expect == Expect::FirstKey
                 || (self.expect == Expect::AfterValue && self.in_object))
         {
-            return Ok(Some(self.close()));
+            return Ok(self.close());
         }
-        self.next(scratch)
+        self.token(scratch)
     }
 
     /// A key whose opening quote is at `pos`, and the colon after it when
@@ -157,9 +155,8 @@ impl<'s> Lexer<'s> {
     /// through [`Lexer::key`], so `next` keeps one inlined string scan, its
     /// values'.
     #[inline(never)]
-    fn key_token(&mut self, scratch: &mut String) -> Result<Option<Token>, Invalid> {
-        self.key_string::<true>(scratch)
-            .map(|text| Some(Token::Key(text)))
+    fn key_token(&mut self, scratch: &mut String) -> Result<Token, Invalid> {
+        self.key_string::<true>(scratch).map(Token::Key)
     }
 
     /// Skips the rest of the container whose opening bracket was the last
@@ -171,7 +168,7 @@ impl<'s> Lexer<'s> {
         let outer = self.depth.checked_sub(1).ok_or(Invalid)?;
         while self.depth > outer {
             // `None` comes only after the top-level value.
-            self.step::<false>(scratch)?.ok_or(Invalid)?;
+            self.step::<false>(scratch)?;
         }
         Ok(())
     }
@@ -181,14 +178,28 @@ impl<'s> Lexer<'s> {
     /// are decoded into `scratch`.
     #[inline]
     pub(super) fn next(&mut self, scratch: &mut String) -> Result<Option<Token>, Invalid> {
+        if self.expect == Expect::End {
+            return match self.skip_ws() {
+                None => Ok(None),
+                Some(_) => Err(Invalid),
+            };
+        }
+        self.step::<true>(scratch).map(Some)
+    }
+
+    /// [`Lexer::next`] where the data may not end (inside the value): the
+    /// end is [`Invalid`]. No `Option` around the token: it is handed on
+    /// as it was written.
+    #[inline(always)]
+    pub(super) fn token(&mut self, scratch: &mut String) -> Result<Token, Invalid> {
         self.step::<true>(scratch)
     }
 
-    /// [`Lexer::next`]; when not `DECODE`, strings are checked but not
+    /// [`Lexer::token`]; when not `DECODE`, strings are checked but not
     /// decoded (their [`Text`] is meaningless and `scratch` is left alone):
     /// for values skipped, with the same verdict.
     #[inline(always)]
-    fn step<const DECODE: bool>(&mut self, scratch: &mut String) -> Result<Option<Token>, Invalid> {
+    fn step<const DECODE: bool>(&mut self, scratch: &mut String) -> Result<Token, Invalid> {
         loop {
             let b = self.skip_ws();
             match self.expect {
@@ -198,17 +209,17 @@ impl<'s> Lexer<'s> {
                         if self.expect == Expect::NextItem {
                             return Err(Invalid);
                         }
-                        return Ok(Some(self.close()));
+                        return Ok(self.close());
                     }
-                    return self.value::<DECODE>(b, scratch).map(Some);
+                    return self.value::<DECODE>(b, scratch);
                 }
                 Expect::FirstKey | Expect::NextKey => match b.ok_or(Invalid)? {
                     b'"' if !DECODE => {
                         self.key_string::<false>(scratch)?;
-                        return Ok(Some(Token::Key(Text::default())));
+                        return Ok(Token::Key(Text::default()));
                     }
                     b'"' => return self.key_token(scratch),
-                    b'}' if self.expect == Expect::FirstKey => return Ok(Some(self.close())),
+                    b'}' if self.expect == Expect::FirstKey => return Ok(self.close()),
                     _ => return Err(Invalid),
                 },
                 Expect::Colon => {
@@ -229,17 +240,14 @@ impl<'s> Lexer<'s> {
                                 Expect::NextItem
                             };
                         }
-                        b']' if !in_object => return Ok(Some(self.close())),
-                        b'}' if in_object => return Ok(Some(self.close())),
+                        b']' if !in_object => return Ok(self.close()),
+                        b'}' if in_object => return Ok(self.close()),
                         _ => return Err(Invalid),
                     }
                 }
-                Expect::End => {
-                    return match b {
-                        None => Ok(None),
-                        Some(_) => Err(Invalid),
-                    };
-                }
+                // Nothing may follow the value ([`Lexer::next`] tells the
+                // end of the data).
+                Expect::End => return Err(Invalid),
             }
         }
     }

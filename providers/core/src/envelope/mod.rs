@@ -121,7 +121,12 @@ impl Text {
 }
 
 /// One step of the envelope, with strings as [`Text`].
+///
+/// Laid out as a tag byte and one word after it for every variant (`Bool`
+/// too): a token copied from one result to another moves as the two pieces
+/// it was written as.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C, u8)]
 pub enum Token {
     /// `{`
     ObjectStart,
@@ -388,14 +393,11 @@ pub struct Reader<'t, 's> {
 impl<'s> Reader<'_, 's> {
     /// The next token. The end of the data in the middle of the value is a
     /// syntax error.
-    #[inline]
+    #[inline(always)]
     pub fn token(&mut self) -> Result<Token, ReadError> {
         self.token_start = self.lex.pos();
-        match self.lex.next(self.scratch) {
-            Ok(Some(token)) => Ok(token),
-            Ok(None) => Err(self.eof()),
-            Err(Invalid) => Err(syntax()),
-        }
+        // The end of the data here is as bad as any other byte.
+        self.lex.token(self.scratch).map_err(|Invalid| syntax())
     }
 
     /// The text of a string read so far.
@@ -496,10 +498,9 @@ impl<'s> Reader<'_, 's> {
         let mut seen = 0u64;
         loop {
             let key = match self.lex.key(self.scratch) {
-                Ok(Some(Token::ObjectEnd)) => return Ok(()),
-                Ok(Some(Token::Key(k))) => k,
-                Ok(Some(_)) => return Err(self.expected("a key")),
-                Ok(None) => return Err(self.eof()),
+                Ok(Token::ObjectEnd) => return Ok(()),
+                Ok(Token::Key(k)) => k,
+                Ok(_) => return Err(self.expected("a key")),
                 Err(Invalid) => return Err(syntax()),
             };
             if key.in_scratch() {
@@ -651,11 +652,6 @@ impl<'s> Reader<'_, 's> {
         .into()
     }
 
-    #[cold]
-    fn eof(&self) -> ReadError {
-        syntax()
-    }
-
     /// Checks what follows the value: whitespace only.
     fn rest(&mut self) -> Result<(), ReadError> {
         match self.lex.next(self.scratch) {
@@ -669,6 +665,13 @@ impl<'s> Reader<'_, 's> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_and_their_results_are_two_words() {
+        assert_eq!(size_of::<Token>(), 16);
+        assert_eq!(size_of::<Result<Option<Token>, lex::Invalid>>(), 16);
+        assert_eq!(size_of::<Result<Token, ReadError>>(), 16);
+    }
 
     /// Reads `{"a": …, "b": …}` (either may be missing) as strings.
     fn ab(data: &str) -> Result<(Option<String>, Option<String>, bool), DecodeError> {
