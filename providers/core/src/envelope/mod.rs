@@ -70,13 +70,18 @@ pub struct Envelope {
     wanted: usize,
 }
 
+/// The longest frame an [`Envelope`] reads: a [`Text`] holds its offsets
+/// in 31 bits. Longer frames are refused, whatever
+/// [`SseConfig::max_event_len`](crate::sse::SseConfig::max_event_len) allows.
+pub const MAX_FRAME: usize = (1 << 31) - 1;
+
 /// A decoded string of the envelope: where its text lives. Resolve it with
 /// [`Strings::get`]. The default is the empty string.
 ///
 /// One word (start in the low 32 bits, end in the next 31, whether it lies
 /// in the scratch buffer in the top bit): tokens carrying it are written
-/// and read back whole, never field by field. Frames are far below the
-/// 2 GiB this allows ([`SseConfig::max_event_len`](crate::sse::SseConfig::max_event_len)).
+/// and read back whole, never field by field. Frames longer than this
+/// allows are refused ([`MAX_FRAME`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Text(u64);
 
@@ -251,6 +256,13 @@ impl Envelope {
     ) -> Result<(R, Strings<'s>), DecodeError> {
         self.scratch.clear();
         self.skipped.clear();
+        if data.len() > MAX_FRAME {
+            // Past what a [`Text`] can point into.
+            return Err(DecodeError::new(
+                DecodeErrorKind::EventTooLong { limit: MAX_FRAME },
+                offset,
+            ));
+        }
         // SIMD where the CPU has it: frames are a few hundred bytes.
         let Ok(text) = simdutf8::basic::from_utf8(data) else {
             return Err(invalid_utf8(data, offset));
@@ -665,6 +677,17 @@ impl<'s> Reader<'_, 's> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_hold_offsets_up_to_the_longest_frame() {
+        let data = Text::data(MAX_FRAME - 5, MAX_FRAME);
+        assert_eq!(data.range(), MAX_FRAME - 5..MAX_FRAME);
+        assert!(!data.in_scratch());
+        let scratch = Text::scratch(0, MAX_FRAME);
+        assert_eq!(scratch.range(), 0..MAX_FRAME);
+        assert!(scratch.in_scratch());
+        assert!(Text::default().is_empty() && !Text::default().in_scratch());
+    }
 
     #[test]
     fn tokens_and_their_results_are_two_words() {

@@ -132,6 +132,9 @@ impl Envelope {
     /// `data` differs anywhere else (or a string is not valid JSON text):
     /// read `data` in full then.
     pub fn refill<'s>(&'s mut self, data: &'s [u8]) -> Option<(Text, Strings<'s>)> {
+        if data.len() > super::MAX_FRAME {
+            return None;
+        }
         let wanted = self.holes.get(self.wanted)?.range.clone();
         let template = self.template.as_slice();
         // Most often nothing but the wanted string differs: two
