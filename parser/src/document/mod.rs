@@ -248,6 +248,27 @@ impl Document {
         self.core.deltas.clear();
         self.core.items.clear();
         self.repairs.clear();
+        // Strict input, and with repairs on, more of a string that needs
+        // none (most chunks of an answer), go straight to the tokenizer.
+        let strict = match (&self.lenient, &mut self.repair) {
+            (None, None) => true,
+            (None, Some(r)) => r.string_chunk(chunk),
+            _ => false,
+        };
+        if strict {
+            let core = &mut self.core;
+            self.tok
+                .feed_with(chunk, |event| apply_event(core, event))?;
+        } else {
+            self.feed_other(chunk)?;
+        }
+        Ok(self.changes())
+    }
+
+    /// [`Document::feed`] of lenient or repaired input. Out of line: the
+    /// strict path's feed stays as small.
+    #[inline(never)]
+    fn feed_other(&mut self, chunk: &[u8]) -> Result<(), Error> {
         let Document {
             tok,
             lenient,
@@ -259,12 +280,11 @@ impl Document {
         let mut rest = chunk;
         while !rest.is_empty() {
             match (lenient.as_mut(), repair.as_mut()) {
-                (None, None) => {
-                    tok.feed_with(rest, |event| apply_event(core, event))?;
-                    break;
-                }
-                (None, Some(r)) => {
-                    r.feed(rest, &mut Fed { tok, core, repairs }, false)?;
+                // Strict input never comes here (see `feed`).
+                (None, r) => {
+                    if let Some(r) = r {
+                        r.feed(rest, &mut Fed { tok, core, repairs }, false)?;
+                    }
                     break;
                 }
                 (Some(l), _) if l.is_done() => break,
@@ -299,7 +319,7 @@ impl Document {
                 },
             }
         }
-        Ok(self.changes())
+        Ok(())
     }
 
     /// Signals the end of input. An input that ends inside the value (or

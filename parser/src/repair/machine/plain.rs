@@ -121,6 +121,28 @@ enum WordEnd {
 }
 
 impl Repairer {
+    /// Whether `chunk` is more of a double-quoted string with nothing
+    /// held, to go to the tokenizer whole; if so, counted as read.
+    #[inline(always)]
+    pub(crate) fn string_chunk(&mut self, chunk: &[u8]) -> bool {
+        let plain = matches!(
+            self.st,
+            St::Str {
+                quote: Quote::Double,
+                escape: false,
+                ..
+            }
+        ) && !self.failed
+            && !self.after_placeholder
+            && self.held.is_empty()
+            && !chunk.is_empty()
+            && scan::string_run_end(chunk, 0) == chunk.len();
+        if plain {
+            self.base += chunk.len() as u64;
+        }
+        plain
+    }
+
     /// Reads `chunk` the plain way (see the module docs) and returns the
     /// bytes used, or `None`, the machine untouched, when the chunk is not
     /// plain.
@@ -132,17 +154,6 @@ impl Repairer {
     ) -> Option<Result<usize, Error>> {
         if self.failed || self.after_placeholder || chunk.is_empty() {
             return None;
-        }
-        if let St::Str {
-            quote: Quote::Double,
-            escape: false,
-            ..
-        } = self.st
-            && self.held.is_empty()
-            && scan::string_run_end(chunk, 0) == chunk.len()
-        {
-            // Most chunks: more of a string.
-            return Some(self.pass_out(chunk, out));
         }
         let reached = self.read_plain(chunk)?;
         Some(self.take_plain(chunk, reached, out))
@@ -455,7 +466,7 @@ impl Repairer {
 
     /// Hands out what is held and then `run`, in one call where `run` is
     /// short (as [`Repairer::hand_out`] does).
-    #[inline]
+    #[inline(always)]
     fn hand_out_run(&mut self, run: &[u8], out: &mut impl Out) -> Result<(), Error> {
         if self.held.is_empty() {
             return out.input(run);
