@@ -250,25 +250,35 @@ impl Document {
         self.repairs.clear();
         // Strict input, and with repairs on, more of a string that needs
         // none (most chunks of an answer), go straight to the tokenizer.
-        let strict = match (&self.lenient, &mut self.repair) {
-            (None, None) => true,
-            (None, Some(r)) => r.string_chunk(chunk),
-            _ => false,
-        };
-        if strict {
-            let core = &mut self.core;
-            self.tok
-                .feed_with(chunk, |event| apply_event(core, event))?;
-        } else {
-            self.feed_other(chunk)?;
+        // Other chunks with repairs on go to the repair machine, and
+        // lenient input to the search for its value.
+        if self.lenient.is_some() {
+            self.feed_lenient(chunk)?;
+            return Ok(self.changes());
+        }
+        let Document {
+            tok,
+            repair,
+            repairs,
+            core,
+            ..
+        } = self;
+        match repair
+            .as_mut()
+            .and_then(|r| r.needs_reading(chunk).then_some(r))
+        {
+            Some(r) => {
+                r.feed(chunk, &mut Fed { tok, core, repairs }, false)?;
+            }
+            None => tok.feed_with(chunk, |event| apply_event(core, event))?,
         }
         Ok(self.changes())
     }
 
-    /// [`Document::feed`] of lenient or repaired input. Out of line: the
-    /// strict path's feed stays as small.
+    /// [`Document::feed`] of lenient input. Out of line: the strict path's
+    /// feed stays as small.
     #[inline(never)]
-    fn feed_other(&mut self, chunk: &[u8]) -> Result<(), Error> {
+    fn feed_lenient(&mut self, chunk: &[u8]) -> Result<(), Error> {
         let Document {
             tok,
             lenient,
@@ -277,32 +287,28 @@ impl Document {
             core,
             ..
         } = self;
+        let Some(l) = lenient else {
+            return Ok(());
+        };
         let mut rest = chunk;
         while !rest.is_empty() {
-            match (lenient.as_mut(), repair.as_mut()) {
-                // Strict input never comes here (see `feed`).
-                (None, r) => {
-                    if let Some(r) = r {
-                        r.feed(rest, &mut Fed { tok, core, repairs }, false)?;
-                    }
-                    break;
-                }
-                (Some(l), _) if l.is_done() => break,
-                (Some(l), None) if l.in_value() => {
+            match (&mut *l, repair.as_mut()) {
+                (l, _) if l.is_done() => break,
+                (l, None) if l.in_value() => {
                     let used = feed_one_value(tok, core, rest)?;
                     rest = &rest[used..];
                     if core.root_done {
                         l.end_value();
                     }
                 }
-                (Some(l), Some(r)) if l.in_value() => {
+                (l, Some(r)) if l.in_value() => {
                     let used = r.feed(rest, &mut Fed { tok, core, repairs }, true)?;
                     rest = &rest[used..];
                     if r.value_ended() {
                         l.end_value();
                     }
                 }
-                (Some(l), r) => match l.find(rest, tok) {
+                (l, r) => match l.find(rest, tok) {
                     None => break,
                     Some(found) => {
                         match r {

@@ -43,7 +43,7 @@
 //! chunks of a few bytes, where the per-chunk cost counts more than the
 //! per-byte one. A chunk that is more of a double-quoted string, with
 //! nothing held, goes from the document straight to the tokenizer
-//! ([`Repairer::string_chunk`]). A chunk that is valid JSON as it stands, with no decision
+//! ([`Repairer::needs_reading`]). A chunk that is valid JSON as it stands, with no decision
 //! in it that waits for later bytes (a quote followed in the chunk by what
 //! may follow its string, a comma by the next key or item, a word that
 //! ends in the chunk as a JSON number or literal), goes to the tokenizer

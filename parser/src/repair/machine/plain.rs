@@ -121,10 +121,11 @@ enum WordEnd {
 }
 
 impl Repairer {
-    /// Whether `chunk` is more of a double-quoted string with nothing
-    /// held, to go to the tokenizer whole; if so, counted as read.
+    /// Whether `chunk` is to be read by the machine: `false` for more of a
+    /// double-quoted string with nothing held, which goes to the tokenizer
+    /// whole and is counted as read.
     #[inline(always)]
-    pub(crate) fn string_chunk(&mut self, chunk: &[u8]) -> bool {
+    pub(crate) fn needs_reading(&mut self, chunk: &[u8]) -> bool {
         let plain = matches!(
             self.st,
             St::Str {
@@ -140,7 +141,7 @@ impl Repairer {
         if plain {
             self.base += chunk.len() as u64;
         }
-        plain
+        !plain
     }
 
     /// Reads `chunk` the plain way (see the module docs) and returns the
