@@ -248,10 +248,6 @@ impl Document {
         self.core.deltas.clear();
         self.core.items.clear();
         self.repairs.clear();
-        // Strict input, and with repairs on, more of a string that needs
-        // none (most chunks of an answer), go straight to the tokenizer.
-        // Other chunks with repairs on go to the repair machine, and
-        // lenient input to the search for its value.
         if self.lenient.is_some() {
             self.feed_lenient(chunk)?;
             return Ok(self.changes());
@@ -263,14 +259,18 @@ impl Document {
             core,
             ..
         } = self;
-        match repair
-            .as_mut()
-            .and_then(|r| r.needs_reading(chunk).then_some(r))
-        {
-            Some(r) => {
-                r.feed(chunk, &mut Fed { tok, core, repairs }, false)?;
+        // Most chunks of an answer are more of a string: read in one scan,
+        // also with repairs on where the machine has nothing to decide.
+        let in_string = repair.as_ref().is_none_or(|r| r.in_plain_string());
+        if in_string && let Some(done) = tok.feed_string_chunk(chunk, |e| apply_event(core, e)) {
+            done?;
+            if let Some(r) = repair {
+                r.passed(chunk.len());
             }
-            None => tok.feed_with(chunk, |event| apply_event(core, event))?,
+        } else if let Some(r) = repair {
+            r.feed(chunk, &mut Fed { tok, core, repairs }, false)?;
+        } else {
+            tok.feed_with(chunk, |event| apply_event(core, event))?;
         }
         Ok(self.changes())
     }

@@ -41,9 +41,10 @@
 //!
 //! Most of an answer is string content, cut by the model's tokens into
 //! chunks of a few bytes, where the per-chunk cost counts more than the
-//! per-byte one. A chunk that is more of a double-quoted string, with
-//! nothing held, goes from the document straight to the tokenizer
-//! ([`Repairer::needs_reading`]). A chunk that is valid JSON as it stands, with no decision
+//! per-byte one. Where the machine stands in a double-quoted string with
+//! nothing held ([`Repairer::in_plain_string`]), a chunk with no quote,
+//! backslash or control character goes from the document straight to the
+//! tokenizer, read in one scan. A chunk that is valid JSON as it stands, with no decision
 //! in it that waits for later bytes (a quote followed in the chunk by what
 //! may follow its string, a comma by the next key or item, a word that
 //! ends in the chunk as a JSON number or literal), goes to the tokenizer

@@ -277,6 +277,38 @@ impl Tokenizer {
         Ok(())
     }
 
+    /// Feeds `chunk` if it is more of a string in plain characters (no
+    /// quote, backslash or control character in it) and the tokenizer is in
+    /// a string's plain characters, calling `on_event` with the string's
+    /// fragment: the chunk read in one scan, where a caller that first
+    /// checks the chunk and then feeds it would scan it twice. Returns
+    /// `None`, having read nothing, for any other chunk or state.
+    #[inline]
+    pub(crate) fn feed_string_chunk(
+        &mut self,
+        chunk: &[u8],
+        mut on_event: impl FnMut(Event<'_>),
+    ) -> Option<Result<(), Error>> {
+        let State::Str(s) = self.state else {
+            return None;
+        };
+        if s.part != StrPart::Run
+            || chunk.is_empty()
+            || scan::string_run_end(chunk, 0) != chunk.len()
+        {
+            return None;
+        }
+        let mut feed = Feed::new(self, chunk, false);
+        if feed.over_limit {
+            return None;
+        }
+        Some(feed.string_chunk(s).map(|event| {
+            if let Some(event) = event {
+                on_event(event);
+            }
+        }))
+    }
+
     /// Signals the end of input, calling `on_event` with the events it
     /// completes (a top-level number); an error if the input ended inside a
     /// value.
@@ -917,6 +949,79 @@ mod tests {
         }
         let end = tok.finish_with(&mut push).err();
         (out, end.map(|e| (e.kind(), e.offset())))
+    }
+
+    /// The events as text, and the error, of `input` fed in pieces cut at
+    /// `cuts`, each piece first offered to [`Tokenizer::feed_string_chunk`]
+    /// when `fast`.
+    fn run_cut(input: &[u8], cuts: &[usize], config: &Config, fast: bool) -> String {
+        let mut tok = Tokenizer::with_config(config.clone());
+        let mut out = String::new();
+        let mut push = |event: Event<'_>| match event {
+            Event::String(s) | Event::Key(s) => {
+                out.push_str(&format!("{:?}{}{}|", s.as_str(), s.is_first(), s.is_last()));
+            }
+            other => out.push_str(&format!("{other:?}|")),
+        };
+        let mut at = 0;
+        for &cut in cuts.iter().chain([input.len()].iter()) {
+            let piece = &input[at..cut];
+            at = cut;
+            let done = match fast
+                .then(|| tok.feed_string_chunk(piece, &mut push))
+                .flatten()
+            {
+                Some(done) => done,
+                None => tok.feed_with(piece, &mut push),
+            };
+            if let Err(e) = done {
+                return format!("{out} error {:?} at {} on {cut}", e.kind(), e.offset());
+            }
+        }
+        match tok.finish_with(&mut push) {
+            Ok(()) => out,
+            Err(e) => format!("{out} end {:?} at {}", e.kind(), e.offset()),
+        }
+    }
+
+    /// A chunk read in one scan as more of a string gives the events, the
+    /// errors and the offsets the machine gives, cut anywhere: characters
+    /// cut by a chunk, escapes, keys, long chunks, and the string and input
+    /// length limits.
+    #[test]
+    fn a_string_chunk_read_in_one_scan_gives_what_the_machine_gives() {
+        let pad = "y".repeat(70);
+        let inputs: Vec<Vec<u8>> = vec![
+            format!("{{\"k{pad}é\": \"東京😀{pad}\\n→\", \"z\": [\"ü\", \"\\u00e9x\"]}}")
+                .into_bytes(),
+            [b"[\"", pad.as_bytes(), b"\xff", pad.as_bytes(), b"\"]"].concat(),
+            [b"[\"", pad.as_bytes(), b"\xe6\x9d", b"\"]"].concat(),
+            b"[\"ab\x01cd\"]".to_vec(),
+            format!("\"{pad}{pad}\"").into_bytes(),
+            b"[\"abc".to_vec(),
+        ];
+        let configs = [
+            Config::default(),
+            Config::default().max_string_len(Some(9)),
+            Config::default().max_input_len(Some(30)),
+        ];
+        for input in &inputs {
+            for config in &configs {
+                // Every single cut, and cuts every `step` bytes.
+                let mut cuttings: Vec<Vec<usize>> = (1..input.len()).map(|c| vec![c]).collect();
+                for step in [1, 2, 3, 5, 8, 64, 71] {
+                    cuttings.push((1..input.len()).step_by(step).collect());
+                }
+                for cuts in &cuttings {
+                    assert_eq!(
+                        run_cut(input, cuts, config, true),
+                        run_cut(input, cuts, config, false),
+                        "{cuts:?} {config:?}: {}",
+                        String::from_utf8_lossy(input)
+                    );
+                }
+            }
+        }
     }
 
     /// Chunks checked for UTF-8 as a whole (long ones) and run by run

@@ -206,10 +206,18 @@ impl<'a> Feed<'_, 'a> {
     /// Reads a run of plain characters of a string or key from `self.pos`
     /// up to its closing quote, a backslash or the end of the chunk.
     #[inline(always)]
-    pub(super) fn string_run(&mut self, mut s: StrState) -> Result<Option<Event<'a>>, Error> {
+    pub(super) fn string_run(&mut self, s: StrState) -> Result<Option<Event<'a>>, Error> {
+        let end = scan::string_run_end(self.input, self.pos);
+        self.string_run_to(s, end)
+    }
+
+    /// [`Feed::string_run`] with the run's end, `end`, known: the first
+    /// byte from `self.pos` on that is a quote, a backslash or a control
+    /// character, or the end of the chunk.
+    #[inline(always)]
+    fn string_run_to(&mut self, mut s: StrState, end: usize) -> Result<Option<Event<'a>>, Error> {
         let input = self.input;
         let start = self.pos;
-        let end = scan::string_run_end(input, start);
         self.count_string_bytes(end - start, start as u64)?;
         let run = &input[start..end];
         // An empty run is common in small chunks (a string resumed at the
@@ -298,6 +306,14 @@ impl<'a> Feed<'_, 'a> {
             }
             _ => Err(self.error(ErrorKind::ControlCharacterWhileParsingString, end)),
         }
+    }
+
+    /// The chunk, known to be more of a string with no quote, backslash or
+    /// control character in it (its run ends at the chunk's end), in the
+    /// string's plain characters: its fragment, if any.
+    #[inline(always)]
+    pub(super) fn string_chunk(&mut self, s: StrState) -> Result<Option<Event<'a>>, Error> {
+        self.string_run_to(s, self.input.len())
     }
 
     /// Reads hex digits of a `\u` escape up to four in all.

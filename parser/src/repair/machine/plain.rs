@@ -121,12 +121,13 @@ enum WordEnd {
 }
 
 impl Repairer {
-    /// Whether `chunk` is to be read by the machine: `false` for more of a
-    /// double-quoted string with nothing held, which goes to the tokenizer
-    /// whole and is counted as read.
+    /// Whether the machine stands in a double-quoted string with nothing
+    /// held, where a chunk with no quote, backslash or control character in
+    /// it needs no reading: it can go to the tokenizer whole (and is then
+    /// counted as read with [`Repairer::passed`]).
     #[inline(always)]
-    pub(crate) fn needs_reading(&mut self, chunk: &[u8]) -> bool {
-        let plain = matches!(
+    pub(crate) fn in_plain_string(&self) -> bool {
+        matches!(
             self.st,
             St::Str {
                 quote: Quote::Double,
@@ -136,12 +137,12 @@ impl Repairer {
         ) && !self.failed
             && !self.after_placeholder
             && self.held.is_empty()
-            && !chunk.is_empty()
-            && scan::string_run_end(chunk, 0) == chunk.len();
-        if plain {
-            self.base += chunk.len() as u64;
-        }
-        !plain
+    }
+
+    /// Counts `n` bytes as read, gone to the tokenizer whole.
+    #[inline(always)]
+    pub(crate) fn passed(&mut self, n: usize) {
+        self.base += n as u64;
     }
 
     /// Reads `chunk` the plain way (see the module docs) and returns the
